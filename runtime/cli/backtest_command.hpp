@@ -1,0 +1,44 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace btk {
+
+/// Options of `btk backtest` (see `btk backtest --help`).
+struct backtest_options {
+  /// Candle file: generic CSV or Binance dump, plain or gzip. Required.
+  std::string data;
+  /// Symbol the candles belong to. Default: from the file name (the part
+  /// before the first `-`), upper-cased.
+  std::string symbol;
+  /// Strategy specs `name:key=value,...`; run one after another, the k-th
+  /// named `name#k`. At least one.
+  std::vector<std::string> strategies;
+  /// First tick (ISO-8601 UTC or epoch ms). Default: first candle + warm-up.
+  std::string frame_start;
+  /// Last tick. Default: last candle - look-ahead.
+  std::string frame_end;
+  /// Tick spacing. Default: 1m
+  std::string frame_interval = "1m";
+  /// Configuration overrides `CC_KEY=VALUE`. Default: none
+  std::vector<std::string> sets;
+  /// Apply the overrides without the safety rules. Default: false
+  bool unsafe_config = false;
+  /// Fill missing minutes with flat candles instead of failing. Default: false
+  bool fill_gaps = false;
+  /// JSON lines of closed and cancelled results. Default: none
+  std::string trades_out;
+  /// JSON summary (config, frame, statistics, timing). Default: none
+  std::string summary_out;
+  /// Folder for the Markdown reports; empty disables them.
+  /// Default: ./dump/backtest
+  std::string report_dir = "./dump/backtest";
+  /// Print only errors. Default: false
+  bool quiet = false;
+};
+
+/// Runs `btk backtest`; returns the process exit code (0 ok, 1 failure).
+int run_backtest_command(const backtest_options& opts);
+
+} // namespace btk

@@ -1,0 +1,67 @@
+#include "strategies/builtins.hpp"
+
+namespace btk {
+
+double rsi_reversion::rsi(const double* closes, std::size_t n,
+                          std::int64_t period) {
+  const auto p = static_cast<std::size_t>(period);
+  double gain = 0;
+  double loss = 0;
+  for (std::size_t k = 1; k <= p; ++k) {
+    const double d = closes[k] - closes[k - 1];
+    if (d > 0)
+      gain += d;
+    else
+      loss -= d;
+  }
+  gain /= static_cast<double>(p);
+  loss /= static_cast<double>(p);
+  for (std::size_t k = p + 1; k < n; ++k) {
+    const double d = closes[k] - closes[k - 1];
+    gain = (gain * static_cast<double>(p - 1) + (d > 0 ? d : 0))
+           / static_cast<double>(p);
+    loss = (loss * static_cast<double>(p - 1) + (d < 0 ? -d : 0))
+           / static_cast<double>(p);
+  }
+  if (loss == 0)
+    return gain == 0 ? 50 : 100;
+  return 100 - 100 / (1 + gain / loss);
+}
+
+std::optional<signal_request>
+rsi_reversion::get_signal(const signal_context& ctx) {
+  // One bar more than the RSI needs, to compare with the previous value.
+  const bar_window w = ctx.candles(p_.iv, window() + 1);
+  if (w.size == 0)
+    return std::nullopt;
+  const double prev = rsi(w.close, window(), p_.period);
+  const double now = rsi(w.close + 1, window(), p_.period);
+  signal_request r;
+  if (prev < p_.oversold && now >= p_.oversold)
+    r.position = side::long_;
+  else if (prev > p_.overbought && now <= p_.overbought)
+    r.position = side::short_;
+  else
+    return std::nullopt;
+  set_levels(r, ctx.current_price(), p_.tp, p_.sl);
+  r.minute_estimated_time = p_.minutes;
+  r.note = "RSI " + std::to_string(now);
+  return r;
+}
+
+std::int64_t rsi_reversion::lookback_minutes() const {
+  return static_cast<std::int64_t>(window() + 2) * interval_minutes(p_.iv);
+}
+
+std::int64_t rsi_reversion::max_lifetime_minutes() const {
+  return detail::lifetime(p_.minutes);
+}
+
+expected<run_counters> rsi_reversion::backtest(const series& s,
+                                               const config& cfg,
+                                               const backtest_frame& f,
+                                               result_sink& sink) {
+  return run_backtest(s, *this, cfg, f, sink);
+}
+
+} // namespace btk

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/backtest.hpp"
+#include "core/interval.hpp"
+#include "core/series.hpp"
+#include "core/signal.hpp"
+#include "core/signal_context.hpp"
+
+namespace btk {
+
+/// Receives a backtest's events through virtual calls; the engine calls it
+/// once per result, never per candle. Override what you need.
+class result_sink {
+public:
+  virtual ~result_sink() = default;
+  /// A scheduled, opened, closed or cancelled result, in engine order.
+  virtual void on_result(const tick_result&) {}
+  /// A signal the engine dropped; `rule` says which check failed.
+  virtual void on_rejected(timestamp, signal_rule, const signal_request&,
+                           double /* entry */) {}
+  /// `get_signal` threw; the tick counts as consumed and the run goes on.
+  virtual void on_error(timestamp, const std::string&) {}
+  /// The run reached `t` (about once per simulated day).
+  virtual void on_progress(timestamp) {}
+};
+
+/// The interface a C++ user implements to write a strategy. The engine asks
+/// `get_signal` at most once per bucket of `signal_interval()`, and only
+/// while the strategy has no scheduled or open signal.
+class strategy {
+public:
+  virtual ~strategy() = default;
+
+  /// The throttle interval (1m 3m 5m 15m 30m 1h).
+  virtual interval signal_interval() const = 0;
+
+  /// A signal request, or nothing. `ctx` gives the tick time, the current
+  /// price and the closed candles before the tick.
+  virtual std::optional<signal_request> get_signal(const signal_context& ctx)
+    = 0;
+
+  /// Minutes of history `get_signal` reads before a tick; sets the default
+  /// frame's warm-up. Default: 0
+  virtual std::int64_t lookback_minutes() const { return 0; }
+
+  /// Longest `minuteEstimatedTime` it asks for (0: the configured maximum);
+  /// sets the default frame's look-ahead. Default: 0
+  virtual std::int64_t max_lifetime_minutes() const { return 0; }
+
+  /// Whether it returns limit entries that can be scheduled; adds
+  /// `CC_SCHEDULE_AWAIT_MINUTES` to the default look-ahead. Default: false
+  virtual bool may_schedule() const { return false; }
+
+  /// Runs a backtest of this strategy. The built-ins override it so that the
+  /// engine calls their `get_signal` without a virtual call.
+  virtual expected<run_counters> backtest(const series& s, const config& cfg,
+                                          const backtest_frame& f,
+                                          result_sink& sink) {
+    return run_backtest(s, *this, cfg, f, sink);
+  }
+};
+
+/// Base for strategies whose `get_signal` the engine should inline: derive
+/// as `class mine final : public inline_strategy<mine>`.
+template <class Derived>
+class inline_strategy : public strategy {
+public:
+  expected<run_counters> backtest(const series& s, const config& cfg,
+                                  const backtest_frame& f,
+                                  result_sink& sink) override {
+    return run_backtest(s, static_cast<Derived&>(*this), cfg, f, sink);
+  }
+};
+
+/// TP and SL levels `tp`/`sl` percent away from entry `p`, evaluated in the
+/// reference's order: long `p * (1 + tp / 100)`, `p * (1 - sl / 100)`; short
+/// mirrored.
+inline void set_levels(signal_request& r, double p, double tp, double sl) {
+  if (r.position == side::long_) {
+    r.price_take_profit = p * (1 + tp / 100);
+    r.price_stop_loss = p * (1 - sl / 100);
+  } else {
+    r.price_take_profit = p * (1 - tp / 100);
+    r.price_stop_loss = p * (1 + sl / 100);
+  }
+}
+
+} // namespace btk
