@@ -1,5 +1,6 @@
 #include "core/number_format.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -11,14 +12,14 @@ namespace btk {
 std::string to_fixed(double x, int digits) {
   if (!std::isfinite(x) || std::fabs(x) >= 1e21)
     return js_number(x);
-  if (digits < 0)
-    digits = 0;
+  // JavaScript accepts 0..100 digits (and throws otherwise).
+  digits = std::clamp(digits, 0, 100);
   // The exact decimal expansion of |x|: a double has at most 1074 fractional
   // digits and glibc prints them exactly, so the rounding below sees the true
   // binary value, ties included.
   std::vector<char> buf(1200);
   const int len =
-    std::snprintf(buf.data(), buf.size(), "%.1100f", std::fabs(x));
+      std::snprintf(buf.data(), buf.size(), "%.1100f", std::fabs(x));
   std::string exact(buf.data(), static_cast<std::size_t>(len));
   const std::size_t dot = exact.find('.');
   std::string int_part = exact.substr(0, dot);

@@ -10,7 +10,8 @@ namespace btk {
 /// keeps its `-` even when it rounds to zero (`-0.001` → `"-0.00"`), and
 /// `-0` prints as `"0.00"`. Reports must match the reference digit for digit,
 /// hence this instead of `printf("%.*f")`. Values with `|x| >= 1e21`, NaN and
-/// infinities fall back to `js_number`, as in JavaScript.
+/// infinities fall back to `js_number`, as in JavaScript. `digits` is
+/// clamped to JavaScript's accepted range 0..100.
 std::string to_fixed(double x, int digits);
 
 /// Converts `x` to text like JavaScript's `Number → String` (what a template

@@ -163,39 +163,39 @@ stat_fields(const backtest_statistics& s) {
   if (s.trend)
     trend = *s.trend;
   return {
-    {"totalSignals", s.total_signals},
-    {"winCount", s.win_count},
-    {"lossCount", s.loss_count},
-    {"winRate", opt(s.win_rate)},
-    {"avgPnl", opt(s.avg_pnl)},
-    {"totalPnl", opt(s.total_pnl)},
-    {"stdDev", opt(s.std_dev)},
-    {"sharpeRatio", opt(s.sharpe_ratio)},
-    {"annualizedSharpeRatio", opt(s.annualized_sharpe_ratio)},
-    {"certaintyRatio", opt(s.certainty_ratio)},
-    {"expectedYearlyReturns", opt(s.expected_yearly_returns)},
-    {"avgPeakPnl", opt(s.avg_peak_pnl)},
-    {"avgFallPnl", opt(s.avg_fall_pnl)},
-    {"sortinoRatio", opt(s.sortino_ratio)},
-    {"calmarRatio", opt(s.calmar_ratio)},
-    {"recoveryFactor", opt(s.recovery_factor)},
-    {"expectancy", opt(s.expectancy)},
-    {"avgDuration", opt(s.avg_duration)},
-    {"medianPnl", opt(s.median_pnl)},
-    {"avgConsecutiveWinPnl", opt(s.avg_consecutive_win_pnl)},
-    {"avgConsecutiveLossPnl", opt(s.avg_consecutive_loss_pnl)},
-    {"avgWinDuration", opt(s.avg_win_duration)},
-    {"avgLossDuration", opt(s.avg_loss_duration)},
-    {"medianStepSize", opt(s.median_step_size)},
-    {"buyerPressure", opt(s.buyer_pressure)},
-    {"sellerPressure", opt(s.seller_pressure)},
-    {"buyerStrength", opt(s.buyer_strength)},
-    {"sellerStrength", opt(s.seller_strength)},
-    {"pressureImbalance", opt(s.pressure_imbalance)},
-    {"trend", std::move(trend)},
-    {"trendStrength", opt(s.trend_strength)},
-    {"trendConfidence", opt(s.trend_confidence)},
-    {"signalListLength", static_cast<std::int64_t>(s.signal_list_length)},
+      {"totalSignals", s.total_signals},
+      {"winCount", s.win_count},
+      {"lossCount", s.loss_count},
+      {"winRate", opt(s.win_rate)},
+      {"avgPnl", opt(s.avg_pnl)},
+      {"totalPnl", opt(s.total_pnl)},
+      {"stdDev", opt(s.std_dev)},
+      {"sharpeRatio", opt(s.sharpe_ratio)},
+      {"annualizedSharpeRatio", opt(s.annualized_sharpe_ratio)},
+      {"certaintyRatio", opt(s.certainty_ratio)},
+      {"expectedYearlyReturns", opt(s.expected_yearly_returns)},
+      {"avgPeakPnl", opt(s.avg_peak_pnl)},
+      {"avgFallPnl", opt(s.avg_fall_pnl)},
+      {"sortinoRatio", opt(s.sortino_ratio)},
+      {"calmarRatio", opt(s.calmar_ratio)},
+      {"recoveryFactor", opt(s.recovery_factor)},
+      {"expectancy", opt(s.expectancy)},
+      {"avgDuration", opt(s.avg_duration)},
+      {"medianPnl", opt(s.median_pnl)},
+      {"avgConsecutiveWinPnl", opt(s.avg_consecutive_win_pnl)},
+      {"avgConsecutiveLossPnl", opt(s.avg_consecutive_loss_pnl)},
+      {"avgWinDuration", opt(s.avg_win_duration)},
+      {"avgLossDuration", opt(s.avg_loss_duration)},
+      {"medianStepSize", opt(s.median_step_size)},
+      {"buyerPressure", opt(s.buyer_pressure)},
+      {"sellerPressure", opt(s.seller_pressure)},
+      {"buyerStrength", opt(s.buyer_strength)},
+      {"sellerStrength", opt(s.seller_strength)},
+      {"pressureImbalance", opt(s.pressure_imbalance)},
+      {"trend", std::move(trend)},
+      {"trendStrength", opt(s.trend_strength)},
+      {"trendConfidence", opt(s.trend_confidence)},
+      {"signalListLength", static_cast<std::int64_t>(s.signal_list_length)},
   };
 }
 
@@ -246,7 +246,7 @@ backtest_statistics compute_backtest_statistics(const closed_trade_list& list) {
   const double span_days = static_cast<double>(last - first) / day;
   const bool ratios = n_count >= min_n;
   const double raw_tpy =
-    (ratios && span_days >= min_span_days) ? (n / span_days) * 365 : 0;
+      (ratios && span_days >= min_span_days) ? (n / span_days) * 365 : 0;
   const bool annualise = raw_tpy > 0 && raw_tpy <= max_trades_per_year;
   const double tpy = annualise ? raw_tpy : 0;
   // Steps 7-9: dispersion and Sharpe.
@@ -319,7 +319,7 @@ backtest_statistics compute_backtest_statistics(const closed_trade_list& list) {
   std::vector<double> loss_durations;
   for (const auto* t : s) {
     const double d =
-      static_cast<double>(t->close_timestamp - t->signal.pending_at) / 60000;
+        static_cast<double>(t->close_timestamp - t->signal.pending_at) / 60000;
     dur_sum += d;
     if (t->pnl.pnl_percentage > 0)
       win_durations.push_back(d);
@@ -390,7 +390,7 @@ backtest_statistics compute_backtest_statistics(const closed_trade_list& list) {
     out.calmar_ratio = finite(clamp_ratio(*eyr / max_dd));
   if (ratios && !blown && max_dd > 0)
     out.recovery_factor =
-      finite(clamp_ratio(((equity_final - 1) * 100) / max_dd));
+        finite(clamp_ratio(((equity_final - 1) * 100) / max_dd));
   // Step 22: price profile over the chronological exits.
   std::vector<std::pair<double, double>> points;
   points.reserve(c.size());

@@ -25,7 +25,8 @@ public:
   using const_iterator = std::deque<tick_result>::const_iterator;
 
   /// Creates an empty list that keeps at most `cap` trades.
-  explicit closed_trade_list(std::int64_t cap = 250) : cap_(cap) {}
+  explicit closed_trade_list(std::int64_t cap = 250)
+      : cap_(cap) {}
 
   /// Stores `x` as the newest trade if it is a `closed` result (the
   /// reference ignores every other action, cancellations included), then
@@ -135,7 +136,7 @@ struct backtest_statistics {
 /// One statistics value as a writer sees it: `std::monostate` for `null`, an
 /// integer for the counts, a double, or the trend text.
 using stat_value =
-  std::variant<std::monostate, std::int64_t, double, std::string>;
+    std::variant<std::monostate, std::int64_t, double, std::string>;
 
 /// The fields of `s` under the reference's JSON key names (`"totalSignals"`,
 /// `"winCount"`, …, `"trendConfidence"`, `"signalListLength"`), in the order

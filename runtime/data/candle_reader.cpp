@@ -21,8 +21,8 @@ namespace {
 // -- file access --------------------------------------------------------------
 
 bool is_gzip(std::string_view bytes) {
-  return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f
-         && static_cast<unsigned char>(bytes[1]) == 0x8b;
+  return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
+         static_cast<unsigned char>(bytes[1]) == 0x8b;
 }
 
 struct file_closer {
@@ -56,8 +56,8 @@ expected<std::string> read_raw(const std::string& path) {
   // Regular files: one read of the known size (plus one to see the end);
   // pipes and the like: grow until end of file.
   std::size_t cap = S_ISREG(st.st_mode) && st.st_size > 0
-                      ? static_cast<std::size_t>(st.st_size) + 1
-                      : std::size_t{1} << 16;
+                        ? static_cast<std::size_t>(st.st_size) + 1
+                        : std::size_t{1} << 16;
   buf.resize(cap);
   std::size_t used = 0;
   for (;;) {
@@ -91,10 +91,10 @@ expected<std::string> gunzip(std::string_view in, std::string_view name) {
   // member; a good first guess for one-member files.
   std::size_t guess = in.size() * 4;
   if (in.size() >= 18) {
-    const auto* b = reinterpret_cast<const unsigned char*>(in.data())
-                    + in.size() - 4;
-    const std::size_t isize = b[0] | (b[1] << 8) | (b[2] << 16)
-                              | (static_cast<std::size_t>(b[3]) << 24);
+    const auto* b =
+        reinterpret_cast<const unsigned char*>(in.data()) + in.size() - 4;
+    const std::size_t isize = b[0] | (b[1] << 8) | (b[2] << 16) |
+                              (static_cast<std::size_t>(b[3]) << 24);
     if (isize >= in.size() / 2 && isize / 1100 <= in.size())
       guess = isize + 1;
   }
@@ -105,8 +105,8 @@ expected<std::string> gunzip(std::string_view in, std::string_view name) {
   for (;;) {
     if (produced == out.size())
       out.resize(out.size() * 2);
-    const std::size_t room
-      = std::min<std::size_t>(out.size() - produced, UINT_MAX);
+    const std::size_t room =
+        std::min<std::size_t>(out.size() - produced, UINT_MAX);
     zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
     zs.avail_out = static_cast<uInt>(room);
     const int rc = inflate(&zs, Z_NO_FLUSH);
@@ -126,11 +126,10 @@ expected<std::string> gunzip(std::string_view in, std::string_view name) {
     if (rc == Z_BUF_ERROR && zs.avail_out == 0)
       continue;
     if (rc == Z_BUF_ERROR && zs.avail_in == 0)
-      return error{std::string(name)
-                   + ": truncated gzip data (the file ends mid-stream)"};
-    return error{std::string(name) + ": corrupt gzip data ("
-                 + (zs.msg ? zs.msg : "zlib error " + std::to_string(rc))
-                 + ")"};
+      return error{std::string(name) +
+                   ": truncated gzip data (the file ends mid-stream)"};
+    return error{std::string(name) + ": corrupt gzip data (" +
+                 (zs.msg ? zs.msg : "zlib error " + std::to_string(rc)) + ")"};
   }
   out.resize(produced);
   return out;
@@ -166,7 +165,7 @@ void split(std::string_view line, fields& f) noexcept {
   const char* end = p + line.size();
   for (;;) {
     const auto* c = static_cast<const char*>(
-      std::memchr(p, ',', static_cast<std::size_t>(end - p)));
+        std::memchr(p, ',', static_cast<std::size_t>(end - p)));
     const char* stop = c ? c : end;
     if (f.n < max_fields)
       f.v[f.n] = trim(std::string_view(p, static_cast<std::size_t>(stop - p)));
@@ -203,8 +202,8 @@ bool parse_timestamp(std::string_view s, std::int64_t& out,
   integer = false;
   if (digits.empty())
     return false;
-  auto [p, ec]
-    = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+  auto [p, ec] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), out);
   if (ec == std::errc{} && p == digits.data() + digits.size()) {
     integer = true;
     return true;
@@ -233,11 +232,18 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 
 constexpr const char* csv_columns[] = {"timestamp", "open",  "high",
                                        "low",       "close", "volume"};
-constexpr const char* binance_columns[]
-  = {"open_time",        "open",         "high",
-     "low",              "close",        "volume",
-     "close_time",       "quote_volume", "count",
-     "taker_buy_volume", "taker_buy_quote_volume", "ignore"};
+constexpr const char* binance_columns[] = {"open_time",
+                                           "open",
+                                           "high",
+                                           "low",
+                                           "close",
+                                           "volume",
+                                           "close_time",
+                                           "quote_volume",
+                                           "count",
+                                           "taker_buy_volume",
+                                           "taker_buy_quote_volume",
+                                           "ignore"};
 constexpr const char* csv_header = "timestamp,open,high,low,close,volume";
 
 // Collects the problems of a file: the first `max_listed` spelled out as
@@ -245,7 +251,8 @@ constexpr const char* csv_header = "timestamp,open,high,low,close,volume";
 class problem_list {
 public:
   problem_list(std::string_view name, std::size_t max_listed)
-    : name_(name), max_listed_(max_listed) {}
+      : name_(name)
+      , max_listed_(max_listed) {}
 
   void add(std::size_t line, std::string_view reason) {
     if (count_++ >= max_listed_)
@@ -330,8 +337,8 @@ expected<candle_data> parse_candles(std::string_view text,
   std::vector<gap> gaps;
   std::int64_t missing_total = 0;
 
-  const std::size_t line_estimate
-    = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+  const std::size_t line_estimate =
+      static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
   out.candles.reserve(std::min(line_estimate, opt.max_candles));
 
   fields f;
@@ -354,7 +361,7 @@ expected<candle_data> parse_candles(std::string_view text,
   std::size_t line_no = 0;
   while (p < end) {
     const auto* nl = static_cast<const char*>(
-      std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+        std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
     const char* le = nl ? nl : end;
     std::string_view line(p, static_cast<std::size_t>(le - p));
     p = nl ? nl + 1 : end;
@@ -379,10 +386,10 @@ expected<candle_data> parse_candles(std::string_view text,
         names = binance_columns;
       } else {
         problems.add(line_no,
-                     "expected 6 columns (" + std::string(csv_header)
-                       + ") or 12 (Binance kline dump), found "
-                       + std::to_string(f.n)
-                       + "; cannot tell the format from this first data row");
+                     "expected 6 columns (" + std::string(csv_header) +
+                         ") or 12 (Binance kline dump), found " +
+                         std::to_string(f.n) +
+                         "; cannot tell the format from this first data row");
         break;
       }
       ncols = f.n;
@@ -390,26 +397,26 @@ expected<candle_data> parse_candles(std::string_view text,
       if (header_line != 0) {
         if (header.n != ncols) {
           problems.add(header_line,
-                       "the header has " + std::to_string(header.n)
-                         + " columns but the first data row (line "
-                         + std::to_string(line_no) + ") has "
-                         + std::to_string(ncols));
+                       "the header has " + std::to_string(header.n) +
+                           " columns but the first data row (line " +
+                           std::to_string(line_no) + ") has " +
+                           std::to_string(ncols));
         } else {
           for (std::size_t k = 1; k <= 5; ++k)
             if (!iequals(header.v[k], names[k]))
               problems.add(header_line,
-                           "header column " + std::to_string(k + 1) + " is "
-                             + quoted(header.v[k]) + ", expected "
-                             + quoted(names[k]) + " (columns: "
-                             + std::string(csv_header)
-                             + (binance ? ",...)" : ")"));
+                           "header column " + std::to_string(k + 1) + " is " +
+                               quoted(header.v[k]) + ", expected " +
+                               quoted(names[k]) +
+                               " (columns: " + std::string(csv_header) +
+                               (binance ? ",...)" : ")"));
         }
       }
     }
 
     if (f.n != ncols) {
-      problems.add(line_no, "expected " + std::to_string(ncols)
-                              + " columns, found " + std::to_string(f.n));
+      problems.add(line_no, "expected " + std::to_string(ncols) +
+                                " columns, found " + std::to_string(f.n));
       continue;
     }
 
@@ -422,21 +429,21 @@ expected<candle_data> parse_candles(std::string_view text,
       std::int64_t raw = 0;
       bool integer = false;
       if (!parse_timestamp(f.v[0], raw, integer)) {
-        add_reason(reasons, "column 1 (" + std::string(names[0])
-                              + "): " + quoted(f.v[0])
-                              + " is not a timestamp");
+        add_reason(reasons, "column 1 (" + std::string(names[0]) +
+                                "): " + quoted(f.v[0]) + " is not a timestamp");
       } else {
         bool grid = true;
         ts = raw;
-        if (binance && integer && (raw > 100'000'000'000'000LL
-                                   || raw < -100'000'000'000'000LL)) {
-          // Binance dumps from 2025 on give microseconds.
+        if (integer &&
+            (raw > 100'000'000'000'000LL || raw < -100'000'000'000'000LL)) {
+          // Microseconds (Binance dumps from 2025 on): no millisecond time
+          // is that large (1e14 ms is in the year 5138).
           ts = floor_div(raw, 1000);
           grid = raw - ts * 1000 == 0;
         }
         if (!grid || ts - floor_div(ts, minute_ms) * minute_ms != 0) {
-          add_reason(reasons, "timestamp " + ts_text(f.v[0], ts)
-                                + " is not on the 1-minute grid");
+          add_reason(reasons, "timestamp " + ts_text(f.v[0], ts) +
+                                  " is not on the 1-minute grid");
         } else {
           ts_ok = true;
         }
@@ -444,14 +451,12 @@ expected<candle_data> parse_candles(std::string_view text,
     }
     if (ts_ok) {
       if (have_prev && ts == prev_ts) {
-        add_reason(reasons, "duplicate timestamp " + ts_text(f.v[0], ts)
-                              + ", same as line "
-                              + std::to_string(prev_line));
+        add_reason(reasons, "duplicate timestamp " + ts_text(f.v[0], ts) +
+                                ", same as line " + std::to_string(prev_line));
       } else if (have_prev && ts < prev_ts) {
-        add_reason(reasons, "timestamp " + ts_text(f.v[0], ts)
-                              + " is out of order: before "
-                              + to_iso(prev_ts) + " of line "
-                              + std::to_string(prev_line));
+        add_reason(reasons, "timestamp " + ts_text(f.v[0], ts) +
+                                " is out of order: before " + to_iso(prev_ts) +
+                                " of line " + std::to_string(prev_line));
       }
     }
 
@@ -460,9 +465,9 @@ expected<candle_data> parse_candles(std::string_view text,
     for (std::size_t k = 0; k < 5; ++k) {
       if (!parse_double(f.v[k + 1], v[k])) {
         numbers_ok = false;
-        add_reason(reasons, "column " + std::to_string(k + 2) + " ("
-                              + names[k + 1] + "): " + quoted(f.v[k + 1])
-                              + " is not a number");
+        add_reason(reasons, "column " + std::to_string(k + 2) + " (" +
+                                names[k + 1] + "): " + quoted(f.v[k + 1]) +
+                                " is not a number");
       }
     }
     if (numbers_ok) {
@@ -470,33 +475,31 @@ expected<candle_data> parse_candles(std::string_view text,
       for (std::size_t k = 0; k < 4; ++k) {
         if (!(v[k] > 0) || !std::isfinite(v[k])) {
           prices_ok = false;
-          add_reason(reasons, std::string(names[k + 1]) + " "
-                                + std::string(f.v[k + 1])
-                                + " is not a positive finite price");
+          add_reason(reasons, std::string(names[k + 1]) + " " +
+                                  std::string(f.v[k + 1]) +
+                                  " is not a positive finite price");
         }
       }
       const double o = v[0], h = v[1], l = v[2], c = v[3], vol = v[4];
       if (prices_ok) {
         if (h < l) {
-          add_reason(reasons, "high " + std::string(f.v[2]) + " is below low "
-                                + std::string(f.v[3]));
+          add_reason(reasons, "high " + std::string(f.v[2]) + " is below low " +
+                                  std::string(f.v[3]));
         } else {
           if (o < l || o > h)
-            add_reason(reasons, "open " + std::string(f.v[1])
-                                  + " is outside [low " + std::string(f.v[3])
-                                  + ", high " + std::string(f.v[2]) + "]");
+            add_reason(reasons, "open " + std::string(f.v[1]) +
+                                    " is outside [low " + std::string(f.v[3]) +
+                                    ", high " + std::string(f.v[2]) + "]");
           if (c < l || c > h)
-            add_reason(reasons, "close " + std::string(f.v[4])
-                                  + " is outside [low " + std::string(f.v[3])
-                                  + ", high " + std::string(f.v[2]) + "]");
+            add_reason(reasons, "close " + std::string(f.v[4]) +
+                                    " is outside [low " + std::string(f.v[3]) +
+                                    ", high " + std::string(f.v[2]) + "]");
         }
       }
       if (!std::isfinite(vol))
-        add_reason(reasons,
-                   "volume " + std::string(f.v[5]) + " is not finite");
+        add_reason(reasons, "volume " + std::string(f.v[5]) + " is not finite");
       else if (vol < 0)
-        add_reason(reasons,
-                   "volume " + std::string(f.v[5]) + " is negative");
+        add_reason(reasons, "volume " + std::string(f.v[5]) + " is negative");
     }
 
     // Gaps: measured from the previous row with a usable timestamp.
@@ -504,15 +507,14 @@ expected<candle_data> parse_candles(std::string_view text,
       const std::int64_t missing = (ts - prev_ts) / minute_ms - 1;
       gaps.push_back({prev_ts + minute_ms, ts - minute_ms, missing});
       missing_total += missing;
-      if (filling && problems.count() == 0 && reasons.empty()
-          && !out.candles.empty()) {
-        if (out.candles.size() + static_cast<std::size_t>(missing)
-            >= opt.max_candles) {
-          add_reason(reasons, "filling the " + std::to_string(missing)
-                                + " missing minutes before this row would "
-                                  "exceed the limit of "
-                                + std::to_string(opt.max_candles)
-                                + " candles");
+      if (filling && problems.count() == 0 && reasons.empty() &&
+          !out.candles.empty()) {
+        if (out.candles.size() + static_cast<std::size_t>(missing) >=
+            opt.max_candles) {
+          add_reason(reasons, "filling the " + std::to_string(missing) +
+                                  " missing minutes before this row would "
+                                  "exceed the limit of " +
+                                  std::to_string(opt.max_candles) + " candles");
           filling = false;
         } else {
           const double pc = out.candles.back().close;
@@ -540,8 +542,8 @@ expected<candle_data> parse_candles(std::string_view text,
   if (problems.count() > 0)
     return problems.to_error();
   if (out.rows == 0)
-    return error{std::string(name) + ": no candles (the file is empty"
-                 + (header_line ? " apart from its header)" : ")")};
+    return error{std::string(name) + ": no candles (the file is empty" +
+                 (header_line ? " apart from its header)" : ")")};
   out.gaps = gaps.size();
   if (!gaps.empty() && !opt.fill_gaps) {
     std::string msg(name);
@@ -568,8 +570,15 @@ expected<candle_data> parse_candles(std::string_view text,
       msg += std::to_string(gaps.size() - shown);
       msg += " more";
     }
-    msg += "; use --fill-gaps to fill them with flat zero-volume candles at "
-           "the previous close";
+    if (gaps.size() + 1 == out.rows) {
+      // Every row is followed by a gap: most likely hourly or daily bars.
+      msg += "; every row is followed by a gap (the first two rows are ";
+      msg += std::to_string(gaps.front().missing + 1);
+      msg += " minutes apart): this does not look like 1-minute data";
+    } else {
+      msg += "; use --fill-gaps to fill them with flat zero-volume candles "
+             "at the previous close";
+    }
     return error{std::move(msg)};
   }
   return out;
@@ -579,11 +588,11 @@ expected<candle_data> parse_candles(std::string_view text,
 
 void append_number(std::string& out, double v, int decimals) {
   char buf[512];
-  const auto r
-    = decimals >= 0
-        ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed,
-                        decimals)
-        : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  const auto r =
+      decimals >= 0
+          ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed,
+                          decimals)
+          : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
   if (r.ec == std::errc{}) {
     out.append(buf, r.ptr);
     return;
@@ -595,15 +604,13 @@ void append_number(std::string& out, double v, int decimals) {
 expected<std::string> gzip_bytes(std::string_view in, std::string_view name) {
   z_stream zs{};
   if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-                   Z_DEFAULT_STRATEGY)
-      != Z_OK)
+                   Z_DEFAULT_STRATEGY) != Z_OK)
     return error{std::string(name) + ": cannot initialise zlib"};
   struct guard {
     z_stream* zs;
     ~guard() { deflateEnd(zs); }
   } g{&zs};
-  std::string out(deflateBound(&zs, static_cast<uLong>(in.size())) + 64,
-                  '\0');
+  std::string out(deflateBound(&zs, static_cast<uLong>(in.size())) + 64, '\0');
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   zs.avail_in = static_cast<uInt>(in.size());
   zs.next_out = reinterpret_cast<Bytef*>(out.data());
@@ -668,7 +675,8 @@ expected<std::size_t> write_candles_csv(const std::string& path,
                                         const std::vector<candle>& candles,
                                         int decimals) {
   std::string text = format_candles_csv(candles, decimals);
-  const bool gz = path.size() >= 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
+  const bool gz =
+      path.size() >= 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
   if (gz) {
     if (text.size() > UINT_MAX)
       return error{path + ": too much data for one gzip write (over 4 GiB)"};

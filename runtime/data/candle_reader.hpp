@@ -57,21 +57,21 @@ expected<std::string> read_file_contents(const std::string& path);
 /// Reads 1-minute candles from `path`: the generic CSV
 /// `timestamp,open,high,low,close,volume` or a Binance kline dump (12
 /// columns, open time in milliseconds or microseconds), each with or without
-/// a header line, plain or gzip. The format is detected from the column
-/// count of the first data row. Every invalid row is reported as
-/// `FILE:LINE: reason` in one error (the first `max_listed` of them); nothing
-/// is returned then. Missing minutes are an error unless
-/// `options.fill_gaps` is set.
+/// a header line, plain or gzip. Integer times above 1e14 are taken as
+/// microseconds (in both formats); ISO-8601 UTC times are accepted too. The
+/// format is detected from the column count of the first data row. Every
+/// invalid row is reported as `FILE:LINE: reason` in one error (the first
+/// `max_listed` of them); nothing is returned then. Missing minutes are an
+/// error unless `options.fill_gaps` is set.
 expected<candle_data> read_candles(const std::string& path,
                                    const read_options& options = {});
 
 /// Like `read_candles` for text (or gzip bytes) already in memory; `name`
 /// stands for the file name in messages. Used by tests and by callers that
 /// fetched the data themselves.
-expected<candle_data> read_candles_from_memory(std::string_view bytes,
-                                               std::string_view name,
-                                               const read_options& options
-                                               = {});
+expected<candle_data>
+read_candles_from_memory(std::string_view bytes, std::string_view name,
+                         const read_options& options = {});
 
 /// Formats candles as the generic CSV with a header line. Prices are printed
 /// with exactly `decimals` digits after the point when `decimals >= 0`, else

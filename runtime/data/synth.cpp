@@ -77,8 +77,8 @@ private:
 // Relative activity by UTC hour for a 24x7 crypto market: quiet in the Asian
 // late night, busiest at the US open. Normalised to mean 1 below.
 constexpr double hour_profile[24] = {
-  1.15, 1.00, 0.90, 0.80, 0.70, 0.65, 0.70, 0.80, 0.95, 1.00, 0.95, 0.95,
-  1.05, 1.25, 1.45, 1.40, 1.30, 1.15, 1.05, 1.00, 1.00, 0.95, 0.90, 0.95};
+    1.15, 1.00, 0.90, 0.80, 0.70, 0.65, 0.70, 0.80, 0.95, 1.00, 0.95, 0.95,
+    1.05, 1.25, 1.45, 1.40, 1.30, 1.15, 1.05, 1.00, 1.00, 0.95, 0.90, 0.95};
 
 // Weekend volume relative to weekdays.
 constexpr double weekend_volume = 0.7;
@@ -120,16 +120,16 @@ std::vector<candle> generate_candles(const synth_options& o) {
   for (int h = 0; h < 24; ++h)
     season[h] = hour_profile[h] * 24.0 / season_sum;
 
-  const double sigma_base = std::max(0.0, o.annual_vol)
-                            / std::sqrt(minutes_per_year);
+  const double sigma_base =
+      std::max(0.0, o.annual_vol) / std::sqrt(minutes_per_year);
   const double var_base = sigma_base * sigma_base;
   const double mu = o.annual_drift / minutes_per_year;
   // Split the target variance between diffusion and jumps so that the
   // long-run variance of the returns is var_base.
   const double jump_share = jump_prob * jump_sigmas * jump_sigmas;
-  const double omega = var_base
-                       * ((1 - garch_alpha - garch_beta) * (1 - jump_share)
-                          - garch_alpha * jump_share);
+  const double omega =
+      var_base * ((1 - garch_alpha - garch_beta) * (1 - jump_share) -
+                  garch_alpha * jump_share);
   const double h_min = var_base * 0.05;
   const double h_max = var_base * 50;
   // Mean |z| of a standard normal: scales |return| to mean activity 1.
@@ -161,24 +161,26 @@ std::vector<candle> generate_candles(const synth_options& o) {
     // High and low: the extremes of a Brownian bridge from the open to the
     // close with this minute's variance (exact sampling of its max / min).
     const double d = x - x_prev;
-    const double spread_hi = std::sqrt(d * d - 2 * var * std::log(gen.uniform_pos()));
-    const double spread_lo = std::sqrt(d * d - 2 * var * std::log(gen.uniform_pos()));
+    const double spread_hi =
+        std::sqrt(d * d - 2 * var * std::log(gen.uniform_pos()));
+    const double spread_lo =
+        std::sqrt(d * d - 2 * var * std::log(gen.uniform_pos()));
     const double x_hi = (x_prev + x + spread_hi) / 2;
     const double x_lo = (x_prev + x - spread_lo) / 2;
 
     const double close_ticks = to_ticks(std::exp(x));
-    const double high_ticks = std::max(to_ticks(std::exp(x_hi)),
-                                       std::max(open_ticks, close_ticks));
-    const double low_ticks = std::min(to_ticks(std::exp(x_lo)),
-                                      std::min(open_ticks, close_ticks));
+    const double high_ticks =
+        std::max(to_ticks(std::exp(x_hi)), std::max(open_ticks, close_ticks));
+    const double low_ticks =
+        std::min(to_ticks(std::exp(x_lo)), std::min(open_ticks, close_ticks));
 
     // Volume: hour of day, weekend, and activity rising with |return|.
-    const double activity
-      = 0.35 + 0.65 * std::fabs(shock) / (sigma_base * mean_abs_z + 1e-300);
+    const double activity =
+        0.35 + 0.65 * std::fabs(shock) / (sigma_base * mean_abs_z + 1e-300);
     const double noise = std::exp(0.6 * gen.normal() - 0.18);
-    double vol = std::max(0.0, o.volume) * s
-                 * (dow == 0 || dow == 6 ? weekend_volume : 1.0) * activity
-                 * noise;
+    double vol = std::max(0.0, o.volume) * s *
+                 (dow == 0 || dow == 6 ? weekend_volume : 1.0) * activity *
+                 noise;
     vol = std::round(vol * volume_scale) / volume_scale;
 
     out.push_back({t, open_ticks / price_scale, high_ticks / price_scale,

@@ -118,40 +118,39 @@ TEST_CASE("a two-trade report has the table, 31 metrics and 32 notes") {
         "2024-03-03T00:00:00.000Z | 2024-03-03T01:00:00.000Z | 0.00% | "
         "-1.25% |");
   CHECK(lines[6].empty());
-  const std::vector<std::string> footer(lines.begin() + 7,
-                                        lines.begin() + 38);
+  const std::vector<std::string> footer(lines.begin() + 7, lines.begin() + 38);
   const std::vector<std::string> expected = {
-    "**Total signals:** 2",
-    "**Closed signals:** 2",
-    "**Win rate:** 50.00% (1W / 1L) (higher is better)",
-    "**Average PNL:** +0.63% (higher is better)", // 0.625: a tie, rounded up
-    "**Total PNL:** +1.25% (higher is better)",
-    "**Standard Deviation Per Trade:** N/A",
-    "**Sharpe Ratio:** N/A",
-    "**Annualized Sharpe Ratio:** N/A",
-    "**Certainty Ratio:** N/A",
-    "**Expected Yearly Returns:** N/A",
-    "**Avg Peak PNL:** +1.25% (higher is better)",
-    "**Avg Max Drawdown PNL:** -0.75% (closer to 0 is better)",
-    "**Sortino Ratio:** N/A",
-    "**Calmar Ratio:** N/A",
-    "**Recovery Factor:** N/A",
-    "**Expectancy:** N/A",
-    "**Median PNL:** +0.625% (closer to avgPnl = symmetric distribution)",
-    "**Avg Duration:** 30.8 min", // (1.5 + 60) / 2 = 30.75
-    "**Avg Win Duration:** 1.5 min",
-    "**Avg Loss Duration:** 60.0 min",
-    "**Avg Consecutive Win PNL:** +2.500% (higher is better)",
-    "**Avg Consecutive Loss PNL:** -1.250% (closer to 0 is better)",
-    "**Trend:** N/A",
-    "**Trend Strength:** N/A",
-    "**Trend Confidence (R²):** N/A",
-    "**Buyer Pressure:** N/A",
-    "**Seller Pressure:** N/A",
-    "**Buyer Strength:** N/A",
-    "**Seller Strength:** N/A",
-    "**Pressure Imbalance:** N/A",
-    "**Median Step Size:** N/A",
+      "**Total signals:** 2",
+      "**Closed signals:** 2",
+      "**Win rate:** 50.00% (1W / 1L) (higher is better)",
+      "**Average PNL:** +0.63% (higher is better)", // 0.625: a tie, rounded up
+      "**Total PNL:** +1.25% (higher is better)",
+      "**Standard Deviation Per Trade:** N/A",
+      "**Sharpe Ratio:** N/A",
+      "**Annualized Sharpe Ratio:** N/A",
+      "**Certainty Ratio:** N/A",
+      "**Expected Yearly Returns:** N/A",
+      "**Avg Peak PNL:** +1.25% (higher is better)",
+      "**Avg Max Drawdown PNL:** -0.75% (closer to 0 is better)",
+      "**Sortino Ratio:** N/A",
+      "**Calmar Ratio:** N/A",
+      "**Recovery Factor:** N/A",
+      "**Expectancy:** N/A",
+      "**Median PNL:** +0.625% (closer to avgPnl = symmetric distribution)",
+      "**Avg Duration:** 30.8 min", // (1.5 + 60) / 2 = 30.75
+      "**Avg Win Duration:** 1.5 min",
+      "**Avg Loss Duration:** 60.0 min",
+      "**Avg Consecutive Win PNL:** +2.500% (higher is better)",
+      "**Avg Consecutive Loss PNL:** -1.250% (closer to 0 is better)",
+      "**Trend:** N/A",
+      "**Trend Strength:** N/A",
+      "**Trend Confidence (R²):** N/A",
+      "**Buyer Pressure:** N/A",
+      "**Seller Pressure:** N/A",
+      "**Buyer Strength:** N/A",
+      "**Seller Strength:** N/A",
+      "**Pressure Imbalance:** N/A",
+      "**Median Step Size:** N/A",
   };
   CHECK(footer == expected);
   CHECK(lines[38].empty());
@@ -171,16 +170,14 @@ TEST_CASE("the note column appears only when the config asks for it") {
   cfg.signal_leverage_multiplier = 3;
   const auto lines = lines_of(render(two_trades(), cfg));
   CHECK(lines[2].rfind("| Signal ID | Symbol | Position | Note | Open Price |",
-                       0)
-        == 0);
+                       0) == 0);
   std::string sep = "|";
   for (int i = 0; i < 25; ++i)
     sep += " --- |";
   CHECK(lines[3] == sep);
-  CHECK(lines[4].rfind("| b | BTCUSDT | SHORT | breakout | 0.6123 USD |", 0)
-        == 0);
-  CHECK(lines[5].rfind("| a | BTCUSDT | LONG | N/A | 39703.50 USD |", 0)
-        == 0);
+  CHECK(lines[4].rfind("| b | BTCUSDT | SHORT | breakout | 0.6123 USD |", 0) ==
+        0);
+  CHECK(lines[5].rfind("| a | BTCUSDT | LONG | N/A | 39703.50 USD |", 0) == 0);
   CHECK(lines[4].find("| 3x |") != std::string::npos);
 
   cfg.report_show_signal_note = false;
@@ -207,14 +204,13 @@ TEST_CASE("a full report prints every metric with its template") {
   }
   const auto lines = lines_of(render(list, config{}));
   REQUIRE(lines.size() == 2 + 2 + 10 + 1 + 31 + 1 + 32);
-  const std::vector<std::string> footer(lines.begin() + 15,
-                                        lines.begin() + 46);
+  const std::vector<std::string> footer(lines.begin() + 15, lines.begin() + 46);
   CHECK(footer[2] == "**Win rate:** 50.00% (5W / 5L) (higher is better)");
   CHECK(footer[3] == "**Average PNL:** +1.00% (higher is better)");
   CHECK(footer[4] == "**Total PNL:** +10.00% (higher is better)");
   // sqrt(40 / 9) = 2.1082...
-  CHECK(footer[5]
-        == "**Standard Deviation Per Trade:** 2.108% (lower is better)");
+  CHECK(footer[5] ==
+        "**Standard Deviation Per Trade:** 2.108% (lower is better)");
   CHECK(footer[6] == "**Sharpe Ratio:** 0.474 (higher is better)");
   CHECK(footer[8] == "**Certainty Ratio:** 3.000 (higher is better)");
   // Downside deviation sqrt(5 / 10): 1 / 0.7071 = 1.414.

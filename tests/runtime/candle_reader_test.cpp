@@ -44,8 +44,8 @@ std::string error_of(std::string_view text, const read_options& opt = {}) {
 }
 
 std::filesystem::path temp_dir() {
-  auto dir = std::filesystem::temp_directory_path()
-             / ("btk-reader-test-" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() /
+             ("btk-reader-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return dir;
 }
@@ -56,20 +56,20 @@ std::string slurp_bytes(const std::filesystem::path& p) {
 }
 
 bool same_bits(const candle& a, const candle& b) {
-  return a.ts == b.ts && std::memcmp(&a.open, &b.open, sizeof(double)) == 0
-         && std::memcmp(&a.high, &b.high, sizeof(double)) == 0
-         && std::memcmp(&a.low, &b.low, sizeof(double)) == 0
-         && std::memcmp(&a.close, &b.close, sizeof(double)) == 0
-         && std::memcmp(&a.volume, &b.volume, sizeof(double)) == 0;
+  return a.ts == b.ts && std::memcmp(&a.open, &b.open, sizeof(double)) == 0 &&
+         std::memcmp(&a.high, &b.high, sizeof(double)) == 0 &&
+         std::memcmp(&a.low, &b.low, sizeof(double)) == 0 &&
+         std::memcmp(&a.close, &b.close, sizeof(double)) == 0 &&
+         std::memcmp(&a.volume, &b.volume, sizeof(double)) == 0;
 }
 
 } // namespace
 
 TEST_CASE("A generic CSV with a header is read into candles with its values") {
   auto r = read_candles_from_memory(
-    header() + row(t0, "42000.00,42036.31,41998.24,42023.62,12.0861")
-      + row(t0 + minute_ms, "42023.62,42086.89,42022.31,42083.60,7.9886"),
-    "t.csv");
+      header() + row(t0, "42000.00,42036.31,41998.24,42023.62,12.0861") +
+          row(t0 + minute_ms, "42023.62,42086.89,42022.31,42083.60,7.9886"),
+      "t.csv");
   REQUIRE(r);
   CHECK(r->format == "csv");
   CHECK(r->rows == 2);
@@ -89,8 +89,8 @@ TEST_CASE("A generic CSV with a header is read into candles with its values") {
 
 TEST_CASE("A generic CSV without a header, with CRLF line ends, blank lines "
           "and spaces is read the same") {
-  std::string text = std::to_string(t0) + ", 10 ,11,9,10.5,1\r\n\r\n"
-                     + std::to_string(t0 + minute_ms) + ",10.5,11,9,10,2\r\n";
+  std::string text = std::to_string(t0) + ", 10 ,11,9,10.5,1\r\n\r\n" +
+                     std::to_string(t0 + minute_ms) + ",10.5,11,9,10,2\r\n";
   auto r = read_candles_from_memory(text, "t.csv");
   REQUIRE(r);
   CHECK(r->format == "csv");
@@ -104,9 +104,9 @@ TEST_CASE("Numbers are read correctly rounded, as JavaScript Number() reads "
   // 2^53 + 1 is exactly halfway between two doubles: ties to even gives
   // 2^53. 0.1 + 0.2 style decimals must be the nearest double.
   auto r = read_candles_from_memory(
-    header() + row(t0, "0.1,0.30000000000000004,0.1,0.3,9007199254740993")
-      + row(t0 + minute_ms, "+1e-1,1E0,.1,1.,0"),
-    "t.csv");
+      header() + row(t0, "0.1,0.30000000000000004,0.1,0.3,9007199254740993") +
+          row(t0 + minute_ms, "+1e-1,1E0,.1,1.,0"),
+      "t.csv");
   REQUIRE(r);
   CHECK(r->candles[0].open == 0.1);
   CHECK(r->candles[0].high == 0.1 + 0.2);
@@ -120,8 +120,8 @@ TEST_CASE("Numbers are read correctly rounded, as JavaScript Number() reads "
 
 TEST_CASE("A Binance kline dump with a header and millisecond open times is "
           "read as binance") {
-  std::string text
-    = "open_time,open,high,low,close,volume,close_time,quote_volume,count,"
+  std::string text =
+      "open_time,open,high,low,close,volume,close_time,quote_volume,count,"
       "taker_buy_volume,taker_buy_quote_volume,ignore\n"
       "1690848000000,4.255,4.256,4.252,4.252,25259.1,1690848059999,107451."
       "0165,208,5452.3,23199.1103,0\n"
@@ -152,9 +152,25 @@ TEST_CASE("A Binance kline dump without a header and with microsecond open "
   CHECK(r->candles[0].high == 93610.93);
 }
 
+TEST_CASE("A generic CSV accepts ISO times and microsecond times") {
+  auto r = read_candles_from_memory("2024-03-04T00:00:00Z,10,11,9,10,1\n"
+                                    "2024-03-04 00:01,10,11,9,10,1\n"
+                                    "1709510520000000,10,11,9,10,1\n",
+                                    "t.csv");
+  REQUIRE(r);
+  REQUIRE(r->candles.size() == 3);
+  CHECK(r->candles[0].ts == t0);
+  CHECK(r->candles[1].ts == t0 + minute_ms);
+  CHECK(r->candles[2].ts == t0 + 2 * minute_ms);
+  CHECK_THAT(error_of(valid_rows(1) + "1709510460000500,10,11,9,10,1\n"),
+             Contains("t.csv:2: timestamp 1709510460000500"));
+  CHECK_THAT(error_of(valid_rows(1) + "1709510460000500,10,11,9,10,1\n"),
+             Contains("is not on the 1-minute grid"));
+}
+
 TEST_CASE("An unparsable number names the file, line, column and text") {
-  std::string text = header() + valid_rows(1)
-                     + row(t0 + minute_ms, "10,abc,9,10,1");
+  std::string text =
+      header() + valid_rows(1) + row(t0 + minute_ms, "10,abc,9,10,1");
   auto msg = error_of(text);
   CHECK_THAT(msg, Contains("t.csv:3: column 3 (high): \"abc\" is not a "
                            "number"));
@@ -167,9 +183,9 @@ TEST_CASE("An unparsable number names the file, line, column and text") {
 }
 
 TEST_CASE("A row with the wrong number of columns is reported with its line") {
-  std::string text = header() + valid_rows(2)
-                     + std::to_string(t0 + 2 * minute_ms) + ",10,11,9,10\n"
-                     + row(t0 + 3 * minute_ms, "10,11,9,10,1");
+  std::string text = header() + valid_rows(2) +
+                     std::to_string(t0 + 2 * minute_ms) + ",10,11,9,10\n" +
+                     row(t0 + 3 * minute_ms, "10,11,9,10,1");
   auto msg = error_of(text);
   CHECK_THAT(msg, Contains("t.csv:4: expected 6 columns, found 5"));
   auto msg2 = error_of("1,2,3\n");
@@ -267,8 +283,7 @@ TEST_CASE("A missing file is an error naming the path and the system "
           "reason") {
   auto r = read_candles("/nonexistent/dir/candles.csv");
   REQUIRE_FALSE(r);
-  CHECK_THAT(r.err().message,
-             Contains("/nonexistent/dir/candles.csv"));
+  CHECK_THAT(r.err().message, Contains("/nonexistent/dir/candles.csv"));
   CHECK_THAT(r.err().message, Contains(std::strerror(ENOENT)));
 
   const auto dir = temp_dir();
@@ -292,8 +307,9 @@ TEST_CASE("Filling a gap beyond the candle limit is an error, not a huge "
 TEST_CASE("Missing minutes are an error naming the ranges and the fill "
           "option") {
   // Rows at minutes 0..2, then 5..6 (3, 4 missing), then 10 (7..9 missing).
-  std::string text = header() + valid_rows(3) + valid_rows(2, t0 + 5 * minute_ms)
-                     + valid_rows(1, t0 + 10 * minute_ms);
+  std::string text = header() + valid_rows(3) +
+                     valid_rows(2, t0 + 5 * minute_ms) +
+                     valid_rows(1, t0 + 10 * minute_ms);
   auto msg = error_of(text);
   CHECK_THAT(msg, Contains("t.csv: 5 missing 1-minute candles in 2 gaps: "
                            "2024-03-04T00:03:00.000Z .. "
@@ -303,10 +319,20 @@ TEST_CASE("Missing minutes are an error naming the ranges and the fill "
   CHECK_THAT(msg, Contains("--fill-gaps"));
 }
 
-TEST_CASE("fill_gaps inserts flat zero-volume candles at the previous close "
+TEST_CASE("Hourly bars are refused as not looking like 1-minute data") {
+  std::string text = header();
+  for (int i = 0; i < 4; ++i)
+    text += row(t0 + i * 60 * minute_ms, "10,11,9,10,1");
+  auto msg = error_of(text);
+  CHECK_THAT(msg, Contains("t.csv: 177 missing 1-minute candles in 3 gaps"));
+  CHECK_THAT(msg, Contains("the first two rows are 60 minutes apart): this "
+                           "does not look like 1-minute data"));
+}
+
+TEST_CASE("Filling gaps inserts flat zero-volume candles at the previous close "
           "and counts them") {
-  std::string text = header() + row(t0, "10,11,9,10.5,1")
-                     + row(t0 + 3 * minute_ms, "10.5,12,10,11,2");
+  std::string text = header() + row(t0, "10,11,9,10.5,1") +
+                     row(t0 + 3 * minute_ms, "10.5,12,10,11,2");
   read_options opt;
   opt.fill_gaps = true;
   auto r = read_candles_from_memory(text, "t.csv", opt);
@@ -392,12 +418,12 @@ TEST_CASE("Candles written as gzip read back bit for bit, detected by magic "
 
 TEST_CASE("Fixed decimals print prices with that many digits") {
   std::vector<candle> c{{t0, 42000, 42036.31, 41998.2, 42023.62, 12.0861}};
-  CHECK(format_candles_csv(c, 2)
-        == "timestamp,open,high,low,close,volume\n"
-           "1709510400000,42000.00,42036.31,41998.20,42023.62,12.0861\n");
-  CHECK(format_candles_csv(c)
-        == "timestamp,open,high,low,close,volume\n"
-           "1709510400000,42000,42036.31,41998.2,42023.62,12.0861\n");
+  CHECK(format_candles_csv(c, 2) ==
+        "timestamp,open,high,low,close,volume\n"
+        "1709510400000,42000.00,42036.31,41998.20,42023.62,12.0861\n");
+  CHECK(format_candles_csv(c) ==
+        "timestamp,open,high,low,close,volume\n"
+        "1709510400000,42000,42036.31,41998.2,42023.62,12.0861\n");
 }
 
 TEST_CASE("The real Binance raw dump of FILUSDT reads 1440 candles") {
@@ -415,7 +441,8 @@ TEST_CASE("The real Binance raw dump of FILUSDT reads 1440 candles") {
 }
 
 TEST_CASE("The parity candles of p01 read 10080 candles") {
-  auto r = read_candles(BTK_SHARED_DIR "/parity/p01-every-n-mixed/candles.csv.gz");
+  auto r =
+      read_candles(BTK_SHARED_DIR "/parity/p01-every-n-mixed/candles.csv.gz");
   REQUIRE(r);
   CHECK(r->format == "csv");
   REQUIRE(r->candles.size() == 10080);
@@ -426,8 +453,8 @@ TEST_CASE("The parity candles of p01 read 10080 candles") {
 
 TEST_CASE("The real BTCUSDT 2021 file fails on its two outages unless gaps "
           "are filled") {
-  const char* path
-    = BTK_SHARED_DIR "/data/binance-spot/BTCUSDT-1m-2021-03-26-2021-04-30.csv.gz";
+  const char* path = BTK_SHARED_DIR
+      "/data/binance-spot/BTCUSDT-1m-2021-03-26-2021-04-30.csv.gz";
   auto r = read_candles(path);
   REQUIRE_FALSE(r);
   CHECK_THAT(r.err().message,

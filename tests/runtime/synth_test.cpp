@@ -16,11 +16,11 @@ bool identical(const std::vector<candle>& a, const std::vector<candle>& b) {
   for (std::size_t i = 0; i < a.size(); ++i) {
     const candle& x = a[i];
     const candle& y = b[i];
-    if (x.ts != y.ts || std::memcmp(&x.open, &y.open, sizeof(double))
-        || std::memcmp(&x.high, &y.high, sizeof(double))
-        || std::memcmp(&x.low, &y.low, sizeof(double))
-        || std::memcmp(&x.close, &y.close, sizeof(double))
-        || std::memcmp(&x.volume, &y.volume, sizeof(double)))
+    if (x.ts != y.ts || std::memcmp(&x.open, &y.open, sizeof(double)) ||
+        std::memcmp(&x.high, &y.high, sizeof(double)) ||
+        std::memcmp(&x.low, &y.low, sizeof(double)) ||
+        std::memcmp(&x.close, &y.close, sizeof(double)) ||
+        std::memcmp(&x.volume, &y.volume, sizeof(double)))
       return false;
   }
   return true;
@@ -104,14 +104,13 @@ TEST_CASE("Every generated candle is valid, contiguous and rounded to the "
     std::size_t bad = 0, off_tick = 0;
     for (std::size_t i = 0; i < c.size(); ++i) {
       const candle& k = c[i];
-      const bool ok = std::isfinite(k.open) && std::isfinite(k.close)
-                      && k.low > 0 && k.low <= std::min(k.open, k.close)
-                      && k.high >= std::max(k.open, k.close)
-                      && std::isfinite(k.high) && std::isfinite(k.volume)
-                      && k.volume >= 0 && k.ts % 60'000 == 0
-                      && (i == 0
-                          || (k.ts == c[i - 1].ts + 60'000
-                              && k.open == c[i - 1].close));
+      const bool ok =
+          std::isfinite(k.open) && std::isfinite(k.close) && k.low > 0 &&
+          k.low <= std::min(k.open, k.close) &&
+          k.high >= std::max(k.open, k.close) && std::isfinite(k.high) &&
+          std::isfinite(k.volume) && k.volume >= 0 && k.ts % 60'000 == 0 &&
+          (i == 0 ||
+           (k.ts == c[i - 1].ts + 60'000 && k.open == c[i - 1].close));
       bad += !ok;
       for (double p : {k.open, k.high, k.low, k.close})
         off_tick += std::round(p * scale) / scale != p;
@@ -140,8 +139,7 @@ TEST_CASE("Generated candles have roughly the requested volatility, "
     std::vector<double> abs_r, abs_r_next, vol;
     for (std::size_t i = 1; i + 1 < c.size(); ++i) {
       abs_r.push_back(std::fabs(std::log(c[i].close / c[i - 1].close)));
-      abs_r_next.push_back(
-        std::fabs(std::log(c[i + 1].close / c[i].close)));
+      abs_r_next.push_back(std::fabs(std::log(c[i + 1].close / c[i].close)));
       vol.push_back(c[i].volume);
     }
     // Clustering: |r| today predicts |r| tomorrow; i.i.d. returns give ~0.
@@ -165,8 +163,8 @@ TEST_CASE("Generated volume is higher at the US open than in the Asian night "
       busy += k.volume;
     if (hour == 5)
       quiet += k.volume;
-    with_wick += k.high > std::max(k.open, k.close)
-                 || k.low < std::min(k.open, k.close);
+    with_wick +=
+        k.high > std::max(k.open, k.close) || k.low < std::min(k.open, k.close);
   }
   CHECK(busy > 1.5 * quiet);
   CHECK(with_wick > c.size() / 2);

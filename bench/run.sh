@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the benchmarks; prints Markdown tables for bench/README.md.
+#   bench/run.sh BUILD_DIR
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+shared=${BTK_SHARED:-../shared}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "## Engine loop (one core, data in memory)"
+"$build/bench/engine_bench" "$shared"
+
+echo
+echo "## End to end: btk backtest on a 30-day CSV (sma-cross, report written)"
+"$build/runtime/btk" data synth --out "$tmp/BTCUSDT-30d.csv" --days 30 --seed 11 >/dev/null
+python3 - "$build/runtime/btk" "$tmp" <<'PY'
+import statistics, subprocess, sys, time
+btk, tmp = sys.argv[1], sys.argv[2]
+cmd = [btk, "backtest", "--quiet", "--data", f"{tmp}/BTCUSDT-30d.csv", "--strategy",
+       "sma-cross", "--report-dir", f"{tmp}/reports", "--summary-out", f"{tmp}/s.json"]
+walls = []
+for _ in range(5):
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    walls.append(time.perf_counter() - t0)
+print(f"wall time, median of 5: {statistics.median(walls):.3f} s (min {min(walls):.3f} s)")
+PY
+python3 - "$tmp/s.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))["timing"]
+print(f"last run: load {t['load_ms']:.1f} ms, engine {t['engine_ms']:.2f} ms")
+PY
