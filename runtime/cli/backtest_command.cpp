@@ -348,8 +348,8 @@ int run_backtest_command(const backtest_options& opts) {
                 to_iso(frame.start).c_str(), to_iso(frame.end).c_str());
     for (const auto& l : lines)
       std::printf("%s\n", l.c_str());
-    std::printf("load %.1f ms, engine %.1f ms (%.3g candles/s)\n", load_ms,
-                engine_ms, cps);
+    std::printf("load %.1f ms, engine %.1f ms (%.1f M candles/s)\n", load_ms,
+                engine_ms, cps / 1e6);
   }
   return 0;
 }

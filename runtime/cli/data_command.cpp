@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 #include "core/time.hpp"
 #include "runtime/data/candle_reader.hpp"
@@ -31,6 +32,10 @@ int run_synth_command(const synth_command_options& opts) {
   so.annual_vol = opts.vol;
   so.decimals = opts.decimals;
   const auto candles = generate_candles(so);
+  const auto parent = std::filesystem::path(opts.out).parent_path();
+  std::error_code ec;
+  if (!parent.empty())
+    std::filesystem::create_directories(parent, ec);
   auto written = write_candles_csv(opts.out, candles, opts.decimals);
   if (!written) {
     std::fprintf(stderr, "btk data synth: %s\n",
