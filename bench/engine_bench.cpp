@@ -31,8 +31,9 @@ void bench(const char* label, const btk::series& s, const std::string& spec) {
   const btk::config cfg;
   auto strat = btk::builtin_strategies().make(spec);
   btk::backtest_frame f;
-  f.start = s.first() + std::max<std::int64_t>(5, (*strat)->lookback_minutes())
-                          * btk::minute_ms;
+  f.start =
+      s.first() +
+      std::max<std::int64_t>(5, (*strat)->lookback_minutes()) * btk::minute_ms;
   f.end = s.last() - 1441 * btk::minute_ms;
   const double minutes = static_cast<double>(f.end - f.start) / 60000 + 1;
   // The first run also fills the series caches (VWAP, aggregated bars).
@@ -44,9 +45,9 @@ void bench(const char* label, const btk::series& s, const std::string& spec) {
     counting_sink sink;
     const auto t0 = std::chrono::steady_clock::now();
     auto r = (*fresh)->backtest(s, cfg, f, sink);
-    const double secs = std::chrono::duration<double>(
-                          std::chrono::steady_clock::now() - t0)
-                          .count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
     if (!r) {
       std::fprintf(stderr, "%s: %s\n", label, r.err().message.c_str());
       return;
@@ -74,12 +75,12 @@ int main(int argc, char** argv) {
   so.price = 42000;
   auto year = btk::series::make("SYNTHUSDT", btk::generate_candles(so));
   const auto t0 = std::chrono::steady_clock::now();
-  auto fil = btk::read_candles(shared
-                               + "/data/binance-usdm/"
+  auto fil =
+      btk::read_candles(shared + "/data/binance-usdm/"
                                  "FILUSDT-1m-2023-08-01-2023-11-30.csv.gz");
   const double load_ms = std::chrono::duration<double, std::milli>(
-                           std::chrono::steady_clock::now() - t0)
-                           .count();
+                             std::chrono::steady_clock::now() - t0)
+                             .count();
   std::printf("| data | strategy | frame candles | trades | first run ms "
               "(cold caches) | best ms | candles/s |\n");
   std::printf("|---|---|---:|---:|---:|---:|---:|\n");

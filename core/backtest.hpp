@@ -73,8 +73,8 @@ struct null_sink {
 /// the candles of a position still open when the data ends).
 template <class Strategy, class Sink>
 expected<run_counters> run_backtest(const series& s, Strategy& strat,
-                                    const config& cfg,
-                                    const backtest_frame& f, Sink& sink) {
+                                    const config& cfg, const backtest_frame& f,
+                                    Sink& sink) {
   run_counters n;
   const bar_series& m = s.minutes();
   const auto window = cfg.avg_price_candles_count;
@@ -85,21 +85,22 @@ expected<run_counters> run_backtest(const series& s, Strategy& strat,
   const timestamp step = interval_ms(f.iv);
   const timestamp throttle = interval_ms(strat.signal_interval());
   if (f.start > f.end)
-    return error{"frame start " + to_iso(f.start) + " is after frame end "
-                 + to_iso(f.end)};
+    return error{"frame start " + to_iso(f.start) + " is after frame end " +
+                 to_iso(f.end)};
   if (floor_div(f.start, minute_ms) * minute_ms != f.start)
-    return error{"frame start " + to_iso(f.start)
-                 + " is not on a whole minute"};
+    return error{"frame start " + to_iso(f.start) +
+                 " is not on a whole minute"};
   if (f.start - window * minute_ms < s.first())
-    return error{"missing " + s.symbol() + " 1m candles for the VWAP window "
-                 "before the first tick: need "
-                 + to_iso(f.start - window * minute_ms) + " .. "
-                 + to_iso(f.start - minute_ms) + ", the data starts at "
-                 + to_iso(s.first())};
+    return error{"missing " + s.symbol() +
+                 " 1m candles for the VWAP window "
+                 "before the first tick: need " +
+                 to_iso(f.start - window * minute_ms) + " .. " +
+                 to_iso(f.start - minute_ms) + ", the data starts at " +
+                 to_iso(s.first())};
   const std::size_t size = m.size();
   // First candle after the frame end: a position still open there closes.
-  const std::int64_t after_end_raw = floor_div(f.end - s.first(), minute_ms)
-                                     + 1;
+  const std::int64_t after_end_raw =
+      floor_div(f.end - s.first(), minute_ms) + 1;
   const auto after_end = static_cast<std::size_t>(after_end_raw);
   const pnl_params pp = pnl_params::from(cfg);
   const auto await = static_cast<std::size_t>(cfg.schedule_await_minutes);
@@ -113,11 +114,11 @@ expected<run_counters> run_backtest(const series& s, Strategy& strat,
     return f.start + (t - f.start + step - 1) / step * step;
   };
   auto missing_after = [&](timestamp opened_at) {
-    return error{"missing " + s.symbol() + " 1m candles from "
-                 + to_iso(s.last() + minute_ms)
-                 + ": a signal created at " + to_iso(opened_at)
-                 + " is still open when the data ends (end the frame earlier "
-                   "with --frame-end, or supply more data)"};
+    return error{"missing " + s.symbol() + " 1m candles from " +
+                 to_iso(s.last() + minute_ms) + ": a signal created at " +
+                 to_iso(opened_at) +
+                 " is still open when the data ends (end the frame earlier "
+                 "with --frame-end, or supply more data)"};
   };
   signal_context ctx{s};
   std::uint64_t seq = 0;
@@ -131,9 +132,9 @@ expected<run_counters> run_backtest(const series& s, Strategy& strat,
     }
     const std::size_t i = index(t);
     if (i >= size)
-      return error{"missing " + s.symbol() + " 1m candles from " + to_iso(t)
-                   + " (frame end " + to_iso(f.end) + ", the data ends at "
-                   + to_iso(s.last()) + ")"};
+      return error{"missing " + s.symbol() + " 1m candles from " + to_iso(t) +
+                   " (frame end " + to_iso(f.end) + ", the data ends at " +
+                   to_iso(s.last()) + ")"};
     ++n.ticks;
     const std::int64_t bucket = floor_div(t, throttle);
     if (bucket == last_bucket) {
@@ -217,14 +218,14 @@ expected<run_counters> run_backtest(const series& s, Strategy& strat,
     ++n.opened;
     sink.on_result(r);
     const std::size_t pending = index(r.signal.pending_at);
-    position_walk pw{req->position,
-                     req->price_take_profit,
-                     req->price_stop_loss,
-                     r.signal.price_open,
-                     entry,
-                     walk_from,
-                     std::min(after_end,
-                              pending + static_cast<std::size_t>(minutes))};
+    position_walk pw{
+        req->position,
+        req->price_take_profit,
+        req->price_stop_loss,
+        r.signal.price_open,
+        entry,
+        walk_from,
+        std::min(after_end, pending + static_cast<std::size_t>(minutes))};
     const auto pe = walk_position(m, avg, pw, pp);
     n.walked += pe.index - walk_from + 1;
     if (!pe.complete)

@@ -18,44 +18,44 @@ struct binding {
 const std::vector<binding>& bindings() {
   using t = config_type;
   static const std::vector<binding> table = {
-    {{"CC_PERCENT_FEE", t::number}, &config::percent_fee},
-    {{"CC_PERCENT_SLIPPAGE", t::number}, &config::percent_slippage},
-    {{"CC_AVG_PRICE_CANDLES_COUNT", t::integer},
-     nullptr,
-     &config::avg_price_candles_count},
-    {{"CC_MIN_TAKEPROFIT_DISTANCE_PERCENT", t::number},
-     &config::min_takeprofit_distance_percent},
-    {{"CC_MIN_STOPLOSS_DISTANCE_PERCENT", t::number},
-     &config::min_stoploss_distance_percent},
-    {{"CC_MAX_STOPLOSS_DISTANCE_PERCENT", t::number},
-     &config::max_stoploss_distance_percent},
-    {{"CC_MAX_SIGNAL_LIFETIME_MINUTES", t::integer},
-     nullptr,
-     &config::max_signal_lifetime_minutes},
-    {{"CC_SCHEDULE_AWAIT_MINUTES", t::integer},
-     nullptr,
-     &config::schedule_await_minutes},
-    {{"CC_POSITION_ENTRY_COST", t::number}, &config::position_entry_cost},
-    {{"CC_SIGNAL_LEVERAGE_MULTIPLIER", t::number},
-     &config::signal_leverage_multiplier},
-    {{"CC_MAX_SIGNAL_GENERATION_SECONDS", t::integer},
-     nullptr,
-     &config::max_signal_generation_seconds},
-    {{"CC_ENABLE_LONG_SIGNAL", t::boolean},
-     nullptr,
-     nullptr,
-     &config::enable_long_signal},
-    {{"CC_ENABLE_SHORT_SIGNAL", t::boolean},
-     nullptr,
-     nullptr,
-     &config::enable_short_signal},
-    {{"CC_MAX_BACKTEST_MARKDOWN_ROWS", t::integer},
-     nullptr,
-     &config::max_backtest_markdown_rows},
-    {{"CC_REPORT_SHOW_SIGNAL_NOTE", t::boolean},
-     nullptr,
-     nullptr,
-     &config::report_show_signal_note},
+      {{"CC_PERCENT_FEE", t::number}, &config::percent_fee},
+      {{"CC_PERCENT_SLIPPAGE", t::number}, &config::percent_slippage},
+      {{"CC_AVG_PRICE_CANDLES_COUNT", t::integer},
+       nullptr,
+       &config::avg_price_candles_count},
+      {{"CC_MIN_TAKEPROFIT_DISTANCE_PERCENT", t::number},
+       &config::min_takeprofit_distance_percent},
+      {{"CC_MIN_STOPLOSS_DISTANCE_PERCENT", t::number},
+       &config::min_stoploss_distance_percent},
+      {{"CC_MAX_STOPLOSS_DISTANCE_PERCENT", t::number},
+       &config::max_stoploss_distance_percent},
+      {{"CC_MAX_SIGNAL_LIFETIME_MINUTES", t::integer},
+       nullptr,
+       &config::max_signal_lifetime_minutes},
+      {{"CC_SCHEDULE_AWAIT_MINUTES", t::integer},
+       nullptr,
+       &config::schedule_await_minutes},
+      {{"CC_POSITION_ENTRY_COST", t::number}, &config::position_entry_cost},
+      {{"CC_SIGNAL_LEVERAGE_MULTIPLIER", t::number},
+       &config::signal_leverage_multiplier},
+      {{"CC_MAX_SIGNAL_GENERATION_SECONDS", t::integer},
+       nullptr,
+       &config::max_signal_generation_seconds},
+      {{"CC_ENABLE_LONG_SIGNAL", t::boolean},
+       nullptr,
+       nullptr,
+       &config::enable_long_signal},
+      {{"CC_ENABLE_SHORT_SIGNAL", t::boolean},
+       nullptr,
+       nullptr,
+       &config::enable_short_signal},
+      {{"CC_MAX_BACKTEST_MARKDOWN_ROWS", t::integer},
+       nullptr,
+       &config::max_backtest_markdown_rows},
+      {{"CC_REPORT_SHOW_SIGNAL_NOTE", t::boolean},
+       nullptr,
+       nullptr,
+       &config::report_show_signal_note},
   };
   return table;
 }
@@ -117,57 +117,59 @@ bool get_config_value(const config& cfg, std::string_view key, double& out) {
 std::vector<std::string> config::problems(bool unsafe) const {
   std::vector<std::string> out;
   if (avg_price_candles_count < 1)
-    out.push_back("CC_AVG_PRICE_CANDLES_COUNT must be at least 1 (got "
-                  + std::to_string(avg_price_candles_count) + ")");
+    out.push_back("CC_AVG_PRICE_CANDLES_COUNT must be at least 1 (got " +
+                  std::to_string(avg_price_candles_count) + ")");
   if (unsafe)
     return out;
   auto finite_nonneg = [&](const char* name, double v) {
     if (!(std::isfinite(v) && v >= 0))
-      out.push_back(std::string{name} + " must be a finite number >= 0 (got "
-                    + fmt_num(v) + ")");
+      out.push_back(std::string{name} + " must be a finite number >= 0 (got " +
+                    fmt_num(v) + ")");
   };
   finite_nonneg("CC_PERCENT_FEE", percent_fee);
   finite_nonneg("CC_PERCENT_SLIPPAGE", percent_slippage);
   const double min_tp_floor = 2 * percent_slippage + 2 * percent_fee;
   if (!(min_takeprofit_distance_percent > 0))
-    out.push_back("CC_MIN_TAKEPROFIT_DISTANCE_PERCENT must be > 0 (got "
-                  + fmt_num(min_takeprofit_distance_percent) + ")");
+    out.push_back("CC_MIN_TAKEPROFIT_DISTANCE_PERCENT must be > 0 (got " +
+                  fmt_num(min_takeprofit_distance_percent) + ")");
   else if (min_takeprofit_distance_percent < min_tp_floor)
     out.push_back("CC_MIN_TAKEPROFIT_DISTANCE_PERCENT must be >= 2 * "
-                  "CC_PERCENT_SLIPPAGE + 2 * CC_PERCENT_FEE = "
-                  + fmt_num(min_tp_floor) + ", or every take-profit loses "
-                  "money (got " + fmt_num(min_takeprofit_distance_percent)
-                  + ")");
+                  "CC_PERCENT_SLIPPAGE + 2 * CC_PERCENT_FEE = " +
+                  fmt_num(min_tp_floor) +
+                  ", or every take-profit loses "
+                  "money (got " +
+                  fmt_num(min_takeprofit_distance_percent) + ")");
   if (!(min_stoploss_distance_percent > 0))
-    out.push_back("CC_MIN_STOPLOSS_DISTANCE_PERCENT must be > 0 (got "
-                  + fmt_num(min_stoploss_distance_percent) + ")");
+    out.push_back("CC_MIN_STOPLOSS_DISTANCE_PERCENT must be > 0 (got " +
+                  fmt_num(min_stoploss_distance_percent) + ")");
   if (!(max_stoploss_distance_percent > 0))
-    out.push_back("CC_MAX_STOPLOSS_DISTANCE_PERCENT must be > 0 (got "
-                  + fmt_num(max_stoploss_distance_percent) + ")");
-  if (min_stoploss_distance_percent > 0 && max_stoploss_distance_percent > 0
-      && !(min_stoploss_distance_percent < max_stoploss_distance_percent))
-    out.push_back("CC_MIN_STOPLOSS_DISTANCE_PERCENT ("
-                  + fmt_num(min_stoploss_distance_percent)
-                  + ") must be < CC_MAX_STOPLOSS_DISTANCE_PERCENT ("
-                  + fmt_num(max_stoploss_distance_percent) + ")");
+    out.push_back("CC_MAX_STOPLOSS_DISTANCE_PERCENT must be > 0 (got " +
+                  fmt_num(max_stoploss_distance_percent) + ")");
+  if (min_stoploss_distance_percent > 0 && max_stoploss_distance_percent > 0 &&
+      !(min_stoploss_distance_percent < max_stoploss_distance_percent))
+    out.push_back("CC_MIN_STOPLOSS_DISTANCE_PERCENT (" +
+                  fmt_num(min_stoploss_distance_percent) +
+                  ") must be < CC_MAX_STOPLOSS_DISTANCE_PERCENT (" +
+                  fmt_num(max_stoploss_distance_percent) + ")");
   auto positive = [&](const char* name, std::int64_t v) {
     if (v < 1)
-      out.push_back(std::string{name} + " must be a positive integer (got "
-                    + std::to_string(v) + ")");
+      out.push_back(std::string{name} + " must be a positive integer (got " +
+                    std::to_string(v) + ")");
   };
   positive("CC_MAX_SIGNAL_LIFETIME_MINUTES", max_signal_lifetime_minutes);
   positive("CC_SCHEDULE_AWAIT_MINUTES", schedule_await_minutes);
   positive("CC_MAX_SIGNAL_GENERATION_SECONDS", max_signal_generation_seconds);
   if (max_backtest_markdown_rows < 0)
-    out.push_back("CC_MAX_BACKTEST_MARKDOWN_ROWS must be >= 0 (got "
-                  + std::to_string(max_backtest_markdown_rows) + ")");
+    out.push_back("CC_MAX_BACKTEST_MARKDOWN_ROWS must be >= 0 (got " +
+                  std::to_string(max_backtest_markdown_rows) + ")");
   if (!(std::isfinite(position_entry_cost) && position_entry_cost > 0))
-    out.push_back("CC_POSITION_ENTRY_COST must be a finite number > 0 (got "
-                  + fmt_num(position_entry_cost) + ")");
-  if (!(std::isfinite(signal_leverage_multiplier)
-        && signal_leverage_multiplier > 0))
+    out.push_back("CC_POSITION_ENTRY_COST must be a finite number > 0 (got " +
+                  fmt_num(position_entry_cost) + ")");
+  if (!(std::isfinite(signal_leverage_multiplier) &&
+        signal_leverage_multiplier > 0))
     out.push_back("CC_SIGNAL_LEVERAGE_MULTIPLIER must be a finite number > 0 "
-                  "(got " + fmt_num(signal_leverage_multiplier) + ")");
+                  "(got " +
+                  fmt_num(signal_leverage_multiplier) + ")");
   return out;
 }
 
@@ -183,8 +185,8 @@ apply_config(const config& base,
       std::string known;
       for (const auto& k : config_keys())
         known += (known.empty() ? "" : ", ") + std::string{k.name};
-      errs.push_back("unknown configuration key '" + key + "' (known: " + known
-                     + ")");
+      errs.push_back("unknown configuration key '" + key +
+                     "' (known: " + known + ")");
       continue;
     }
     if (b->boolean) {

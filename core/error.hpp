@@ -18,16 +18,19 @@ struct error {
 template <class T>
 class expected {
 public:
-  expected(T value) : data_(std::move(value)) {}
-  expected(error err) : data_(std::move(err)) {}
+  expected(T value)
+      : data_(std::move(value)) {}
+  expected(error err)
+      : data_(std::move(err)) {}
 
   /// Converts from anything `T` can be built from (e.g. a derived
   /// `unique_ptr`).
-  template <class U, class = std::enable_if_t<
-                       std::is_constructible_v<T, U&&>
-                       && !std::is_same_v<std::decay_t<U>, T>
-                       && !std::is_same_v<std::decay_t<U>, error>>>
-  expected(U&& value) : data_(std::in_place_index<0>, std::forward<U>(value)) {}
+  template <class U,
+            class = std::enable_if_t<std::is_constructible_v<T, U&&> &&
+                                     !std::is_same_v<std::decay_t<U>, T> &&
+                                     !std::is_same_v<std::decay_t<U>, error>>>
+  expected(U&& value)
+      : data_(std::in_place_index<0>, std::forward<U>(value)) {}
 
   /// True when a value is held.
   explicit operator bool() const noexcept { return data_.index() == 0; }

@@ -4,8 +4,8 @@ namespace btk {
 
 namespace {
 constexpr std::string_view names[interval_count] = {
-  "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d",
-  "3d"};
+    "1m", "3m", "5m", "15m", "30m", "1h", "2h",
+    "4h", "6h", "8h", "12h", "1d",  "3d"};
 } // namespace
 
 std::string_view to_string(interval iv) noexcept {

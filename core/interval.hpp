@@ -11,7 +11,19 @@ namespace btk {
 /// Candle, signal and frame intervals. Candle intervals run from 1m to 8h,
 /// signal (strategy) intervals from 1m to 1h, frame intervals from 1m to 3d.
 enum class interval : std::uint8_t {
-  m1, m3, m5, m15, m30, h1, h2, h4, h6, h8, h12, d1, d3
+  m1,
+  m3,
+  m5,
+  m15,
+  m30,
+  h1,
+  h2,
+  h4,
+  h6,
+  h8,
+  h12,
+  d1,
+  d3
 };
 
 /// Number of enumerators of `interval`.
@@ -20,7 +32,7 @@ constexpr std::size_t interval_count = 13;
 /// Length of one interval in milliseconds.
 constexpr timestamp interval_ms(interval iv) noexcept {
   constexpr timestamp table[interval_count] = {
-    1, 3, 5, 15, 30, 60, 120, 240, 360, 480, 720, 1440, 4320};
+      1, 3, 5, 15, 30, 60, 120, 240, 360, 480, 720, 1440, 4320};
   return table[static_cast<std::size_t>(iv)] * minute_ms;
 }
 

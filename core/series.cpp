@@ -25,27 +25,28 @@ series::make(std::string symbol, const std::vector<candle>& cs) {
   m.step = minute_ms;
   m.first = cs.front().ts;
   if (floor_div(m.first, minute_ms) * minute_ms != m.first)
-    return error{"series " + s->symbol_ + ": first timestamp "
-                 + std::to_string(m.first) + " is not on the minute grid"};
+    return error{"series " + s->symbol_ + ": first timestamp " +
+                 std::to_string(m.first) + " is not on the minute grid"};
   for (auto* v : {&m.open, &m.high, &m.low, &m.close, &m.volume})
     v->reserve(cs.size());
   for (std::size_t i = 0; i < cs.size(); ++i) {
     const auto& c = cs[i];
     const timestamp want = m.first + static_cast<timestamp>(i) * minute_ms;
     if (c.ts != want)
-      return error{"series " + s->symbol_ + ": candle " + std::to_string(i)
-                   + " opens at " + to_iso(c.ts) + ", expected " + to_iso(want)
-                   + " (1-minute candles must be contiguous)"};
-    const bool prices_ok = std::isfinite(c.open) && std::isfinite(c.high)
-                           && std::isfinite(c.low) && std::isfinite(c.close)
-                           && c.open > 0 && c.high > 0 && c.low > 0
-                           && c.close > 0;
+      return error{"series " + s->symbol_ + ": candle " + std::to_string(i) +
+                   " opens at " + to_iso(c.ts) + ", expected " + to_iso(want) +
+                   " (1-minute candles must be contiguous)"};
+    const bool prices_ok = std::isfinite(c.open) && std::isfinite(c.high) &&
+                           std::isfinite(c.low) && std::isfinite(c.close) &&
+                           c.open > 0 && c.high > 0 && c.low > 0 && c.close > 0;
     if (!prices_ok)
-      return error{"series " + s->symbol_ + ": candle at " + to_iso(c.ts)
-                   + " has a price that is not a finite number > 0"};
+      return error{"series " + s->symbol_ + ": candle " + std::to_string(i) +
+                   " at " + to_iso(c.ts) +
+                   " has a price that is not a finite number > 0"};
     if (!(std::isfinite(c.volume) && c.volume >= 0))
-      return error{"series " + s->symbol_ + ": candle at " + to_iso(c.ts)
-                   + " has volume " + num(c.volume) + " (must be >= 0)"};
+      return error{"series " + s->symbol_ + ": candle " + std::to_string(i) +
+                   " at " + to_iso(c.ts) + " has volume " + num(c.volume) +
+                   " (must be >= 0)"};
     m.open.push_back(c.open);
     m.high.push_back(c.high);
     m.low.push_back(c.low);
@@ -121,7 +122,7 @@ std::shared_ptr<const std::vector<double>> series::vwap(int n) const {
   if (slot)
     return slot;
   auto out = std::make_shared<std::vector<double>>(
-    m1_.size(), std::numeric_limits<double>::quiet_NaN());
+      m1_.size(), std::numeric_limits<double>::quiet_NaN());
   if (n >= 1) {
     // Typical-price products are computed once; the window sums are
     // recomputed per candle so that every value has the reference's bits.

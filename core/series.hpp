@@ -45,8 +45,12 @@ struct bar_window {
   std::size_t size = 0;
 
   candle at(std::size_t k) const noexcept {
-    return {first + static_cast<timestamp>(k) * step, open[k], high[k], low[k],
-            close[k], volume[k]};
+    return {first + static_cast<timestamp>(k) * step,
+            open[k],
+            high[k],
+            low[k],
+            close[k],
+            volume[k]};
   }
 };
 

@@ -20,7 +20,12 @@ enum class cancel_reason : std::uint8_t { timeout, price_reject, user };
 
 /// The kind of a tick result (engine.md §7).
 enum class action : std::uint8_t {
-  idle, scheduled, opened, active, closed, cancelled
+  idle,
+  scheduled,
+  opened,
+  active,
+  closed,
+  cancelled
 };
 
 std::string_view to_string(side x) noexcept;

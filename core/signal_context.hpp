@@ -15,7 +15,8 @@ namespace btk {
 /// engine.md §1).
 class signal_context {
 public:
-  explicit signal_context(const series& s) noexcept : series_(&s) {}
+  explicit signal_context(const series& s) noexcept
+      : series_(&s) {}
 
   /// The tick time.
   timestamp when() const noexcept { return when_; }

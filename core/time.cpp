@@ -55,12 +55,12 @@ std::string to_iso(timestamp t) {
   unsigned m, d;
   civil_from_days(days, y, m, d);
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(y), m, d,
-                static_cast<long long>(rest / 3'600'000),
-                static_cast<long long>(rest / 60'000 % 60),
-                static_cast<long long>(rest / 1000 % 60),
-                static_cast<long long>(rest % 1000));
+  std::snprintf(
+      buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+      static_cast<long long>(y), m, d, static_cast<long long>(rest / 3'600'000),
+      static_cast<long long>(rest / 60'000 % 60),
+      static_cast<long long>(rest / 1000 % 60),
+      static_cast<long long>(rest % 1000));
   return buf;
 }
 
@@ -80,13 +80,13 @@ std::optional<timestamp> parse_time(std::string_view s) {
     return v;
   }
   unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, ms = 0;
-  if (!read_digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-'
-      || !read_digits(s, 5, 2, mo) || s[7] != '-' || !read_digits(s, 8, 2, d))
+  if (!read_digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' ||
+      !read_digits(s, 5, 2, mo) || s[7] != '-' || !read_digits(s, 8, 2, d))
     return std::nullopt;
   std::size_t pos = 10;
   if (pos < s.size() && (s[pos] == 'T' || s[pos] == ' ')) {
-    if (!read_digits(s, pos + 1, 2, h) || pos + 3 >= s.size()
-        || s[pos + 3] != ':' || !read_digits(s, pos + 4, 2, mi))
+    if (!read_digits(s, pos + 1, 2, h) || pos + 3 >= s.size() ||
+        s[pos + 3] != ':' || !read_digits(s, pos + 4, 2, mi))
       return std::nullopt;
     pos += 6;
     if (pos < s.size() && s[pos] == ':') {

@@ -19,7 +19,8 @@ namespace {
 
 class dip_buyer final : public btk::inline_strategy<dip_buyer> {
 public:
-  explicit dip_buyer(double dip_percent) : dip_percent_(dip_percent) {}
+  explicit dip_buyer(double dip_percent)
+      : dip_percent_(dip_percent) {}
 
   btk::interval signal_interval() const override { return btk::interval::m1; }
 

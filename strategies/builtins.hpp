@@ -15,20 +15,20 @@ namespace detail {
 /// Side of period `k` in a side mode.
 inline side side_of(side_mode mode, std::int64_t k) noexcept {
   switch (mode) {
-    case side_mode::long_only:
-      return side::long_;
-    case side_mode::short_only:
-      return side::short_;
-    default:
-      return k % 2 == 0 ? side::long_ : side::short_;
+  case side_mode::long_only:
+    return side::long_;
+  case side_mode::short_only:
+    return side::short_;
+  default:
+    return k % 2 == 0 ? side::long_ : side::short_;
   }
 }
 
 /// Whole minutes of a lifetime parameter (0 when not positive).
 inline std::int64_t lifetime(double minutes) noexcept {
   return minutes > 0 && minutes < 1e12
-           ? static_cast<std::int64_t>(minutes + 0.999999999)
-           : 0;
+             ? static_cast<std::int64_t>(minutes + 0.999999999)
+             : 0;
 }
 
 } // namespace detail
@@ -51,7 +51,8 @@ public:
     /// Lifetime in minutes. Default: 60
     double minutes = 60;
   };
-  explicit every_n(params p) : p_(p) {}
+  explicit every_n(params p)
+      : p_(p) {}
   interval signal_interval() const override { return interval::m1; }
   std::optional<signal_request> get_signal(const signal_context& ctx) override;
   std::int64_t max_lifetime_minutes() const override;
@@ -82,7 +83,8 @@ public:
     /// Lifetime in minutes. Default: 240
     double minutes = 240;
   };
-  explicit sma_cross(params p) : p_(p) {}
+  explicit sma_cross(params p)
+      : p_(p) {}
   interval signal_interval() const override { return p_.iv; }
   std::optional<signal_request> get_signal(const signal_context& ctx) override;
   std::int64_t lookback_minutes() const override;
@@ -113,7 +115,8 @@ public:
     /// Lifetime in minutes. Default: 60
     double minutes = 60;
   };
-  explicit scheduled_entry(params p) : p_(p) {}
+  explicit scheduled_entry(params p)
+      : p_(p) {}
   interval signal_interval() const override { return interval::m1; }
   std::optional<signal_request> get_signal(const signal_context& ctx) override;
   std::int64_t max_lifetime_minutes() const override;
@@ -149,7 +152,8 @@ public:
     /// Lifetime in minutes. Default: 360
     double minutes = 360;
   };
-  explicit rsi_reversion(params p) : p_(p) {}
+  explicit rsi_reversion(params p)
+      : p_(p) {}
   interval signal_interval() const override { return p_.iv; }
   std::optional<signal_request> get_signal(const signal_context& ctx) override;
   std::int64_t lookback_minutes() const override;
@@ -190,7 +194,8 @@ public:
     /// Lifetime in minutes. Default: 1440
     double minutes = 1440;
   };
-  explicit donchian_breakout(params p) : p_(p) {}
+  explicit donchian_breakout(params p)
+      : p_(p) {}
   interval signal_interval() const override { return p_.iv; }
   std::optional<signal_request> get_signal(const signal_context& ctx) override;
   std::int64_t lookback_minutes() const override;

@@ -24,8 +24,8 @@ strategy_registry make_builtins() {
             {"minutes", k::number, "60", "lifetime in minutes"}},
            [](const param_values& v) -> expected<std::unique_ptr<strategy>> {
              return std::make_unique<every_n>(every_n::params{
-               v.count("n"), mode_of(v.text("side")), v.number("tp"),
-               v.number("sl"), v.number("minutes")});
+                 v.count("n"), mode_of(v.text("side")), v.number("tp"),
+                 v.number("sl"), v.number("minutes")});
            }});
   reg.add({"sma-cross",
            "fast/slow moving-average cross on bars of an interval",
@@ -37,12 +37,12 @@ strategy_registry make_builtins() {
             {"minutes", k::number, "240", "lifetime in minutes"}},
            [](const param_values& v) -> expected<std::unique_ptr<strategy>> {
              if (v.count("fast") >= v.count("slow"))
-               return error{"strategy 'sma-cross': fast ("
-                            + v.text("fast") + ") must be less than slow ("
-                            + v.text("slow") + ")"};
+               return error{"strategy 'sma-cross': fast (" + v.text("fast") +
+                            ") must be less than slow (" + v.text("slow") +
+                            ")"};
              return std::make_unique<sma_cross>(sma_cross::params{
-               v.count("fast"), v.count("slow"), v.iv("interval"),
-               v.number("tp"), v.number("sl"), v.number("minutes")});
+                 v.count("fast"), v.count("slow"), v.iv("interval"),
+                 v.number("tp"), v.number("sl"), v.number("minutes")});
            }});
   reg.add({"scheduled",
            "limit entry offset percent away from the price every n minutes",
@@ -54,8 +54,8 @@ strategy_registry make_builtins() {
             {"minutes", k::number, "60", "lifetime in minutes"}},
            [](const param_values& v) -> expected<std::unique_ptr<strategy>> {
              return std::make_unique<scheduled_entry>(scheduled_entry::params{
-               v.count("n"), v.number("offset"), mode_of(v.text("side")),
-               v.number("tp"), v.number("sl"), v.number("minutes")});
+                 v.count("n"), v.number("offset"), mode_of(v.text("side")),
+                 v.number("tp"), v.number("sl"), v.number("minutes")});
            }});
   reg.add({"rsi-reversion",
            "Wilder RSI leaving oversold (long) or overbought (short)",
@@ -68,14 +68,14 @@ strategy_registry make_builtins() {
             {"minutes", k::number, "360", "lifetime in minutes"}},
            [](const param_values& v) -> expected<std::unique_ptr<strategy>> {
              if (!(v.number("oversold") < v.number("overbought")))
-               return error{"strategy 'rsi-reversion': oversold ("
-                            + v.text("oversold")
-                            + ") must be less than overbought ("
-                            + v.text("overbought") + ")"};
+               return error{"strategy 'rsi-reversion': oversold (" +
+                            v.text("oversold") +
+                            ") must be less than overbought (" +
+                            v.text("overbought") + ")"};
              return std::make_unique<rsi_reversion>(rsi_reversion::params{
-               v.count("period"), v.iv("interval"), v.number("oversold"),
-               v.number("overbought"), v.number("tp"), v.number("sl"),
-               v.number("minutes")});
+                 v.count("period"), v.iv("interval"), v.number("oversold"),
+                 v.number("overbought"), v.number("tp"), v.number("sl"),
+                 v.number("minutes")});
            }});
   reg.add({"donchian-breakout",
            "close beyond the high/low channel of the previous bars",
@@ -86,9 +86,9 @@ strategy_registry make_builtins() {
             {"minutes", k::number, "1440", "lifetime in minutes"}},
            [](const param_values& v) -> expected<std::unique_ptr<strategy>> {
              return std::make_unique<donchian_breakout>(
-               donchian_breakout::params{v.count("period"), v.iv("interval"),
-                                         v.number("tp"), v.number("sl"),
-                                         v.number("minutes")});
+                 donchian_breakout::params{v.count("period"), v.iv("interval"),
+                                           v.number("tp"), v.number("sl"),
+                                           v.number("minutes")});
            }});
   return reg;
 }

@@ -18,10 +18,10 @@ double rsi_reversion::rsi(const double* closes, std::size_t n,
   loss /= static_cast<double>(p);
   for (std::size_t k = p + 1; k < n; ++k) {
     const double d = closes[k] - closes[k - 1];
-    gain = (gain * static_cast<double>(p - 1) + (d > 0 ? d : 0))
-           / static_cast<double>(p);
-    loss = (loss * static_cast<double>(p - 1) + (d < 0 ? -d : 0))
-           / static_cast<double>(p);
+    gain = (gain * static_cast<double>(p - 1) + (d > 0 ? d : 0)) /
+           static_cast<double>(p);
+    loss = (loss * static_cast<double>(p - 1) + (d < 0 ? -d : 0)) /
+           static_cast<double>(p);
   }
   if (loss == 0)
     return gain == 0 ? 50 : 100;

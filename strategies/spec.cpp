@@ -28,14 +28,14 @@ bool parse_number(std::string_view s, double& out) {
 
 std::string kind_text(param_kind k) {
   switch (k) {
-    case param_kind::number:
-      return "a number";
-    case param_kind::count:
-      return "a whole number >= 1";
-    case param_kind::side_choice:
-      return "long, short or alt";
-    default:
-      return "one of 1m 3m 5m 15m 30m 1h";
+  case param_kind::number:
+    return "a number";
+  case param_kind::count:
+    return "a whole number >= 1";
+  case param_kind::side_choice:
+    return "long, short or alt";
+  default:
+    return "one of 1m 3m 5m 15m 30m 1h";
   }
 }
 
@@ -76,8 +76,8 @@ expected<strategy_spec> parse_spec(std::string_view text) {
   const auto colon = text.find(':');
   out.name = std::string{trim(text.substr(0, colon))};
   if (out.name.empty())
-    return error{"strategy spec '" + whole
-                 + "': missing the strategy name (form: name:key=value,...)"};
+    return error{"strategy spec '" + whole +
+                 "': missing the strategy name (form: name:key=value,...)"};
   if (colon == std::string_view::npos)
     return out;
   std::string_view rest = text.substr(colon + 1);
@@ -90,14 +90,14 @@ expected<strategy_spec> parse_spec(std::string_view text) {
       continue;
     const auto eq = item.find('=');
     if (eq == std::string_view::npos)
-      return error{"strategy spec '" + whole + "': parameter '"
-                   + std::string{item} + "' has no value (form: key=value)"};
+      return error{"strategy spec '" + whole + "': parameter '" +
+                   std::string{item} + "' has no value (form: key=value)"};
     auto key = std::string{trim(item.substr(0, eq))};
     auto value = std::string{trim(item.substr(eq + 1))};
     for (const auto& [k, v] : out.params)
       if (k == key)
-        return error{"strategy spec '" + whole + "': parameter '" + key
-                     + "' is given twice"};
+        return error{"strategy spec '" + whole + "': parameter '" + key +
+                     "' is given twice"};
     out.params.emplace_back(std::move(key), std::move(value));
   }
   return out;
@@ -126,8 +126,8 @@ strategy_registry::resolve(const strategy_spec& spec,
     for (const auto& p : info.params)
       known = known || p.name == key;
     if (!known)
-      return error{"strategy '" + info.name + "': unknown parameter '" + key
-                   + "' (accepted: " + accepted(info) + ")"};
+      return error{"strategy '" + info.name + "': unknown parameter '" + key +
+                   "' (accepted: " + accepted(info) + ")"};
   }
   param_values out;
   for (const auto& p : info.params) {
@@ -138,25 +138,25 @@ strategy_registry::resolve(const strategy_spec& spec,
     double number = 0;
     bool ok = true;
     switch (p.kind) {
-      case param_kind::number:
-        ok = parse_number(text, number);
-        break;
-      case param_kind::count:
-        ok = parse_number(text, number) && number >= 1
-             && std::floor(number) == number && number < 1e12;
-        break;
-      case param_kind::side_choice:
-        ok = text == "long" || text == "short" || text == "alt";
-        break;
-      case param_kind::signal_interval: {
-        auto iv = parse_interval(text);
-        ok = iv && is_signal_interval(*iv);
-        break;
-      }
+    case param_kind::number:
+      ok = parse_number(text, number);
+      break;
+    case param_kind::count:
+      ok = parse_number(text, number) && number >= 1 &&
+           std::floor(number) == number && number < 1e12;
+      break;
+    case param_kind::side_choice:
+      ok = text == "long" || text == "short" || text == "alt";
+      break;
+    case param_kind::signal_interval: {
+      auto iv = parse_interval(text);
+      ok = iv && is_signal_interval(*iv);
+      break;
+    }
     }
     if (!ok)
-      return error{"strategy '" + info.name + "': parameter " + p.name
-                   + " takes " + kind_text(p.kind) + " (got '" + text + "')"};
+      return error{"strategy '" + info.name + "': parameter " + p.name +
+                   " takes " + kind_text(p.kind) + " (got '" + text + "')"};
     out.set(p.name, text, number);
   }
   return out;
@@ -172,8 +172,8 @@ strategy_registry::make(std::string_view text) const {
     std::string names;
     for (const auto& i : infos_)
       names += (names.empty() ? "" : ", ") + i.name;
-    return error{"unknown strategy '" + spec->name + "' (known: " + names
-                 + ")"};
+    return error{"unknown strategy '" + spec->name + "' (known: " + names +
+                 ")"};
   }
   auto values = resolve(*spec, *info);
   if (!values)

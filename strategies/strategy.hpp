@@ -41,8 +41,8 @@ public:
 
   /// A signal request, or nothing. `ctx` gives the tick time, the current
   /// price and the closed candles before the tick.
-  virtual std::optional<signal_request> get_signal(const signal_context& ctx)
-    = 0;
+  virtual std::optional<signal_request>
+  get_signal(const signal_context& ctx) = 0;
 
   /// Minutes of history `get_signal` reads before a tick; sets the default
   /// frame's warm-up. Default: 0

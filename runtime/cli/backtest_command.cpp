@@ -25,7 +25,7 @@ using clock_type = std::chrono::steady_clock;
 
 double ms_since(clock_type::time_point t0) {
   return std::chrono::duration<double, std::milli>(clock_type::now() - t0)
-    .count();
+      .count();
 }
 
 std::string symbol_from_path(const std::string& path) {
@@ -44,15 +44,14 @@ public:
   collecting_sink(std::string name, const series& s, const config& cfg,
                   std::string* trades, progress_bar* bar, double done_before,
                   timestamp frame_start)
-    : name_(std::move(name))
-    , series_(s)
-    , cfg_(cfg)
-    , trades_(trades)
-    , list_(cfg.max_backtest_markdown_rows)
-    , bar_(bar)
-    , done_before_(done_before)
-    , frame_start_(frame_start) {
-  }
+      : name_(std::move(name))
+      , series_(s)
+      , cfg_(cfg)
+      , trades_(trades)
+      , list_(cfg.max_backtest_markdown_rows)
+      , bar_(bar)
+      , done_before_(done_before)
+      , frame_start_(frame_start) {}
 
   void on_result(const tick_result& r) override {
     if (r.kind == action::closed)
@@ -72,8 +71,8 @@ public:
                    double entry) override {
     auto& slot = rejected_[std::string{to_string(rule)}];
     if (slot.first++ == 0)
-      slot.second = to_iso(t) + ": " + describe_rejection(rule, req, entry,
-                                                          cfg_);
+      slot.second =
+          to_iso(t) + ": " + describe_rejection(rule, req, entry, cfg_);
   }
 
   void on_error(timestamp t, const std::string& what) override {
@@ -173,34 +172,38 @@ int run_backtest_command(const backtest_options& opts) {
       return fail("--strategy '" + spec + "': " + made.err().message);
     const auto parsed = parse_spec(spec);
     const int k = static_cast<int>(entries.size()) + 1;
-    entries.push_back({parsed->name + "#" + std::to_string(k), spec,
-                       std::move(*made)});
+    entries.push_back(
+        {parsed->name + "#" + std::to_string(k), spec, std::move(*made)});
   }
   auto frame_iv = parse_interval(opts.frame_interval);
   if (!frame_iv)
-    return fail("--frame-interval '" + opts.frame_interval
-                + "': expected one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d");
+    return fail("--frame-interval '" + opts.frame_interval +
+                "': expected one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d");
 
-  // -- data --------------------------------------------------------------------
+  // -- data
+  // --------------------------------------------------------------------
   const auto load_start = clock_type::now();
   read_options ro;
   ro.fill_gaps = opts.fill_gaps;
   auto data = read_candles(opts.data, ro);
   if (!data)
     return fail(data.err().message);
-  const std::string symbol = opts.symbol.empty() ? symbol_from_path(opts.data)
-                                                 : opts.symbol;
+  const std::string symbol =
+      opts.symbol.empty() ? symbol_from_path(opts.data) : opts.symbol;
   auto made_series = series::make(symbol, data->candles);
   if (!made_series)
     return fail(opts.data + ": " + made_series.err().message);
   const series& s = **made_series;
   const double load_ms = ms_since(load_start);
   if (data->filled > 0 && !opts.quiet)
-    std::fprintf(stderr, "btk backtest: filled %zu missing minutes in %zu gaps "
-                 "with flat candles (--fill-gaps)\n", data->filled,
-                 data->gaps);
+    std::fprintf(stderr,
+                 "btk backtest: filled %zu missing minute%s in %zu "
+                 "gap%s with flat candles (--fill-gaps)\n",
+                 data->filled, data->filled == 1 ? "" : "s", data->gaps,
+                 data->gaps == 1 ? "" : "s");
 
-  // -- frame -------------------------------------------------------------------
+  // -- frame
+  // -------------------------------------------------------------------
   std::int64_t warmup = cfg->avg_price_candles_count;
   std::int64_t lookahead = 0;
   for (const auto& e : entries) {
@@ -219,25 +222,26 @@ int run_backtest_command(const backtest_options& opts) {
   } else if (auto t = parse_time(opts.frame_start)) {
     frame.start = *t;
   } else {
-    return fail("--frame-start '" + opts.frame_start
-                + "': expected an ISO-8601 UTC time or epoch milliseconds");
+    return fail("--frame-start '" + opts.frame_start +
+                "': expected an ISO-8601 UTC time or epoch milliseconds");
   }
   if (opts.frame_end.empty()) {
     frame.end = s.last() - lookahead * minute_ms;
   } else if (auto t = parse_time(opts.frame_end)) {
     frame.end = *t;
   } else {
-    return fail("--frame-end '" + opts.frame_end
-                + "': expected an ISO-8601 UTC time or epoch milliseconds");
+    return fail("--frame-end '" + opts.frame_end +
+                "': expected an ISO-8601 UTC time or epoch milliseconds");
   }
   if (frame.end < frame.start)
-    return fail("the frame is empty: start " + to_iso(frame.start) + " is after end "
-                + to_iso(frame.end) + " (the data covers " + to_iso(s.first())
-                + " .. " + to_iso(s.last()) + "; warm-up "
-                + std::to_string(warmup) + " min, look-ahead "
-                + std::to_string(lookahead) + " min)");
+    return fail("the frame is empty: start " + to_iso(frame.start) +
+                " is after end " + to_iso(frame.end) + " (the data covers " +
+                to_iso(s.first()) + " .. " + to_iso(s.last()) + "; warm-up " +
+                std::to_string(warmup) + " min, look-ahead " +
+                std::to_string(lookahead) + " min)");
 
-  // -- run -----------------------------------------------------------------------
+  // -- run
+  // -----------------------------------------------------------------------
   std::string trades;
   std::string* trades_ptr = opts.trades_out.empty() ? nullptr : &trades;
   const double span = static_cast<double>(frame.end - frame.start) + 1;
@@ -245,16 +249,18 @@ int run_backtest_command(const backtest_options& opts) {
   nlohmann::ordered_json strategies_json = nlohmann::ordered_json::array();
   double engine_ms = 0;
   std::vector<std::string> lines;
-  const timestamp dump_ts = floor_div(
-    std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::now().time_since_epoch())
-      .count(),
-    minute_ms) * minute_ms;
+  const timestamp dump_ts =
+      floor_div(std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count(),
+                minute_ms) *
+      minute_ms;
   for (std::size_t k = 0; k < entries.size(); ++k) {
     auto& e = entries[k];
     bar.set_label(e.name);
-    collecting_sink sink{e.name, s, *cfg, trades_ptr, &bar,
-                         span * static_cast<double>(k), frame.start};
+    collecting_sink sink{e.name,     s,    *cfg,
+                         trades_ptr, &bar, span * static_cast<double>(k),
+                         frame.start};
     const auto t0 = clock_type::now();
     auto counters = e.impl->backtest(s, *cfg, frame, sink);
     engine_ms += ms_since(t0);
@@ -265,13 +271,13 @@ int run_backtest_command(const backtest_options& opts) {
     const auto stats = compute_backtest_statistics(sink.list());
     std::string report_path;
     if (!opts.report_dir.empty()) {
-      report_path = (std::filesystem::path(opts.report_dir)
-                     / fmt::format("{}_{}_local_{}_backtest-{}.md", symbol,
-                                   e.name, to_string(frame.iv), dump_ts))
-                      .string();
+      report_path = (std::filesystem::path(opts.report_dir) /
+                     fmt::format("{}_{}_local_{}_backtest-{}.md", symbol,
+                                 e.name, to_string(frame.iv), dump_ts))
+                        .string();
       std::string err;
-      const auto text = render_backtest_report(e.name, symbol, sink.list(),
-                                               stats, *cfg);
+      const auto text =
+          render_backtest_report(e.name, symbol, sink.list(), stats, *cfg);
       if (!write_text(report_path, text, err)) {
         bar.finish();
         return fail(err);
@@ -281,41 +287,47 @@ int run_backtest_command(const backtest_options& opts) {
     for (const auto& [rule, v] : sink.rejected())
       rejected[rule] = {{"count", v.first}, {"first", v.second}};
     strategies_json.push_back(
-      {{"strategyName", e.name},
-       {"spec", e.spec},
-       {"counts", {{"closed", sink.closed()}, {"cancelled", sink.cancelled()}}},
-       {"rejected", rejected},
-       {"stats", stats_json(stats)},
-       {"report", report_path}});
+        {{"strategyName", e.name},
+         {"spec", e.spec},
+         {"counts",
+          {{"closed", sink.closed()}, {"cancelled", sink.cancelled()}}},
+         {"rejected", rejected},
+         {"stats", stats_json(stats)},
+         {"report", report_path}});
     bar.finish();
     if (!opts.quiet) {
       for (const auto& [rule, v] : sink.rejected())
-        std::fprintf(stderr, "btk backtest: %s: %llu signals dropped (%s); "
-                     "first at %s\n", e.name.c_str(),
-                     static_cast<unsigned long long>(v.first), rule.c_str(),
-                     v.second.c_str());
+        std::fprintf(stderr,
+                     "btk backtest: %s: %llu signals dropped (%s); "
+                     "first at %s\n",
+                     e.name.c_str(), static_cast<unsigned long long>(v.first),
+                     rule.c_str(), v.second.c_str());
       if (sink.errors() > 0)
-        std::fprintf(stderr, "btk backtest: %s: get_signal failed %llu "
-                     "times; first at %s\n", e.name.c_str(),
+        std::fprintf(stderr,
+                     "btk backtest: %s: get_signal failed %llu "
+                     "times; first at %s\n",
+                     e.name.c_str(),
                      static_cast<unsigned long long>(sink.errors()),
                      sink.first_error().c_str());
     }
     lines.push_back(fmt::format(
-      "  {:<22} {:>5} closed {:>4} cancelled  win rate {:>7}  total PnL {:>9}"
-      "  Sharpe {:>7}{}",
-      e.name, sink.closed(), sink.cancelled(),
-      opt_text(stats.win_rate, 2, "%"), opt_text(stats.total_pnl, 2, "%"),
-      opt_text(stats.sharpe_ratio, 3),
-      report_path.empty() ? "" : "\n  " + std::string(22, ' ') + " report: "
-                                   + report_path));
+        "  {:<22} {:>5} closed {:>4} cancelled  win rate {:>7}  total PnL {:>9}"
+        "  Sharpe {:>7}{}",
+        e.name, sink.closed(), sink.cancelled(),
+        opt_text(stats.win_rate, 2, "%"), opt_text(stats.total_pnl, 2, "%"),
+        opt_text(stats.sharpe_ratio, 3),
+        report_path.empty()
+            ? ""
+            : "\n  " + std::string(22, ' ') + " report: " + report_path));
   }
 
-  // -- outputs -------------------------------------------------------------------
+  // -- outputs
+  // -------------------------------------------------------------------
   const double frame_minutes = span / static_cast<double>(minute_ms);
   const double cps = engine_ms > 0
-                       ? frame_minutes * static_cast<double>(entries.size())
-                           / (engine_ms / 1000)
-                       : 0;
+                         ? frame_minutes * static_cast<double>(entries.size()) /
+                               (engine_ms / 1000)
+                         : 0;
   std::string err;
   if (!opts.trades_out.empty() && !write_text(opts.trades_out, trades, err))
     return fail(err);

@@ -13,15 +13,16 @@ namespace btk {
 int run_synth_command(const synth_command_options& opts) {
   const auto start = parse_time(opts.start);
   if (!start || *start % minute_ms != 0) {
-    std::fprintf(stderr, "btk data synth: --start '%s': expected a whole-minute "
+    std::fprintf(stderr,
+                 "btk data synth: --start '%s': expected a whole-minute "
                  "ISO-8601 UTC time or epoch milliseconds\n",
                  opts.start.c_str());
     return 1;
   }
-  if (!(opts.days > 0 && opts.days <= 36500) || !(opts.price > 0)
-      || !(opts.vol >= 0) || opts.decimals < 0 || opts.decimals > 12) {
+  if (!(opts.days > 0 && opts.days <= 36500) || !(opts.price > 0) ||
+      !(opts.vol >= 0) || opts.decimals < 0 || opts.decimals > 12) {
     std::fprintf(stderr, "btk data synth: need 0 < --days <= 36500, --price > "
-                 "0, --vol >= 0, 0 <= --decimals <= 12\n");
+                         "0, --vol >= 0, 0 <= --decimals <= 12\n");
     return 1;
   }
   synth_options so;
@@ -38,12 +39,12 @@ int run_synth_command(const synth_command_options& opts) {
     std::filesystem::create_directories(parent, ec);
   auto written = write_candles_csv(opts.out, candles, opts.decimals);
   if (!written) {
-    std::fprintf(stderr, "btk data synth: %s\n",
-                 written.err().message.c_str());
+    std::fprintf(stderr, "btk data synth: %s\n", written.err().message.c_str());
     return 1;
   }
   std::printf("wrote %zu synthetic 1-minute candles (%s .. %s, seed %llu) to "
-              "%s\n", *written, to_iso(candles.front().ts).c_str(),
+              "%s\n",
+              *written, to_iso(candles.front().ts).c_str(),
               to_iso(candles.back().ts).c_str(),
               static_cast<unsigned long long>(opts.seed), opts.out.c_str());
   return 0;
@@ -55,17 +56,18 @@ int run_check_command(const std::string& path, bool fill_gaps) {
   ro.fill_gaps = fill_gaps;
   auto data = read_candles(path, ro);
   const double ms = std::chrono::duration<double, std::milli>(
-                      std::chrono::steady_clock::now() - t0)
-                      .count();
+                        std::chrono::steady_clock::now() - t0)
+                        .count();
   if (!data) {
     std::fprintf(stderr, "btk data check: %s\n", data.err().message.c_str());
     return 1;
   }
   const auto& c = data->candles;
   std::printf("%s: %s, %zu rows, %zu candles %s .. %s, %zu gaps (%zu filled), "
-              "read in %.1f ms\n", path.c_str(), data->format.c_str(),
-              data->rows, c.size(), to_iso(c.front().ts).c_str(),
-              to_iso(c.back().ts).c_str(), data->gaps, data->filled, ms);
+              "read in %.1f ms\n",
+              path.c_str(), data->format.c_str(), data->rows, c.size(),
+              to_iso(c.front().ts).c_str(), to_iso(c.back().ts).c_str(),
+              data->gaps, data->filled, ms);
   return 0;
 }
 

@@ -79,14 +79,14 @@ nlohmann::ordered_json config_json(const config& cfg) {
     get_config_value(cfg, key.name, v);
     const std::string name{key.name};
     switch (key.type) {
-      case config_type::boolean:
-        out[name] = v != 0;
-        break;
-      case config_type::integer:
-        out[name] = static_cast<std::int64_t>(v);
-        break;
-      default:
-        out[name] = v;
+    case config_type::boolean:
+      out[name] = v != 0;
+      break;
+    case config_type::integer:
+      out[name] = static_cast<std::int64_t>(v);
+      break;
+    default:
+      out[name] = v;
     }
   }
   return out;

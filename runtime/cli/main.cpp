@@ -56,53 +56,65 @@ int main(int argc, char** argv) {
 
   btk::backtest_options bo;
   auto* bt = app.add_subcommand("backtest", "run strategies over candles");
-  bt->add_option("--data", bo.data, "candle file (CSV or Binance dump, "
-                 "plain or .gz)")->required();
-  bt->add_option("--symbol", bo.symbol, "symbol (default: from the file "
+  bt->add_option("--data", bo.data,
+                 "candle file (CSV or Binance dump, "
+                 "plain or .gz)")
+      ->required();
+  bt->add_option("--symbol", bo.symbol,
+                 "symbol (default: from the file "
                  "name)");
   bt->add_option("--strategy", bo.strategies,
                  "strategy spec name:key=value,... (repeatable; see `btk "
-                 "strategies`)")->required();
-  bt->add_option("--frame-start", bo.frame_start, "first tick: ISO-8601 UTC "
+                 "strategies`)")
+      ->required();
+  bt->add_option("--frame-start", bo.frame_start,
+                 "first tick: ISO-8601 UTC "
                  "or epoch ms (default: first candle + warm-up)");
-  bt->add_option("--frame-end", bo.frame_end, "last tick (default: last "
+  bt->add_option("--frame-end", bo.frame_end,
+                 "last tick (default: last "
                  "candle - look-ahead)");
   bt->add_option("--frame-interval", bo.frame_interval, "tick spacing")
-    ->capture_default_str();
-  bt->add_option("--set", bo.sets, "configuration override CC_KEY=VALUE "
+      ->capture_default_str();
+  bt->add_option("--set", bo.sets,
+                 "configuration override CC_KEY=VALUE "
                  "(repeatable)");
-  bt->add_flag("--unsafe-config", bo.unsafe_config, "apply --set values "
+  bt->add_flag("--unsafe-config", bo.unsafe_config,
+               "apply --set values "
                "without the safety rules");
-  bt->add_flag("--fill-gaps", bo.fill_gaps, "fill missing minutes with flat "
+  bt->add_flag("--fill-gaps", bo.fill_gaps,
+               "fill missing minutes with flat "
                "candles instead of failing");
-  bt->add_option("--trades-out", bo.trades_out, "write closed/cancelled "
+  bt->add_option("--trades-out", bo.trades_out,
+                 "write closed/cancelled "
                  "results as JSON lines");
   bt->add_option("--summary-out", bo.summary_out, "write a JSON summary");
-  bt->add_option("--report-dir", bo.report_dir, "Markdown report folder "
-                 "('' to skip)")->capture_default_str();
+  bt->add_option("--report-dir", bo.report_dir,
+                 "Markdown report folder "
+                 "('' to skip)")
+      ->capture_default_str();
   bt->add_flag("-q,--quiet", bo.quiet, "print only errors");
 
   auto* data = app.add_subcommand("data", "make and check candle files");
   data->require_subcommand(1);
   btk::synth_command_options so;
-  auto* synth = data->add_subcommand("synth", "write synthetic 1-minute "
-                                     "candles (seeded, deterministic)");
+  auto* synth =
+      data->add_subcommand("synth", "write synthetic 1-minute "
+                                    "candles (seeded, deterministic)");
   synth->add_option("--out", so.out, "output file (.gz to compress)")
-    ->required();
+      ->required();
   synth->add_option("--seed", so.seed, "seed")->capture_default_str();
   synth->add_option("--days", so.days, "days of candles")
-    ->capture_default_str();
-  synth->add_option("--start", so.start, "first candle")
-    ->capture_default_str();
+      ->capture_default_str();
+  synth->add_option("--start", so.start, "first candle")->capture_default_str();
   synth->add_option("--price", so.price, "first price")->capture_default_str();
   synth->add_option("--vol", so.vol, "annualised volatility")
-    ->capture_default_str();
+      ->capture_default_str();
   synth->add_option("--decimals", so.decimals, "price decimals")
-    ->capture_default_str();
+      ->capture_default_str();
   std::string check_path;
   bool check_fill = false;
   auto* check = data->add_subcommand("check", "validate a candle file and "
-                                     "time its loading");
+                                              "time its loading");
   check->add_option("file", check_path, "candle file")->required();
   check->add_flag("--fill-gaps", check_fill, "fill gaps instead of failing");
 
@@ -110,7 +122,7 @@ int main(int argc, char** argv) {
 
   std::string demo_dir = "./dump/demo";
   auto* demo = app.add_subcommand("demo", "generate data, backtest three "
-                                  "strategies, write reports");
+                                          "strategies, write reports");
   demo->add_option("--dir", demo_dir, "output folder")->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);

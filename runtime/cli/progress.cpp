@@ -6,12 +6,11 @@
 namespace btk {
 
 progress_bar::progress_bar(std::string label, double total)
-  : label_(std::move(label))
-  , total_(total > 0 ? total : 1)
-  , enabled_(isatty(STDERR_FILENO) == 1)
-  , start_(std::chrono::steady_clock::now())
-  , last_(start_) {
-}
+    : label_(std::move(label))
+    , total_(total > 0 ? total : 1)
+    , enabled_(isatty(STDERR_FILENO) == 1)
+    , start_(std::chrono::steady_clock::now())
+    , last_(start_) {}
 
 progress_bar::~progress_bar() {
   finish();

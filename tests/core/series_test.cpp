@@ -144,9 +144,9 @@ TEST_CASE("higher-interval bars take the first open, last close, max high, "
           "[series]") {
   // Minutes 5..9 form one 5m bucket (t0 is a multiple of 5 minutes).
   std::vector<candle> cs = {
-    {at(5), 10, 12, 9, 11, 1},   {at(6), 11, 15, 10, 14, 2},
-    {at(7), 14, 14, 7, 8, 3},    {at(8), 8, 9, 8, 9, 4},
-    {at(9), 9, 13, 8.5, 12, 5},
+      {at(5), 10, 12, 9, 11, 1},  {at(6), 11, 15, 10, 14, 2},
+      {at(7), 14, 14, 7, 8, 3},   {at(8), 8, 9, 8, 9, 4},
+      {at(9), 9, 13, 8.5, 12, 5},
   };
   auto s = make_ok(cs);
   auto b = s->bars(interval::m5);
@@ -197,11 +197,11 @@ TEST_CASE("hourly buckets start at the top of the UTC hour, not at the first "
   auto b = s->bars(interval::h1);
   REQUIRE(b->size() == 1);
   CHECK(b->first == at(60));
-  CHECK(b->open[0] == 160);      // open of minute 60
-  CHECK(b->close[0] == 219.5);   // close of minute 119
-  CHECK(b->high[0] == 220);      // high of minute 119
-  CHECK(b->low[0] == 159);       // low of minute 60
-  CHECK(b->volume[0] == 120);    // 60 * 2
+  CHECK(b->open[0] == 160);    // open of minute 60
+  CHECK(b->close[0] == 219.5); // close of minute 119
+  CHECK(b->high[0] == 220);    // high of minute 119
+  CHECK(b->low[0] == 159);     // low of minute 60
+  CHECK(b->volume[0] == 120);  // 60 * 2
 }
 
 // ---------------------------------------------------------------- vwap ----
@@ -209,29 +209,31 @@ TEST_CASE("hourly buckets start at the top of the UTC hour, not at the first "
 TEST_CASE("vwap(n) weights the typical price (h + l + c) / 3 by volume over "
           "the n candles ending at each index",
           "[series][vwap]") {
-  // typical 9 (v 2), 12 (v 1), 18 (v 3):
-  //   VWAP(3) at 2 = (9*2 + 12*1 + 18*3) / 6 = 84 / 6 = 14
-  //   (the mean of closes would be 13, the mean of typicals 13)
-  //   VWAP(2) at 1 = (18 + 12) / 3 = 10;  VWAP(2) at 2 = (12 + 54) / 4 = 16.5
+  // typical (15 + 6 + 9) / 3 = 10 (v 1), (14 + 11 + 11) / 3 = 12 (v 1),
+  // (22 + 12 + 20) / 3 = 18 (v 2):
+  //   VWAP(3) at 2 = (10 + 12 + 36) / 4 = 14.5
+  //   (weighting the closes instead would give (9 + 11 + 40) / 4 = 15)
+  //   VWAP(2) at 1 = (10 + 12) / 2 = 11;  VWAP(2) at 2 = (12 + 36) / 3 = 16
   std::vector<candle> cs = {
-    {at(0), 9, 12, 6, 9, 2},
-    {at(1), 12, 15, 9, 12, 1},
-    {at(2), 18, 21, 15, 18, 3},
+      {at(0), 9, 15, 6, 9, 1},
+      {at(1), 11, 14, 11, 11, 1},
+      {at(2), 20, 22, 12, 20, 2},
   };
   auto s = make_ok(cs);
   auto v3 = s->vwap(3);
   REQUIRE(v3->size() == 3);
   CHECK(std::isnan((*v3)[0]));
   CHECK(std::isnan((*v3)[1]));
-  CHECK((*v3)[2] == 14);
+  CHECK((*v3)[2] == 14.5);
   auto v2 = s->vwap(2);
   CHECK(std::isnan((*v2)[0]));
-  CHECK((*v2)[1] == 10);
-  CHECK((*v2)[2] == 16.5);
+  CHECK((*v2)[1] == 11);
+  CHECK((*v2)[2] == 16);
   auto v1 = s->vwap(1);
-  CHECK((*v1)[0] == 9);
+  CHECK((*v1)[0] == 10);
   CHECK((*v1)[2] == 18);
-  CHECK(vwap_of(s->minutes(), 0, 2) == 14);
+  CHECK(vwap_of(s->minutes(), 0, 2) == 14.5);
+  CHECK(vwap_of(s->minutes(), 1, 2) == 16);
 }
 
 TEST_CASE("vwap falls back to the mean of the closes when the window has no "
@@ -240,10 +242,10 @@ TEST_CASE("vwap falls back to the mean of the closes when the window has no "
   // All volumes 0; the highs and lows are off-centre so that the typical
   // price would give a different answer. Closes 10, 11, 15: mean 12.
   std::vector<candle> cs = {
-    {at(0), 10, 20, 5, 10, 0},
-    {at(1), 11, 30, 6, 11, 0},
-    {at(2), 15, 40, 7, 15, 0},
-    {at(3), 15, 15, 15, 15, 4}, // volume comes back
+      {at(0), 10, 20, 5, 10, 0},
+      {at(1), 11, 30, 6, 11, 0},
+      {at(2), 15, 40, 7, 15, 0},
+      {at(3), 15, 15, 15, 15, 4}, // volume comes back
   };
   auto s = make_ok(cs);
   auto v = s->vwap(3);
@@ -253,15 +255,16 @@ TEST_CASE("vwap falls back to the mean of the closes when the window has no "
   CHECK(vwap_of(s->minutes(), 0, 2) == 12);
 }
 
-TEST_CASE("vwap sums run from the oldest candle to the newest", "[series][vwap]") {
+TEST_CASE("vwap sums run from the oldest candle to the newest",
+          "[series][vwap]") {
   // Typicals 1e16, 1, 1 with volume 1. Oldest first: 1e16 + 1 rounds to 1e16
   // (ties to even, the spacing at 1e16 is 2), and again for the second 1, so
   // the VWAP is 1e16 / 3. Newest first would give (1e16 + 2) / 3, which is a
   // different double.
   std::vector<candle> cs = {
-    {at(0), 1e16, 1e16, 1e16, 1e16, 1},
-    {at(1), 1, 1, 1, 1, 1},
-    {at(2), 1, 1, 1, 1, 1},
+      {at(0), 1e16, 1e16, 1e16, 1e16, 1},
+      {at(1), 1, 1, 1, 1, 1},
+      {at(2), 1, 1, 1, 1, 1},
   };
   auto s = make_ok(cs);
   REQUIRE(1e16 / 3 != (1e16 + 2) / 3);

@@ -36,8 +36,8 @@ bool contains(const std::string& hay, const std::string& needle) {
   return hay.find(needle) != std::string::npos;
 }
 
-const double nan = std::numeric_limits<double>::quiet_NaN();
-const double inf = std::numeric_limits<double>::infinity();
+const double qnan = std::numeric_limits<double>::quiet_NaN();
+const double inf_ = std::numeric_limits<double>::infinity();
 
 } // namespace
 
@@ -46,14 +46,14 @@ TEST_CASE("a long and a short with sane levels pass validation and keep their "
           "[validation]") {
   config cfg;
   std::int64_t minutes = 0;
-  CHECK(validate_signal(long_req(101, 99, 45), 100, cfg, minutes)
-        == signal_rule::ok);
+  CHECK(validate_signal(long_req(101, 99, 45), 100, cfg, minutes) ==
+        signal_rule::ok);
   CHECK(minutes == 45);
-  CHECK(validate_signal(short_req(99, 101, 30), 100, cfg, minutes)
-        == signal_rule::ok);
+  CHECK(validate_signal(short_req(99, 101, 30), 100, cfg, minutes) ==
+        signal_rule::ok);
   CHECK(minutes == 30);
-  CHECK(describe_rejection(signal_rule::ok, long_req(101, 99), 100, cfg)
-        == "signal accepted");
+  CHECK(describe_rejection(signal_rule::ok, long_req(101, 99), 100, cfg) ==
+        "signal accepted");
 }
 
 TEST_CASE("a request without minuteEstimatedTime gets "
@@ -61,12 +61,12 @@ TEST_CASE("a request without minuteEstimatedTime gets "
           "[validation]") {
   config cfg;
   std::int64_t minutes = 0;
-  CHECK(validate_signal(long_req(101, 99, nan), 100, cfg, minutes)
-        == signal_rule::ok);
+  CHECK(validate_signal(long_req(101, 99, qnan), 100, cfg, minutes) ==
+        signal_rule::ok);
   CHECK(minutes == 1440);
   cfg.max_signal_lifetime_minutes = 240;
-  CHECK(validate_signal(short_req(99, 101, nan), 100, cfg, minutes)
-        == signal_rule::ok);
+  CHECK(validate_signal(short_req(99, 101, qnan), 100, cfg, minutes) ==
+        signal_rule::ok);
   CHECK(minutes == 240);
 }
 
@@ -94,15 +94,16 @@ TEST_CASE("prices that are zero, negative or not finite are rejected",
   config cfg;
   CHECK(check(long_req(0, 99), 100, cfg) == signal_rule::price_not_positive);
   CHECK(check(long_req(101, -1), 100, cfg) == signal_rule::price_not_positive);
-  CHECK(check(long_req(101, nan), 100, cfg)
-        == signal_rule::price_not_positive);
-  CHECK(check(long_req(inf, 99), 100, cfg) == signal_rule::price_not_positive);
+  CHECK(check(long_req(101, qnan), 100, cfg) ==
+        signal_rule::price_not_positive);
+  CHECK(check(long_req(inf_, 99), 100, cfg) == signal_rule::price_not_positive);
   CHECK(check(long_req(101, 99), 0, cfg) == signal_rule::price_not_positive);
-  CHECK(check(short_req(99, inf), 100, cfg)
-        == signal_rule::price_not_positive);
-  CHECK(check(short_req(-99, 101), 100, cfg)
-        == signal_rule::price_not_positive);
-  CHECK(check(short_req(99, 101), nan, cfg) == signal_rule::price_not_positive);
+  CHECK(check(short_req(99, inf_), 100, cfg) ==
+        signal_rule::price_not_positive);
+  CHECK(check(short_req(-99, 101), 100, cfg) ==
+        signal_rule::price_not_positive);
+  CHECK(check(short_req(99, 101), qnan, cfg) ==
+        signal_rule::price_not_positive);
   const auto text = describe_rejection(signal_rule::price_not_positive,
                                        long_req(101, -1), 100, cfg);
   CHECK(contains(text, "> 0"));
@@ -124,8 +125,8 @@ TEST_CASE("a long needs SL < entry < TP and a short TP < entry < SL",
   CHECK(check(short_req(100, 101), 100, cfg) == signal_rule::price_order);
   CHECK(check(short_req(99, 100), 100, cfg) == signal_rule::price_order);
 
-  const auto l = describe_rejection(signal_rule::price_order, long_req(99, 98),
-                                    100, cfg);
+  const auto l =
+      describe_rejection(signal_rule::price_order, long_req(99, 98), 100, cfg);
   CHECK(contains(l, "stop-loss < entry < take-profit"));
   CHECK(contains(l, "98"));
   CHECK(contains(l, "99"));
@@ -140,17 +141,17 @@ TEST_CASE("a take-profit closer than CC_MIN_TAKEPROFIT_DISTANCE_PERCENT is "
           "[validation]") {
   config cfg; // min TP 0.5 %
   // Long: (100.4 - 100) / 100 * 100 = 0.4 < 0.5; (100.6 - 100) = 0.6 passes.
-  CHECK(check(long_req(100.4, 99), 100, cfg)
-        == signal_rule::take_profit_too_close);
+  CHECK(check(long_req(100.4, 99), 100, cfg) ==
+        signal_rule::take_profit_too_close);
   CHECK(check(long_req(100.6, 99), 100, cfg) == signal_rule::ok);
   // Short: (100 - 99.6) / 100 * 100 = 0.4 < 0.5; 99.4 -> 0.6 passes.
-  CHECK(check(short_req(99.6, 101), 100, cfg)
-        == signal_rule::take_profit_too_close);
+  CHECK(check(short_req(99.6, 101), 100, cfg) ==
+        signal_rule::take_profit_too_close);
   CHECK(check(short_req(99.4, 101), 100, cfg) == signal_rule::ok);
   // The limit is read from the config.
   cfg.min_takeprofit_distance_percent = 0.7;
-  CHECK(check(long_req(100.6, 99), 100, cfg)
-        == signal_rule::take_profit_too_close);
+  CHECK(check(long_req(100.6, 99), 100, cfg) ==
+        signal_rule::take_profit_too_close);
 
   const auto text = describe_rejection(signal_rule::take_profit_too_close,
                                        long_req(100.6, 99), 100, cfg);
@@ -164,11 +165,11 @@ TEST_CASE("a stop-loss closer than CC_MIN_STOPLOSS_DISTANCE_PERCENT is "
           "[validation]") {
   config cfg; // min SL 0.5 %
   // Long: (100 - 99.6) / 100 * 100 = 0.4; short: (100.4 - 100) = 0.4.
-  CHECK(check(long_req(101, 99.6), 100, cfg)
-        == signal_rule::stop_loss_too_close);
+  CHECK(check(long_req(101, 99.6), 100, cfg) ==
+        signal_rule::stop_loss_too_close);
   CHECK(check(long_req(101, 99.4), 100, cfg) == signal_rule::ok);
-  CHECK(check(short_req(99, 100.4), 100, cfg)
-        == signal_rule::stop_loss_too_close);
+  CHECK(check(short_req(99, 100.4), 100, cfg) ==
+        signal_rule::stop_loss_too_close);
   CHECK(check(short_req(99, 100.6), 100, cfg) == signal_rule::ok);
 
   const auto text = describe_rejection(signal_rule::stop_loss_too_close,
@@ -204,27 +205,27 @@ TEST_CASE("the distances are measured from the entry price that is passed, "
   // TP 101 is 1 % above 100 but only (101 - 100.7) / 100.7 * 100 = 0.298 %
   // above 100.7.
   CHECK(check(long_req(101, 99), 100, cfg) == signal_rule::ok);
-  CHECK(check(long_req(101, 99), 100.7, cfg)
-        == signal_rule::take_profit_too_close);
+  CHECK(check(long_req(101, 99), 100.7, cfg) ==
+        signal_rule::take_profit_too_close);
 }
 
 TEST_CASE("minuteEstimatedTime must be a positive integer no larger than "
           "CC_MAX_SIGNAL_LIFETIME_MINUTES",
           "[validation]") {
   config cfg;
-  for (double bad : {0.0, -5.0, 1.5, 0.25, inf, -inf}) {
+  for (double bad : {0.0, -5.0, 1.5, 0.25, inf_, -inf_}) {
     INFO("minutes " << bad);
-    CHECK(check(long_req(101, 99, bad), 100, cfg)
-          == signal_rule::lifetime_not_positive_integer);
+    CHECK(check(long_req(101, 99, bad), 100, cfg) ==
+          signal_rule::lifetime_not_positive_integer);
   }
-  CHECK(check(short_req(99, 101, 1441), 100, cfg)
-        == signal_rule::lifetime_too_long);
+  CHECK(check(short_req(99, 101, 1441), 100, cfg) ==
+        signal_rule::lifetime_too_long);
   std::int64_t minutes = 0;
-  CHECK(validate_signal(short_req(99, 101, 1440), 100, cfg, minutes)
-        == signal_rule::ok);
+  CHECK(validate_signal(short_req(99, 101, 1440), 100, cfg, minutes) ==
+        signal_rule::ok);
   CHECK(minutes == 1440);
-  CHECK(validate_signal(long_req(101, 99, 1), 100, cfg, minutes)
-        == signal_rule::ok);
+  CHECK(validate_signal(long_req(101, 99, 1), 100, cfg, minutes) ==
+        signal_rule::ok);
   CHECK(minutes == 1);
 
   const auto too_long = describe_rejection(signal_rule::lifetime_too_long,
@@ -232,9 +233,9 @@ TEST_CASE("minuteEstimatedTime must be a positive integer no larger than "
   CHECK(contains(too_long, "CC_MAX_SIGNAL_LIFETIME_MINUTES"));
   CHECK(contains(too_long, "1441"));
   CHECK(contains(too_long, "1440"));
-  const auto not_int = describe_rejection(
-    signal_rule::lifetime_not_positive_integer, long_req(101, 99, 1.5), 100,
-    cfg);
+  const auto not_int =
+      describe_rejection(signal_rule::lifetime_not_positive_integer,
+                         long_req(101, 99, 1.5), 100, cfg);
   CHECK(contains(not_int, "positive integer"));
   CHECK(contains(not_int, "1.5"));
 }
@@ -266,12 +267,12 @@ TEST_CASE("a limit set to 0 switches its check off", "[validation]") {
     config cfg;
     cfg.max_signal_lifetime_minutes = 0;
     std::int64_t minutes = 0;
-    CHECK(validate_signal(long_req(101, 99, 100000), 100, cfg, minutes)
-          == signal_rule::ok);
+    CHECK(validate_signal(long_req(101, 99, 100000), 100, cfg, minutes) ==
+          signal_rule::ok);
     CHECK(minutes == 100000);
     // Still a positive integer.
-    CHECK(check(long_req(101, 99, 2.5), 100, cfg)
-          == signal_rule::lifetime_not_positive_integer);
+    CHECK(check(long_req(101, 99, 2.5), 100, cfg) ==
+          signal_rule::lifetime_not_positive_integer);
   }
 }
 
@@ -294,20 +295,20 @@ TEST_CASE("a 0.5 % stop is rejected or accepted depending on the rounding of "
   REQUIRE(not_below != 0);
   config cfg;
   INFO("rejected P = " << below << ", accepted P = " << not_below);
-  CHECK(check(long_req(below * 1.01, below * 0.995), below, cfg)
-        == signal_rule::stop_loss_too_close);
-  CHECK(check(long_req(not_below * 1.01, not_below * 0.995), not_below, cfg)
-        == signal_rule::ok);
-  const auto text = describe_rejection(
-    signal_rule::stop_loss_too_close,
-    long_req(below * 1.01, below * 0.995), below, cfg);
+  CHECK(check(long_req(below * 1.01, below * 0.995), below, cfg) ==
+        signal_rule::stop_loss_too_close);
+  CHECK(check(long_req(not_below * 1.01, not_below * 0.995), not_below, cfg) ==
+        signal_rule::ok);
+  const auto text =
+      describe_rejection(signal_rule::stop_loss_too_close,
+                         long_req(below * 1.01, below * 0.995), below, cfg);
   CHECK(contains(text, "0.49999"));
 }
 
 TEST_CASE("rule names are stable identifiers", "[validation]") {
   CHECK(to_string(signal_rule::ok) == "ok");
-  CHECK(to_string(signal_rule::take_profit_too_close)
-        == "take_profit_too_close");
+  CHECK(to_string(signal_rule::take_profit_too_close) ==
+        "take_profit_too_close");
   CHECK(to_string(signal_rule::stop_loss_too_far) == "stop_loss_too_far");
   CHECK(to_string(signal_rule::lifetime_too_long) == "lifetime_too_long");
 }

@@ -32,8 +32,8 @@ struct flat_context {
   signal_context ctx;
 
   flat_context(timestamp t, double p)
-    : s(make_flat())
-    , ctx(*s) {
+      : s(make_flat())
+      , ctx(*s) {
     ctx.set_tick(t, p);
   }
 
@@ -113,8 +113,8 @@ TEST_CASE("An unknown parameter is an error listing the accepted parameters "
     CHECK(contains(msg, p));
 
   const auto sma = make_error("sma-cross:n=5");
-  for (const char* p : {"fast=10", "slow=30", "interval=5m", "tp=1", "sl=1",
-                        "minutes=240"})
+  for (const char* p :
+       {"fast=10", "slow=30", "interval=5m", "tp=1", "sl=1", "minutes=240"})
     CHECK(contains(sma, p));
 }
 
@@ -174,8 +174,8 @@ TEST_CASE("An interval a strategy cannot be throttled to is an error naming "
 TEST_CASE("Every signal interval is accepted by sma-cross and sets its "
           "throttle") {
   const std::vector<std::pair<std::string, interval>> ivs = {
-    {"1m", interval::m1},   {"3m", interval::m3},   {"5m", interval::m5},
-    {"15m", interval::m15}, {"30m", interval::m30}, {"1h", interval::h1}};
+      {"1m", interval::m1},   {"3m", interval::m3},   {"5m", interval::m5},
+      {"15m", interval::m15}, {"30m", interval::m30}, {"1h", interval::h1}};
   for (const auto& [text, iv] : ivs) {
     auto made = builtin_strategies().make("sma-cross:interval=" + text);
     REQUIRE(made);
@@ -220,18 +220,18 @@ TEST_CASE("The canonical spec spells out every default in declaration "
                                        "interval=5m,tp=1,sl=1,minutes=240");
   CHECK(*reg.canonical("scheduled") == "scheduled:n=120,offset=0.3,"
                                        "side=long,tp=1,sl=1,minutes=60");
-  CHECK(*reg.canonical("rsi-reversion")
-        == "rsi-reversion:period=14,interval=15m,oversold=30,overbought=70,"
-           "tp=1.5,sl=1,minutes=360");
-  CHECK(*reg.canonical("donchian-breakout")
-        == "donchian-breakout:period=20,interval=1h,tp=3,sl=1.5,"
-           "minutes=1440");
+  CHECK(*reg.canonical("rsi-reversion") ==
+        "rsi-reversion:period=14,interval=15m,oversold=30,overbought=70,"
+        "tp=1.5,sl=1,minutes=360");
+  CHECK(*reg.canonical("donchian-breakout") ==
+        "donchian-breakout:period=20,interval=1h,tp=3,sl=1.5,"
+        "minutes=1440");
 }
 
 TEST_CASE("The canonical spec puts given values in declaration order and "
           "keeps the rest at their defaults") {
-  const auto c = builtin_strategies().canonical(
-    "sma-cross: minutes=30 ,slow=20,fast=5");
+  const auto c =
+      builtin_strategies().canonical("sma-cross: minutes=30 ,slow=20,fast=5");
   REQUIRE(c);
   CHECK(*c == "sma-cross:fast=5,slow=20,interval=5m,tp=1,sl=1,minutes=30");
 }
@@ -263,7 +263,7 @@ TEST_CASE("Adding a strategy under a name already registered fails") {
   strategy_registry reg;
   strategy_info info{"mine", "help", {}, [](const param_values&) {
                        return expected<std::unique_ptr<strategy>>{
-                         error{"not built"}};
+                           error{"not built"}};
                      }};
   CHECK(reg.add(info));
   auto again = reg.add(info);
@@ -276,8 +276,8 @@ TEST_CASE("Adding a strategy under a name already registered fails") {
 }
 
 TEST_CASE("A strategy built from a spec uses the given parameter values") {
-  auto made = builtin_strategies().make(
-    "every-n:n=7,side=short,tp=2,sl=3,minutes=15");
+  auto made =
+      builtin_strategies().make("every-n:n=7,side=short,tp=2,sl=3,minutes=15");
   REQUIRE(made);
   strategy& s = **made;
   CHECK(s.signal_interval() == interval::m1);
