@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+
+#include "core/number_format.hpp"
 #include <string>
 
 namespace btk {
@@ -71,22 +73,6 @@ std::string fmt_num(double x) {
   char buf[64];
   auto [p, ec] = std::to_chars(buf, buf + sizeof buf, x);
   return std::string(buf, p);
-}
-
-// Reads a decimal number the way JavaScript's Number() reads the usual
-// forms: optional sign, digits, fraction, exponent; surrounding blanks
-// ignored.
-bool parse_number(std::string_view s, double& out) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  if (!s.empty() && s.front() == '+')
-    s.remove_prefix(1);
-  if (s.empty())
-    return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc{} && p == s.data() + s.size() && std::isfinite(out);
 }
 
 } // namespace
@@ -199,7 +185,7 @@ apply_config(const config& base,
       continue;
     }
     double v = 0;
-    if (!parse_number(text, v)) {
+    if (!parse_js_number(text, v)) {
       errs.push_back(key + " takes a finite number (got '" + text + "')");
       continue;
     }

@@ -114,4 +114,17 @@ int price_scale(double v) {
   return static_cast<int>(s);
 }
 
+bool parse_js_number(std::string_view s, double& out) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  if (!s.empty() && s.front() == '+')
+    s.remove_prefix(1);
+  if (s.empty())
+    return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc{} && p == s.data() + s.size() && std::isfinite(out);
+}
+
 } // namespace btk

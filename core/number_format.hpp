@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace btk {
 
@@ -27,5 +28,12 @@ std::string js_number(double x);
 /// `min(8, max(2, 2 - 2 * floor(log10(|v|))))`. NaN gives 0 (JavaScript's
 /// `toFixed(NaN)`).
 int price_scale(double v);
+
+/// Reads a decimal number the way JavaScript's `Number()` reads the usual
+/// forms (optional sign, digits, fraction, exponent; surrounding blanks
+/// ignored). Strategy parameters and configuration values are read with it
+/// so that `tp=1` means exactly what it means to the reference. Returns
+/// false for empty text, trailing garbage and non-finite results.
+bool parse_js_number(std::string_view text, double& out);
 
 } // namespace btk

@@ -37,7 +37,7 @@ inline std::int64_t lifetime(double minutes) noexcept {
 
 /// `every-n`: opens at the current price every `n` minutes
 /// (`floor(t / 1m) % n == 0`). Interval 1m.
-class every_n final : public strategy {
+class every_n final : public inline_strategy<every_n> {
 public:
   struct params {
     /// Period in minutes. Default: 60
@@ -56,9 +56,6 @@ public:
   interval signal_interval() const override { return interval::m1; }
   std::optional<signal_request> get_signal(const signal_context& ctx) override;
   std::int64_t max_lifetime_minutes() const override;
-  expected<run_counters> backtest(const series& s, const config& cfg,
-                                  const backtest_frame& f,
-                                  result_sink& sink) override;
 
 private:
   params p_;
@@ -67,7 +64,7 @@ private:
 /// `sma-cross`: the fast mean of closes crossing the slow one on bars of
 /// `interval`; long on an upward cross, short on a downward one, entry at
 /// the current price.
-class sma_cross final : public strategy {
+class sma_cross final : public inline_strategy<sma_cross> {
 public:
   struct params {
     /// Fast window in bars. Default: 10
@@ -89,9 +86,6 @@ public:
   std::optional<signal_request> get_signal(const signal_context& ctx) override;
   std::int64_t lookback_minutes() const override;
   std::int64_t max_lifetime_minutes() const override;
-  expected<run_counters> backtest(const series& s, const config& cfg,
-                                  const backtest_frame& f,
-                                  result_sink& sink) override;
 
 private:
   params p_;
@@ -99,7 +93,7 @@ private:
 
 /// `scheduled`: like `every-n`, but a limit entry `offset` percent below
 /// (long) or above (short) the current price, which waits to be reached.
-class scheduled_entry final : public strategy {
+class scheduled_entry final : public inline_strategy<scheduled_entry> {
 public:
   struct params {
     /// Period in minutes. Default: 120
@@ -121,9 +115,6 @@ public:
   std::optional<signal_request> get_signal(const signal_context& ctx) override;
   std::int64_t max_lifetime_minutes() const override;
   bool may_schedule() const override { return true; }
-  expected<run_counters> backtest(const series& s, const config& cfg,
-                                  const backtest_frame& f,
-                                  result_sink& sink) override;
 
 private:
   params p_;
@@ -134,7 +125,7 @@ private:
 /// `rsi-reversion`: Wilder's RSI on bars of `interval`; goes long when the
 /// RSI climbs back above `oversold`, short when it falls back below
 /// `overbought` (a mean-reversion entry after an extreme, not during it).
-class rsi_reversion final : public strategy {
+class rsi_reversion final : public inline_strategy<rsi_reversion> {
 public:
   struct params {
     /// RSI period in bars. Default: 14
@@ -158,9 +149,6 @@ public:
   std::optional<signal_request> get_signal(const signal_context& ctx) override;
   std::int64_t lookback_minutes() const override;
   std::int64_t max_lifetime_minutes() const override;
-  expected<run_counters> backtest(const series& s, const config& cfg,
-                                  const backtest_frame& f,
-                                  result_sink& sink) override;
 
   /// Wilder's RSI of the last close of `closes[0..n)`, seeded with the
   /// simple mean of the first `period` changes. Needs n > period. Returns
@@ -180,7 +168,7 @@ private:
 /// `donchian-breakout`: the last closed bar of `interval` closing above the
 /// highest high (long) or below the lowest low (short) of the `period` bars
 /// before it.
-class donchian_breakout final : public strategy {
+class donchian_breakout final : public inline_strategy<donchian_breakout> {
 public:
   struct params {
     /// Channel length in bars. Default: 20
@@ -200,9 +188,6 @@ public:
   std::optional<signal_request> get_signal(const signal_context& ctx) override;
   std::int64_t lookback_minutes() const override;
   std::int64_t max_lifetime_minutes() const override;
-  expected<run_counters> backtest(const series& s, const config& cfg,
-                                  const backtest_frame& f,
-                                  result_sink& sink) override;
 
 private:
   params p_;

@@ -37,11 +37,4 @@ std::int64_t donchian_breakout::max_lifetime_minutes() const {
   return detail::lifetime(p_.minutes);
 }
 
-expected<run_counters> donchian_breakout::backtest(const series& s,
-                                                   const config& cfg,
-                                                   const backtest_frame& f,
-                                                   result_sink& sink) {
-  return run_backtest(s, *this, cfg, f, sink);
-}
-
 } // namespace btk

@@ -22,12 +22,6 @@ std::int64_t every_n::max_lifetime_minutes() const {
   return lifetime(p_.minutes);
 }
 
-expected<run_counters> every_n::backtest(const series& s, const config& cfg,
-                                         const backtest_frame& f,
-                                         result_sink& sink) {
-  return run_backtest(s, *this, cfg, f, sink);
-}
-
 std::optional<signal_request>
 scheduled_entry::get_signal(const signal_context& ctx) {
   const std::int64_t m = floor_div(ctx.when(), minute_ms);
@@ -45,13 +39,6 @@ scheduled_entry::get_signal(const signal_context& ctx) {
 
 std::int64_t scheduled_entry::max_lifetime_minutes() const {
   return lifetime(p_.minutes);
-}
-
-expected<run_counters> scheduled_entry::backtest(const series& s,
-                                                 const config& cfg,
-                                                 const backtest_frame& f,
-                                                 result_sink& sink) {
-  return run_backtest(s, *this, cfg, f, sink);
 }
 
 } // namespace btk

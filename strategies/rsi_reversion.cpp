@@ -57,11 +57,4 @@ std::int64_t rsi_reversion::max_lifetime_minutes() const {
   return detail::lifetime(p_.minutes);
 }
 
-expected<run_counters> rsi_reversion::backtest(const series& s,
-                                               const config& cfg,
-                                               const backtest_frame& f,
-                                               result_sink& sink) {
-  return run_backtest(s, *this, cfg, f, sink);
-}
-
 } // namespace btk

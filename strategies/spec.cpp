@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/number_format.hpp"
+
 namespace btk {
 
 namespace {
@@ -13,17 +15,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
     s.remove_suffix(1);
   return s;
-}
-
-// Reads a decimal number like JavaScript's Number() reads the usual forms.
-bool parse_number(std::string_view s, double& out) {
-  s = trim(s);
-  if (!s.empty() && s.front() == '+')
-    s.remove_prefix(1);
-  if (s.empty())
-    return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc{} && p == s.data() + s.size() && std::isfinite(out);
 }
 
 std::string kind_text(param_kind k) {
@@ -139,10 +130,10 @@ strategy_registry::resolve(const strategy_spec& spec,
     bool ok = true;
     switch (p.kind) {
     case param_kind::number:
-      ok = parse_number(text, number);
+      ok = parse_js_number(text, number);
       break;
     case param_kind::count:
-      ok = parse_number(text, number) && number >= 1 &&
+      ok = parse_js_number(text, number) && number >= 1 &&
            std::floor(number) == number && number < 1e12;
       break;
     case param_kind::side_choice:

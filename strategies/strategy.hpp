@@ -65,8 +65,12 @@ public:
   }
 };
 
-/// Base for strategies whose `get_signal` the engine should inline: derive
-/// as `class mine final : public inline_strategy<mine>`.
+/// Base for strategies whose `get_signal` the engine should call directly:
+/// derive as `class mine final : public inline_strategy<mine>`. The engine
+/// loop is instantiated with the concrete type, so `get_signal` is a direct
+/// (inlinable) call instead of a virtual one. The built-ins define
+/// `get_signal` out of line in their own .cpp; being the class's key
+/// function, it puts the vtable, and so this instantiation, in that file.
 template <class Derived>
 class inline_strategy : public strategy {
 public:
