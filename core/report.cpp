@@ -12,11 +12,11 @@ namespace btk {
 namespace {
 
 // Gates of the statistics, interpolated into the footnotes.
-constexpr int min_trades = 10;
-constexpr int min_span_days = 14;
-constexpr int max_trades_per_year = 365;
-constexpr int max_yearly_return = 100;
-constexpr int ratio_clamp = 1000;
+using stats_limits::max_trades_per_year;
+using stats_limits::max_yearly_return;
+using stats_limits::min_span_days;
+using stats_limits::min_trades;
+using stats_limits::ratio_clamp;
 
 /// `"+"` for a strictly positive value (negatives carry their own `-`).
 std::string plus(double x) {

@@ -1,4 +1,5 @@
 #include "core/statistics.hpp"
+#include "core/time.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -18,13 +19,13 @@ void closed_trade_list::push(const tick_result& x) {
 
 namespace {
 
-constexpr std::size_t min_n = 10;
-constexpr double min_span_days = 14;
-constexpr double max_trades_per_year = 365;
-constexpr double max_yearly_return = 100;
-constexpr double ratio_clamp = 1000;
-constexpr double eps = 1e-9;
-constexpr double day = 86'400'000;
+constexpr std::size_t min_n = stats_limits::min_trades;
+constexpr double min_span_days = stats_limits::min_span_days;
+constexpr double max_trades_per_year = stats_limits::max_trades_per_year;
+constexpr double max_yearly_return = stats_limits::max_yearly_return;
+constexpr double ratio_clamp = stats_limits::ratio_clamp;
+constexpr double eps = stats_limits::eps;
+constexpr double day = static_cast<double>(day_ms);
 
 /// The reference's "finite-or-null".
 std::optional<double> finite(double x) {

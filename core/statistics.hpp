@@ -133,6 +133,23 @@ struct backtest_statistics {
   std::size_t signal_list_length = 0;
 };
 
+/// The gates of the statistics (statistics.md §1.3), shared by the
+/// computation and the report's footnotes so the two cannot drift apart.
+namespace stats_limits {
+/// Fewest valid trades for ratios, annualisation and the price profile.
+constexpr int min_trades = 10;
+/// Shortest calendar span, in days, that may be annualised.
+constexpr int min_span_days = 14;
+/// Most trades per year that may be annualised.
+constexpr int max_trades_per_year = 365;
+/// Largest |expected yearly return| in percent that is reported.
+constexpr int max_yearly_return = 100;
+/// Calmar and recovery factor are clamped to +/- this.
+constexpr int ratio_clamp = 1000;
+/// Dispersions at or below this count as zero.
+constexpr double eps = 1e-9;
+} // namespace stats_limits
+
 /// One statistics value as a writer sees it: `std::monostate` for `null`, an
 /// integer for the counts, a double, or the trend text.
 using stat_value =

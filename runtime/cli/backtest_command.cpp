@@ -165,7 +165,6 @@ int run_backtest_command(const backtest_options& opts) {
     std::unique_ptr<strategy> impl;
   };
   std::vector<entry> entries;
-  std::map<std::string, int> seen;
   for (const auto& spec : opts.strategies) {
     auto made = builtin_strategies().make(spec);
     if (!made)
