@@ -1,0 +1,2 @@
+// Removed once the first actor lands.
+namespace btk { void actors_placeholder() {} }

@@ -1,0 +1,2 @@
+// Removed once the first conversion lands.
+namespace btk { void messages_placeholder() {} }
