@@ -13,22 +13,6 @@
 
 namespace btk {
 
-/// Receives a backtest's events through virtual calls; the engine calls it
-/// once per result, never per candle. Override what you need.
-class result_sink {
-public:
-  virtual ~result_sink() = default;
-  /// A scheduled, opened, closed or cancelled result, in engine order.
-  virtual void on_result(const tick_result&) {}
-  /// A signal the engine dropped; `rule` says which check failed.
-  virtual void on_rejected(timestamp, signal_rule, const signal_request&,
-                           double /* entry */) {}
-  /// `get_signal` threw; the tick counts as consumed and the run goes on.
-  virtual void on_error(timestamp, const std::string&) {}
-  /// The run reached `t` (about once per simulated day).
-  virtual void on_progress(timestamp) {}
-};
-
 /// The interface a C++ user implements to write a strategy. The engine asks
 /// `get_signal` at most once per bucket of `signal_interval()`, and only
 /// while the strategy has no scheduled or open signal.
@@ -63,6 +47,15 @@ public:
                                           result_sink& sink) {
     return run_backtest(s, *this, cfg, f, sink);
   }
+
+  /// A resumable run of this strategy (the actor path); see
+  /// `backtest_machine`. The strategy, `s` and `cfg` must outlive it.
+  virtual std::unique_ptr<backtest_run> make_run(const series& s,
+                                                 const config& cfg,
+                                                 const backtest_frame& f,
+                                                 bool gated) {
+    return std::make_unique<backtest_run_of<strategy>>(s, *this, cfg, f, gated);
+  }
 };
 
 /// Base for strategies whose `get_signal` the engine should call directly:
@@ -78,6 +71,12 @@ public:
                                   const backtest_frame& f,
                                   result_sink& sink) override {
     return run_backtest(s, static_cast<Derived&>(*this), cfg, f, sink);
+  }
+  std::unique_ptr<backtest_run> make_run(const series& s, const config& cfg,
+                                         const backtest_frame& f,
+                                         bool gated) override {
+    return std::make_unique<backtest_run_of<Derived>>(
+        s, static_cast<Derived&>(*this), cfg, f, gated);
   }
 };
 
