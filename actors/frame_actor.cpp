@@ -1,0 +1,48 @@
+#include "actors/frame_actor.hpp"
+
+#include <map>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/sec.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "messages/actor_messages.hpp"
+
+namespace btk {
+
+namespace {
+
+struct frame_state {
+  std::map<std::string, frame_schema> frames;
+  static inline const char* name = "btk.frame";
+};
+
+using frame_actor = caf::stateful_actor<frame_state>;
+
+caf::behavior frame_impl(frame_actor* self) {
+  return {
+      [=](frame_atom, const std::string& name, const backtest_frame& f) {
+        frame_schema& x = self->state.frames[name];
+        x.name = name;
+        x.iv = f.iv;
+        x.start = f.start;
+        x.end = f.end;
+      },
+      [=](frame_atom, const std::string& name) -> caf::result<backtest_frame> {
+        auto i = self->state.frames.find(name);
+        if (i == self->state.frames.end())
+          return caf::make_error(caf::sec::runtime_error,
+                                 "frame " + name + " is not registered");
+        return backtest_frame{i->second.start, i->second.end, i->second.iv};
+      },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_frame_actor(caf::actor_system& sys) {
+  return sys.spawn(frame_impl);
+}
+
+} // namespace btk

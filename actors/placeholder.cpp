@@ -1,2 +1,0 @@
-// Removed once the first actor lands.
-namespace btk { void actors_placeholder() {} }

@@ -1,0 +1,353 @@
+#include "actors/strategy_actor.hpp"
+
+#include <chrono>
+#include <deque>
+#include <utility>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "core/partial.hpp"
+#include "core/validation.hpp"
+
+namespace btk {
+
+std::string_view to_string(instance_status s) noexcept {
+  switch (s) {
+  case instance_status::idle:
+    return "idle";
+  case instance_status::running:
+    return "running";
+  case instance_status::done:
+    return "done";
+  }
+  return "?";
+}
+
+namespace {
+
+template <class T>
+void push_capped(std::vector<T>& xs, T x, std::size_t cap) {
+  if (cap == 0)
+    return;
+  if (xs.size() == cap)
+    xs.erase(xs.begin());
+  xs.push_back(std::move(x));
+}
+
+timestamp wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+struct strategy_state;
+
+using strategy_actor = caf::stateful_actor<strategy_state>;
+
+// Collects one chunk's results and forwards positions to the risk actors.
+class chunk_sink final : public result_sink {
+public:
+  explicit chunk_sink(strategy_actor* self)
+      : self_(self) {}
+
+  void on_result(const tick_result& r) override;
+  void on_rejected(timestamp t, signal_rule rule, const signal_request& req,
+                   double entry) override;
+  void on_error(timestamp t, const std::string& what) override;
+  void on_progress(timestamp t) override { progress_ = t; }
+
+  std::vector<signal_event> signals_;
+  std::vector<partial_event> partials_;
+  timestamp progress_ = -1;
+
+private:
+  strategy_actor* self_;
+};
+
+struct strategy_state {
+  std::shared_ptr<strategy> impl;
+  event_source source;
+  caf::actor bus;
+  instance_status status = instance_status::idle;
+  bool stop = false;
+  // -- the current run --
+  run_job job;
+  std::unique_ptr<backtest_run> run;
+  caf::typed_response_promise<run_outcome> promise;
+  run_outcome outcome;
+  std::shared_ptr<const std::vector<double>> avg;
+  timestamp started_wall = 0;
+  std::chrono::steady_clock::time_point started;
+  // Risk answers still expected for the pending signal, and their AND.
+  std::size_t verdicts_due = 0;
+  bool verdicts_allow = true;
+  // -- stored results (get_data / reports) --
+  std::shared_ptr<instance_snapshot> books;
+  static inline const char* name = "btk.strategy";
+};
+
+void chunk_sink::on_result(const tick_result& r) {
+  auto& st = self_->state;
+  auto& books = *st.books;
+  switch (r.kind) {
+  case action::opened:
+    for (auto& risk : st.job.risks)
+      self_->send(risk, open_atom::value,
+                  position_opened{st.job.rank, st.source.strategy,
+                                  st.source.symbol, st.source.exchange,
+                                  r.signal.pending_at});
+    if (r.signal.scheduled_at != r.signal.pending_at)
+      push_capped(
+          books.schedule, r,
+          static_cast<std::size_t>(st.job.cfg.max_schedule_markdown_rows));
+    break;
+  case action::closed: {
+    for (auto& risk : st.job.risks)
+      self_->send(risk, close_atom::value,
+                  position_closed{st.source.strategy, st.source.symbol,
+                                  r.close_timestamp});
+    books.trades.push(r);
+    if (st.job.partials) {
+      for (const auto& hit :
+           partial_milestones(*st.job.data.ptr, st.avg->data(), r)) {
+        partial_event e;
+        e.source = st.source;
+        e.profit = hit.profit;
+        e.level = hit.level;
+        e.signal = r.signal;
+        e.current_price = hit.price;
+        e.when = hit.when;
+        push_capped(
+            books.partials, e,
+            static_cast<std::size_t>(st.job.cfg.max_partial_markdown_rows));
+        partials_.push_back(std::move(e));
+      }
+    }
+    break;
+  }
+  case action::scheduled:
+  case action::cancelled:
+    push_capped(
+        books.schedule, r,
+        static_cast<std::size_t>(st.job.cfg.max_schedule_markdown_rows));
+    break;
+  default:
+    break;
+  }
+  signals_.push_back(signal_event{st.source, r});
+}
+
+void chunk_sink::on_rejected(timestamp t, signal_rule rule,
+                             const signal_request& req, double entry) {
+  auto& st = self_->state;
+  auto& slot = st.outcome.rejected[std::string{to_string(rule)}];
+  if (slot.first++ == 0)
+    slot.second =
+        to_iso(t) + ": " + describe_rejection(rule, req, entry, st.job.cfg);
+}
+
+void chunk_sink::on_error(timestamp t, const std::string& what) {
+  auto& st = self_->state;
+  if (st.outcome.errors++ == 0)
+    st.outcome.first_error = to_iso(t) + ": " + what;
+  self_->send(st.bus, topic::error, error_event{st.source, what, t});
+}
+
+void step(strategy_actor* self);
+
+// Publishes a chunk's events.
+void publish(strategy_actor* self, chunk_sink& sink) {
+  auto& st = self->state;
+  if (sink.progress_ >= 0) {
+    const auto& f = st.job.frame;
+    const auto step_ms = interval_ms(f.iv);
+    progress_event p;
+    p.source = st.source;
+    p.total_frames = (f.end - f.start) / step_ms + 1;
+    p.processed_frames =
+        std::min(p.total_frames, (sink.progress_ - f.start) / step_ms + 1);
+    p.progress = static_cast<double>(p.processed_frames) /
+                 static_cast<double>(p.total_frames);
+    self->send(st.bus, std::vector<progress_event>{std::move(p)});
+  }
+  if (!sink.partials_.empty())
+    self->send(st.bus, std::move(sink.partials_));
+  if (!sink.signals_.empty()) {
+    if (st.job.stream)
+      self->send(st.job.stream, sink.signals_);
+    self->send(st.bus, std::move(sink.signals_));
+  }
+}
+
+void finish(strategy_actor* self) {
+  auto& st = self->state;
+  const auto state = st.run->state();
+  st.outcome.counters = st.run->counters();
+  st.outcome.stopped = st.stop;
+  if (state == machine_state::failed)
+    st.outcome.error = st.run->failure().message;
+  for (auto& risk : st.job.risks)
+    self->send(risk, leave_atom::value, st.job.rank);
+  performance_event perf;
+  perf.source = st.source;
+  perf.type = "backtest_total";
+  perf.duration_ms = std::chrono::duration<double, std::milli>(
+                         std::chrono::steady_clock::now() - st.started)
+                         .count();
+  perf.when = wall_ms();
+  perf.previous = st.started_wall;
+  push_capped(
+      st.books->performance, perf,
+      static_cast<std::size_t>(st.job.cfg.max_performance_markdown_rows));
+  self->send(st.bus, std::vector<performance_event>{perf});
+  if (!st.outcome.error.empty())
+    self->send(st.bus, topic::exit,
+               error_event{st.source, st.outcome.error, st.run->clock()});
+  done_event done{st.source, st.stop, st.outcome.error};
+  if (st.job.stream)
+    self->send(st.job.stream, done);
+  self->send(st.bus, done);
+  st.books->status = instance_status::done;
+  st.books->last = st.outcome;
+  st.status = instance_status::done;
+  st.run.reset();
+  st.job.data.ptr.reset();
+  st.avg.reset();
+  st.promise.deliver(st.outcome);
+}
+
+// Asks every risk of the job about the pending signal; resumes when all
+// answered.
+void ask_risks(strategy_actor* self) {
+  auto& st = self->state;
+  risk_check c;
+  c.rank = st.job.rank;
+  c.symbol = st.source.symbol;
+  c.strategy = st.source.strategy;
+  c.exchange = st.source.exchange;
+  c.frame = st.source.frame;
+  c.current_price = st.run->pending_price();
+  c.when = st.run->clock();
+  c.pending = st.run->pending();
+  st.verdicts_due = st.job.risks.size();
+  st.verdicts_allow = true;
+  for (auto& risk : st.job.risks) {
+    auto on_verdict = [=](bool allowed, const risk_event* rejection) {
+      auto& s = self->state;
+      if (!allowed) {
+        s.verdicts_allow = false;
+        if (rejection != nullptr)
+          push_capped(
+              s.books->rejections, *rejection,
+              static_cast<std::size_t>(s.job.cfg.max_risk_markdown_rows));
+      }
+      if (--s.verdicts_due == 0) {
+        s.run->decide(s.verdicts_allow);
+        step(self);
+      }
+    };
+    self->request(risk, caf::infinite, check_atom::value, c)
+        .then(
+            [=](const risk_verdict& v) {
+              if (v.allowed)
+                return on_verdict(true, nullptr);
+              risk_event e;
+              e.source = self->state.source;
+              e.risk = v.risk;
+              e.pending = c.pending;
+              e.current_price = c.current_price;
+              e.active_position_count = v.active_position_count;
+              e.comment = v.comment;
+              e.when = c.when;
+              on_verdict(false, &e);
+            },
+            [=](caf::error&) { on_verdict(false, nullptr); });
+  }
+}
+
+void step(strategy_actor* self) {
+  auto& st = self->state;
+  chunk_sink sink{self};
+  const auto until = st.run->clock() + st.job.chunk;
+  const auto state = st.run->advance(sink, until);
+  publish(self, sink);
+  switch (state) {
+  case machine_state::ready:
+    self->send(self, advance_atom::value);
+    break;
+  case machine_state::awaiting:
+    ask_risks(self);
+    break;
+  case machine_state::finished:
+  case machine_state::failed:
+    finish(self);
+    break;
+  }
+}
+
+caf::behavior strategy_impl(strategy_actor* self,
+                            std::shared_ptr<strategy> impl, event_source source,
+                            caf::actor bus) {
+  auto& st = self->state;
+  st.impl = std::move(impl);
+  st.source = std::move(source);
+  st.bus = std::move(bus);
+  st.books = std::make_shared<instance_snapshot>();
+  st.books->source = st.source;
+  return {
+      [=](run_atom, run_job& job) -> caf::result<run_outcome> {
+        auto& st = self->state;
+        if (st.status == instance_status::running)
+          return caf::make_error(caf::sec::runtime_error,
+                                 st.source.symbol + ":" + st.source.strategy +
+                                     " is already running");
+        // A new run starts from empty stores (backtest-kit clears them).
+        st.books = std::make_shared<instance_snapshot>();
+        st.books->source = st.source;
+        st.books->trades =
+            closed_trade_list{job.cfg.max_backtest_markdown_rows};
+        st.books->status = instance_status::running;
+        st.job = std::move(job);
+        st.outcome = run_outcome{};
+        st.stop = false;
+        st.status = instance_status::running;
+        st.avg = st.job.data.ptr->vwap(static_cast<int>(
+            std::max<std::int64_t>(1, st.job.cfg.avg_price_candles_count)));
+        st.run = st.impl->make_run(*st.job.data.ptr, st.job.cfg, st.job.frame,
+                                   st.job.gated);
+        st.run->set_stop_flag(&st.stop);
+        st.started = std::chrono::steady_clock::now();
+        st.started_wall = wall_ms();
+        st.promise = self->make_response_promise<run_outcome>();
+        self->send(self, advance_atom::value);
+        return st.promise;
+      },
+      [=](advance_atom) {
+        if (self->state.run)
+          step(self);
+      },
+      [=](stop_atom) { self->state.stop = true; },
+      [=](status_atom) { return std::string{to_string(self->state.status)}; },
+      [=](snapshot_atom) -> snapshot_ptr {
+        // Copy on read: the actor keeps writing to its own books.
+        auto copy = std::make_shared<instance_snapshot>(*self->state.books);
+        copy->status = self->state.status;
+        return copy;
+      },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_strategy_actor(caf::actor_system& sys,
+                                std::unique_ptr<strategy> impl,
+                                event_source source, caf::actor bus) {
+  // CAF copies spawn arguments, so the strategy travels as a shared_ptr;
+  // the actor is its only owner afterwards.
+  return sys.spawn(strategy_impl, std::shared_ptr<strategy>{std::move(impl)},
+                   std::move(source), std::move(bus));
+}
+
+} // namespace btk

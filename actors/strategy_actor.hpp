@@ -1,0 +1,116 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/fwd.hpp>
+
+#include "core/backtest.hpp"
+#include "core/config.hpp"
+#include "core/statistics.hpp"
+#include "messages/actor_messages.hpp"
+#include "messages/events.hpp"
+#include "strategies/strategy.hpp"
+
+namespace btk {
+
+/// Where an instance stands (`list()`).
+enum class instance_status : std::uint8_t {
+  /// Created, never run.
+  idle,
+  /// A run is going on.
+  running,
+  /// The last run ended (finished, stopped or failed).
+  done,
+};
+
+/// Name of a status: "idle", "running" or "done".
+std::string_view to_string(instance_status s) noexcept;
+
+/// What a strategy actor needs to run a backtest (in-process only: it holds
+/// the shared series and actor handles).
+struct run_job {
+  series_ref data;
+  backtest_frame frame;
+  /// symbol, strategy, exchange and frame names of the events.
+  event_source source;
+  config cfg;
+  /// The risk actors of the strategy's profiles (riskName + riskList).
+  std::vector<caf::actor> risks;
+  /// True when one of `risks` has validations: signals then wait for the
+  /// risk decision (see `spawn_risk_actor`).
+  bool gated = false;
+  /// Global order of the instance in its batch; breaks ties in risk books.
+  std::uint32_t rank = 0;
+  /// Compute partial profit/loss milestones of closed positions.
+  bool partials = false;
+  /// Receives `std::vector<signal_event>` batches as they happen and the
+  /// final `done_event` (the pull iterator of `backtest.run`). May be null.
+  caf::actor stream;
+  /// Simulated time per chunk between two looks at the mailbox.
+  /// Default: one day
+  timestamp chunk = day_ms;
+};
+
+/// Why signals were dropped: rule name -> (count, first example).
+using rejection_counts =
+    std::map<std::string, std::pair<std::uint64_t, std::string>>;
+
+/// The reply to a run: what it did and how it ended.
+struct run_outcome {
+  run_counters counters;
+  bool stopped = false;
+  /// Set when the run failed.
+  std::string error;
+  rejection_counts rejected;
+  /// Times `get_signal` threw, and the first message.
+  std::uint64_t errors = 0;
+  std::string first_error;
+};
+
+/// A copy of an instance's stored results, for get_data / get_report.
+struct instance_snapshot {
+  event_source source;
+  instance_status status = instance_status::idle;
+  /// Closed trades, newest first, capped at CC_MAX_BACKTEST_MARKDOWN_ROWS.
+  closed_trade_list trades;
+  /// Scheduled, activated (scheduled_at != pending_at) and cancelled
+  /// results in arrival order (capped at CC_MAX_SCHEDULE_MARKDOWN_ROWS).
+  std::vector<tick_result> schedule;
+  /// Partial milestones in arrival order (CC_MAX_PARTIAL_MARKDOWN_ROWS).
+  std::vector<partial_event> partials;
+  /// Risk rejections of this instance in arrival order
+  /// (CC_MAX_RISK_MARKDOWN_ROWS).
+  std::vector<risk_event> rejections;
+  /// Wall-clock timings in arrival order
+  /// (CC_MAX_PERFORMANCE_MARKDOWN_ROWS).
+  std::vector<performance_event> performance;
+  run_outcome last;
+};
+
+using snapshot_ptr = std::shared_ptr<const instance_snapshot>;
+
+/// Spawns the actor of one `symbol:strategy` instance. It owns the strategy
+/// object and its signal machine, and runs a backtest in chunks of
+/// simulated time, publishing each chunk's results to `bus` (and the job's
+/// stream), so other messages (stop, snapshot) are answered between chunks.
+///
+/// Messages: `(run_atom, run_job)` -> `run_outcome` when the run ends (an
+/// error if already running); `stop_atom`: a stopped instance opens nothing
+/// new, an open position still closes, the run then ends; idempotent;
+/// `status_atom` -> `std::string`; `snapshot_atom` -> `snapshot_ptr`.
+caf::actor spawn_strategy_actor(caf::actor_system& sys,
+                                std::unique_ptr<strategy> impl,
+                                event_source source, caf::actor bus);
+
+} // namespace btk
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(btk::run_job)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(btk::run_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(btk::snapshot_ptr)

@@ -1,2 +1,0 @@
-// Removed once the first conversion lands.
-namespace btk { void messages_placeholder() {} }

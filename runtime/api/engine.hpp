@@ -1,0 +1,420 @@
+#pragma once
+
+// The public C++ API of btk, for programs that embed it. One `engine` owns
+// the actor system; schemas are registered by name (as backtest-kit's
+// add* functions), runs are started through facades, and listeners receive
+// events one at a time, in order. No CAF, RocksDB or Cap'n Proto header is
+// included here.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "actors/exchange_actor.hpp"
+#include "actors/frame_actor.hpp"
+#include "actors/risk_actor.hpp"
+#include "core/backtest.hpp"
+#include "core/config.hpp"
+#include "core/sizing.hpp"
+#include "core/statistics.hpp"
+#include "messages/events.hpp"
+#include "strategies/strategy.hpp"
+
+namespace btk {
+
+/// Thrown by the public API for a mistake of the caller: a duplicate or
+/// unknown name, a bad schema, a failed run. The message names the call,
+/// the names involved and the reason.
+class api_error : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+// -- schemas ------------------------------------------------------------------
+
+/// A strategy (backtest-kit's `IStrategySchema`, seed-era.md §3.2).
+struct strategy_schema {
+  /// Unique name; events and reports use it.
+  std::string name;
+  /// Free text. Default: empty
+  std::string note;
+  /// Makes the strategy object of one symbol:strategy instance (each
+  /// instance owns its own object). Required.
+  std::function<std::unique_ptr<strategy>()> make;
+  /// One risk profile. Default: none
+  std::string risk_name;
+  /// More risk profiles; with `risk_name` they merge (all must allow).
+  /// Default: none
+  std::vector<std::string> risk_list;
+
+  /// A schema for a built-in strategy spec such as `sma-cross:fast=5`
+  /// (see `btk strategies`). Throws `api_error` on a bad spec.
+  static strategy_schema from_spec(std::string name, const std::string& spec);
+};
+
+/// A sizing profile (seed-era.md §13.2): a utility for the host; the
+/// engine itself does not size positions.
+struct sizing_schema {
+  /// Unique name.
+  std::string name;
+  /// Free text. Default: empty
+  std::string note;
+  /// Method and limits, validated on `add_sizing`.
+  sizing_options options;
+};
+
+/// A walker (seed-era.md §14): strategies to compare on one exchange and
+/// frame by a metric.
+struct walker_schema {
+  /// Unique name.
+  std::string name;
+  /// Free text. Default: empty
+  std::string note;
+  std::string exchange;
+  std::string frame;
+  /// Strategy names, in ranking order for ties.
+  std::vector<std::string> strategies;
+  /// Statistic to rank by. Default: sharpeRatio
+  std::string metric = "sharpeRatio";
+};
+
+/// Which exchange and frame a strategy runs on.
+struct backtest_context {
+  std::string strategy;
+  std::string exchange;
+  std::string frame;
+};
+
+/// One memoized symbol:strategy instance (`backtest.list()`).
+struct instance_info {
+  /// `symbol:strategy`.
+  std::string id;
+  std::string symbol;
+  std::string strategy;
+  /// "idle", "running" or "done".
+  std::string status;
+};
+
+/// How a run ended.
+struct run_result {
+  run_counters counters;
+  /// True when `stop` ended it early.
+  bool stopped = false;
+  /// Set when it failed (data missing, unknown symbol...).
+  std::string error;
+  /// Signals dropped by validation: rule -> (count, first example).
+  std::map<std::string, std::pair<std::uint64_t, std::string>> rejected;
+  /// Times the strategy threw, and the first message.
+  std::uint64_t errors = 0;
+  std::string first_error;
+};
+
+/// Options of an engine.
+struct engine_options {
+  /// Scheduler threads. Default: 0 (one per core)
+  std::size_t threads = 0;
+  /// Compute partial profit/loss milestones of every closed position (the
+  /// partial_profit / partial_loss events and the Partial report). Costs a
+  /// second pass over each position's candles. Default: true
+  bool track_partials = true;
+};
+
+class engine;
+
+/// A listener registration; `unsubscribe` removes it (idempotent). Dropping
+/// the handle keeps the listener.
+class subscription {
+public:
+  subscription() = default;
+  /// Stops the listener; events already queued for it are dropped.
+  void unsubscribe();
+  /// The registration id.
+  std::uint64_t id() const noexcept { return id_; }
+
+private:
+  friend class engine;
+  std::weak_ptr<void> owner_;
+  std::function<void(std::uint64_t)> cancel_;
+  std::uint64_t id_ = 0;
+};
+
+/// A running background backtest: wait for it or cancel it.
+class run_handle {
+public:
+  run_handle() = default;
+  /// Stops the run (as `backtest.stop`): it opens nothing new and ends.
+  void cancel();
+  /// Blocks until the run ended; returns how.
+  const run_result& wait();
+  /// True when the run has ended.
+  bool done() const;
+
+  /// Implementation detail (defined in engine.cpp).
+  struct state;
+
+private:
+  friend class backtest_facade;
+  std::shared_ptr<state> state_;
+};
+
+/// The results of `backtest.run`, pulled as they happen: a range over
+/// `signal_event`s (scheduled, opened, closed, cancelled) that blocks until
+/// the next one arrives and ends with the run.
+class result_stream {
+public:
+  class iterator {
+  public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = signal_event;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const signal_event*;
+    using reference = const signal_event&;
+    reference operator*() const { return *stream_->current_; }
+    pointer operator->() const { return &*stream_->current_; }
+    iterator& operator++() {
+      stream_->advance();
+      if (!stream_->current_)
+        stream_ = nullptr;
+      return *this;
+    }
+    bool operator==(const iterator& o) const { return stream_ == o.stream_; }
+    bool operator!=(const iterator& o) const { return stream_ != o.stream_; }
+
+  private:
+    friend class result_stream;
+    result_stream* stream_ = nullptr;
+  };
+
+  result_stream(result_stream&&) noexcept;
+  result_stream& operator=(result_stream&&) noexcept;
+  ~result_stream();
+
+  /// Starts pulling (the first call only).
+  iterator begin();
+  iterator end() { return {}; }
+  /// The next result, or nothing once the run ended.
+  std::optional<signal_event> next();
+  /// How the run ended; valid once `next` returned nothing.
+  const run_result& result() const;
+
+private:
+  friend class backtest_facade;
+  struct state;
+  explicit result_stream(std::unique_ptr<state> st);
+  void advance();
+  std::unique_ptr<state> state_;
+  std::optional<signal_event> current_;
+};
+
+/// `Backtest` of backtest-kit: runs memoized by `symbol:strategy`.
+class backtest_facade {
+public:
+  /// Runs `symbol` with `ctx` and returns its results as they happen.
+  /// Throws `api_error` for unknown names or an instance already running.
+  result_stream run(const std::string& symbol, const backtest_context& ctx);
+
+  /// Starts the run and returns at once.
+  run_handle background(const std::string& symbol, const backtest_context& ctx);
+
+  /// Starts several runs together. Strategies sharing a risk profile decide
+  /// in simulated-time order whatever the scheduling, so the results are
+  /// the same as running them one tick at a time in this order.
+  std::vector<run_handle>
+  background(const std::vector<std::pair<std::string, backtest_context>>& runs);
+
+  /// Stops `symbol:strategy`: it opens nothing new, an open position
+  /// closes, the run ends. Idempotent; a no-op for an unknown instance.
+  void stop(const std::string& symbol, const std::string& strategy);
+
+  /// Statistics of the last run of `symbol:strategy` (statistics.md §1).
+  backtest_statistics get_data(const std::string& symbol,
+                               const std::string& strategy);
+
+  /// Its closed trades, newest first (capped at
+  /// CC_MAX_BACKTEST_MARKDOWN_ROWS).
+  closed_trade_list get_trades(const std::string& symbol,
+                               const std::string& strategy);
+
+  /// The Markdown report (statistics.md §2).
+  std::string get_report(const std::string& symbol,
+                         const std::string& strategy);
+
+  /// Writes the report to `{dir}/{strategy}.md` and returns the path.
+  /// Default dir: ./dump/backtest
+  std::string dump(const std::string& symbol, const std::string& strategy,
+                   const std::string& dir = "./dump/backtest");
+
+  /// Every memoized instance with its status.
+  std::vector<instance_info> list();
+
+private:
+  friend class engine;
+  explicit backtest_facade(engine& e)
+      : engine_(e) {}
+  engine& engine_;
+};
+
+/// get_data / get_report / dump of the reports of statistics.md §4 that
+/// are kept per symbol:strategy (Schedule, Performance, Partial, Risk).
+/// `Model` is the report's statistics type.
+template <class Model>
+class report_facade {
+public:
+  /// The statistics of `symbol:strategy`.
+  Model get_data(const std::string& symbol, const std::string& strategy);
+  /// The Markdown report.
+  std::string get_report(const std::string& symbol,
+                         const std::string& strategy);
+  /// Writes the report to `{dir}/{symbol}_{strategy}.md` and returns the
+  /// path. Default dir: the report's own (`./dump/schedule`, ...).
+  std::string dump(const std::string& symbol, const std::string& strategy,
+                   const std::string& dir = "");
+
+private:
+  friend class engine;
+  report_facade(engine& e, int kind)
+      : engine_(e)
+      , kind_(kind) {}
+  engine& engine_;
+  int kind_;
+};
+
+struct heat_statistics;
+struct schedule_statistics;
+struct performance_statistics;
+struct partial_statistics;
+struct risk_statistics;
+
+/// The Heat report (statistics.md §4.2): every strategy's closed trades on
+/// one exchange and frame, pooled per symbol, plus portfolio figures.
+class heat_facade {
+public:
+  /// Statistics of the runs on `ctx.exchange` and `ctx.frame`.
+  heat_statistics get_data(const backtest_context& ctx);
+  /// The report, titled with `ctx.strategy`.
+  std::string get_report(const backtest_context& ctx);
+  /// Writes it to `{dir}/{strategy}.md`. Default dir: ./dump/heatmap
+  std::string dump(const backtest_context& ctx,
+                   const std::string& dir = "./dump/heatmap");
+
+private:
+  friend class engine;
+  explicit heat_facade(engine& e)
+      : engine_(e) {}
+  engine& engine_;
+};
+
+/// Owns the actor system and everything registered on it.
+class engine {
+public:
+  explicit engine(engine_options opts = {});
+  ~engine();
+  engine(const engine&) = delete;
+  engine& operator=(const engine&) = delete;
+
+  // -- registration (a duplicate name throws api_error)
+  // ------------------------
+
+  void add_exchange(exchange_schema schema);
+  void add_strategy(strategy_schema schema);
+  void add_frame(frame_schema schema);
+  void add_risk(risk_schema schema);
+  void add_sizing(sizing_schema schema);
+  void add_walker(walker_schema schema);
+
+  /// Replaces the configuration for runs started afterwards. Default: the
+  /// `config{}` defaults.
+  void set_config(const config& cfg);
+  /// Applies `CC_KEY=value` overrides (all problems in one api_error);
+  /// `unsafe` skips the safety rules.
+  void set_config(const std::vector<std::pair<std::string, std::string>>& kv,
+                  bool unsafe = false);
+  const config& get_config() const;
+
+  /// Position size with the sizing profile `name` (seed-era.md §13.2).
+  double position_size(const std::string& name, const sizing_input& in);
+
+  /// The walker schema `name`, checked: every name it refers to exists.
+  const walker_schema& walker(const std::string& name) const;
+
+  // -- facades
+  // -------------------------------------------------------------------
+
+  backtest_facade& backtest() { return backtest_; }
+  heat_facade& heat() { return heat_; }
+  report_facade<schedule_statistics>& schedule() { return schedule_; }
+  report_facade<performance_statistics>& performance() { return performance_; }
+  report_facade<partial_statistics>& partial() { return partial_; }
+  report_facade<risk_statistics>& risk() { return risk_; }
+
+  // -- listeners (each receives its events one at a time, in order)
+  // --------------
+
+  template <class E>
+  using filter_fn = std::function<bool(const E&)>;
+  template <class E>
+  using listener_fn = std::function<void(const E&)>;
+
+  subscription listen_signal(listener_fn<signal_event> fn);
+  subscription listen_signal_once(filter_fn<signal_event> filter,
+                                  listener_fn<signal_event> fn);
+  subscription listen_signal_backtest(listener_fn<signal_event> fn);
+  subscription listen_signal_backtest_once(filter_fn<signal_event> filter,
+                                           listener_fn<signal_event> fn);
+  subscription listen_done_backtest(listener_fn<done_event> fn);
+  subscription listen_done_backtest_once(filter_fn<done_event> filter,
+                                         listener_fn<done_event> fn);
+  subscription listen_progress(listener_fn<progress_event> fn);
+  subscription listen_progress_once(filter_fn<progress_event> filter,
+                                    listener_fn<progress_event> fn);
+  subscription listen_risk(listener_fn<risk_event> fn);
+  subscription listen_risk_once(filter_fn<risk_event> filter,
+                                listener_fn<risk_event> fn);
+  subscription listen_partial_profit(listener_fn<partial_event> fn);
+  subscription listen_partial_profit_once(filter_fn<partial_event> filter,
+                                          listener_fn<partial_event> fn);
+  subscription listen_partial_loss(listener_fn<partial_event> fn);
+  subscription listen_partial_loss_once(filter_fn<partial_event> filter,
+                                        listener_fn<partial_event> fn);
+  subscription listen_performance(listener_fn<performance_event> fn);
+  subscription listen_performance_once(filter_fn<performance_event> filter,
+                                       listener_fn<performance_event> fn);
+  subscription listen_error(listener_fn<error_event> fn);
+  subscription listen_error_once(filter_fn<error_event> filter,
+                                 listener_fn<error_event> fn);
+  subscription listen_exit(listener_fn<error_event> fn);
+  subscription listen_exit_once(filter_fn<error_event> filter,
+                                listener_fn<error_event> fn);
+
+  /// Blocks until every listener has handled every event published so far
+  /// (listeners run on their own threads).
+  void flush_events();
+
+  struct impl;
+
+private:
+  friend class backtest_facade;
+  friend class heat_facade;
+  template <class Model>
+  friend class report_facade;
+
+  template <class E>
+  subscription listen(topic t, filter_fn<E> filter, listener_fn<E> fn,
+                      bool once);
+
+  std::shared_ptr<impl> impl_;
+  backtest_facade backtest_{*this};
+  heat_facade heat_{*this};
+  report_facade<schedule_statistics> schedule_{*this, 0};
+  report_facade<performance_statistics> performance_{*this, 1};
+  report_facade<partial_statistics> partial_{*this, 2};
+  report_facade<risk_statistics> risk_{*this, 3};
+};
+
+} // namespace btk
