@@ -304,6 +304,7 @@ caf::behavior strategy_impl(strategy_actor* self,
                                  st.source.symbol + ":" + st.source.strategy +
                                      " is already running");
         // A new run starts from empty stores (backtest-kit clears them).
+        st.source = job.source;
         st.books = std::make_shared<instance_snapshot>();
         st.books->source = st.source;
         st.books->trades =

@@ -54,6 +54,21 @@ const std::vector<binding>& bindings() {
       {{"CC_MAX_BACKTEST_MARKDOWN_ROWS", t::integer},
        nullptr,
        &config::max_backtest_markdown_rows},
+      {{"CC_MAX_HEATMAP_MARKDOWN_ROWS", t::integer},
+       nullptr,
+       &config::max_heatmap_markdown_rows},
+      {{"CC_MAX_SCHEDULE_MARKDOWN_ROWS", t::integer},
+       nullptr,
+       &config::max_schedule_markdown_rows},
+      {{"CC_MAX_PERFORMANCE_MARKDOWN_ROWS", t::integer},
+       nullptr,
+       &config::max_performance_markdown_rows},
+      {{"CC_MAX_PARTIAL_MARKDOWN_ROWS", t::integer},
+       nullptr,
+       &config::max_partial_markdown_rows},
+      {{"CC_MAX_RISK_MARKDOWN_ROWS", t::integer},
+       nullptr,
+       &config::max_risk_markdown_rows},
       {{"CC_REPORT_SHOW_SIGNAL_NOTE", t::boolean},
        nullptr,
        nullptr,
@@ -145,9 +160,17 @@ std::vector<std::string> config::problems(bool unsafe) const {
   positive("CC_MAX_SIGNAL_LIFETIME_MINUTES", max_signal_lifetime_minutes);
   positive("CC_SCHEDULE_AWAIT_MINUTES", schedule_await_minutes);
   positive("CC_MAX_SIGNAL_GENERATION_SECONDS", max_signal_generation_seconds);
-  if (max_backtest_markdown_rows < 0)
-    out.push_back("CC_MAX_BACKTEST_MARKDOWN_ROWS must be >= 0 (got " +
-                  std::to_string(max_backtest_markdown_rows) + ")");
+  auto rows = [&](const char* name, std::int64_t v) {
+    if (v < 0)
+      out.push_back(std::string{name} + " must be >= 0 (got " +
+                    std::to_string(v) + ")");
+  };
+  rows("CC_MAX_BACKTEST_MARKDOWN_ROWS", max_backtest_markdown_rows);
+  rows("CC_MAX_HEATMAP_MARKDOWN_ROWS", max_heatmap_markdown_rows);
+  rows("CC_MAX_SCHEDULE_MARKDOWN_ROWS", max_schedule_markdown_rows);
+  rows("CC_MAX_PERFORMANCE_MARKDOWN_ROWS", max_performance_markdown_rows);
+  rows("CC_MAX_PARTIAL_MARKDOWN_ROWS", max_partial_markdown_rows);
+  rows("CC_MAX_RISK_MARKDOWN_ROWS", max_risk_markdown_rows);
   if (!(std::isfinite(position_entry_cost) && position_entry_cost > 0))
     out.push_back("CC_POSITION_ENTRY_COST must be a finite number > 0 (got " +
                   fmt_num(position_entry_cost) + ")");

@@ -54,6 +54,19 @@ struct config {
   /// Statistics and reports cover the newest N closed trades. The golden
   /// scenarios use 1,000,000. Default: 250
   std::int64_t max_backtest_markdown_rows = 250;
+  /// Heat keeps the newest N closed trades per symbol. Default: 250
+  std::int64_t max_heatmap_markdown_rows = 250;
+  /// The schedule report keeps the newest N scheduled/opened/cancelled
+  /// events. Default: 250
+  std::int64_t max_schedule_markdown_rows = 250;
+  /// The performance report keeps the newest N timing samples.
+  /// Default: 10000
+  std::int64_t max_performance_markdown_rows = 10000;
+  /// The partial report keeps the newest N profit/loss level events.
+  /// Default: 250
+  std::int64_t max_partial_markdown_rows = 250;
+  /// The risk report keeps the newest N rejections. Default: 250
+  std::int64_t max_risk_markdown_rows = 250;
   /// Whether reports show the signal note column. Default: false
   bool report_show_signal_note = false;
 

@@ -464,7 +464,7 @@ void run_handle::cancel() {
     caf::anon_send(state_->actor, stop_atom::value);
 }
 
-const run_result& run_handle::wait() {
+run_result run_handle::wait() {
   std::unique_lock<std::mutex> lock{state_->mtx};
   state_->cv.wait(lock, [&] { return state_->done; });
   return state_->result;

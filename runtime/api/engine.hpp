@@ -21,6 +21,11 @@
 #include "actors/risk_actor.hpp"
 #include "core/backtest.hpp"
 #include "core/config.hpp"
+#include "core/heat.hpp"
+#include "core/partial_report.hpp"
+#include "core/performance_report.hpp"
+#include "core/risk_report.hpp"
+#include "core/schedule_report.hpp"
 #include "core/sizing.hpp"
 #include "core/statistics.hpp"
 #include "messages/events.hpp"
@@ -151,7 +156,7 @@ public:
   /// Stops the run (as `backtest.stop`): it opens nothing new and ends.
   void cancel();
   /// Blocks until the run ended; returns how.
-  const run_result& wait();
+  run_result wait();
   /// True when the run has ended.
   bool done() const;
 
@@ -284,12 +289,6 @@ private:
   engine& engine_;
   int kind_;
 };
-
-struct heat_statistics;
-struct schedule_statistics;
-struct performance_statistics;
-struct partial_statistics;
-struct risk_statistics;
 
 /// The Heat report (statistics.md §4.2): every strategy's closed trades on
 /// one exchange and frame, pooled per symbol, plus portfolio figures.

@@ -62,8 +62,7 @@ TEST_CASE("background runs end with counters and get_data equals the core "
   config cfg;
   cfg.max_backtest_markdown_rows = 1000000;
   e->set_config(cfg);
-  auto h1 = e->backtest().background(
-      "ETHUSDT", {"sma-cross#1", "synth", "f"});
+  auto h1 = e->backtest().background("ETHUSDT", {"sma-cross#1", "synth", "f"});
   auto h2 = e->backtest().background("ETHUSDT", {"every-n#2", "synth", "f"});
   const auto& r1 = h1.wait();
   const auto& r2 = h2.wait();
@@ -141,9 +140,9 @@ TEST_CASE("an instance is idle until run and a second run while running is "
 TEST_CASE("registration refuses duplicates and runs name unknown references",
           "[api]") {
   auto e = make_engine({"every-n"});
-  CHECK_THROWS_WITH(e->add_strategy(strategy_schema::from_spec(
-                        "every-n#1", "every-n")),
-                    "add_strategy: strategy 'every-n#1' is already registered");
+  CHECK_THROWS_WITH(
+      e->add_strategy(strategy_schema::from_spec("every-n#1", "every-n")),
+      "add_strategy: strategy 'every-n#1' is already registered");
   frame_schema f;
   f.name = "f";
   CHECK_THROWS_WITH(e->add_frame(f),
@@ -158,9 +157,10 @@ TEST_CASE("registration refuses duplicates and runs name unknown references",
   auto s = strategy_schema::from_spec("risky", "every-n");
   s.risk_name = "tight";
   e->add_strategy(s);
-  CHECK_THROWS_WITH(e->backtest().background("BTCUSDT", {"risky", "synth", "f"}),
-                    Catch::Contains("strategy 'risky' refers to risk 'tight', "
-                                    "which is not registered"));
+  CHECK_THROWS_WITH(
+      e->backtest().background("BTCUSDT", {"risky", "synth", "f"}),
+      Catch::Contains("strategy 'risky' refers to risk 'tight', "
+                      "which is not registered"));
   auto dup = strategy_schema::from_spec("dup", "every-n");
   dup.risk_list = {"a", "a"};
   CHECK_THROWS_WITH(e->add_strategy(dup),

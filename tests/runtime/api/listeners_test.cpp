@@ -8,6 +8,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "core/partial.hpp"
 #include "tests/runtime/api/engine_fixture.hpp"
 
 using namespace btk;
@@ -165,8 +166,8 @@ TEST_CASE("error listeners get strategy exceptions and exit listeners get "
   e->listen_exit(exits.fn());
   recorder<error_event> exit_once;
   e->listen_exit_once(nullptr, exit_once.fn());
-  const auto& r = e->backtest().background("BTCUSDT", {"flaky", "synth", "f"})
-                      .wait();
+  const auto& r =
+      e->backtest().background("BTCUSDT", {"flaky", "synth", "f"}).wait();
   CHECK(r.error.empty());
   // 24 days of hourly calls plus the first tick: 577 calls, every third
   // throws.
@@ -188,4 +189,116 @@ TEST_CASE("error listeners get strategy exceptions and exit listeners get "
   REQUIRE(exits.events.size() == 1);
   CHECK_THAT(exits.events[0].message, Catch::Contains("missing BTCUSDT"));
   CHECK(exit_once.events.size() == 1);
+}
+
+TEST_CASE("partial listeners get the milestones of every closed position",
+          "[api]") {
+  auto e = make_engine({"every-n:n=90,side=alt,tp=2,sl=2,minutes=600"});
+  recorder<partial_event> profit;
+  recorder<partial_event> loss;
+  e->listen_partial_profit(profit.fn());
+  e->listen_partial_loss(loss.fn());
+  recorder<partial_event> first_loss;
+  e->listen_partial_loss_once(
+      [](const partial_event& p) { return p.level == 50; }, first_loss.fn());
+  recorder<partial_event> first_profit;
+  e->listen_partial_profit_once(nullptr, first_profit.fn());
+  e->backtest().background("BTCUSDT", ctx1).wait();
+  e->flush_events();
+  // The same milestones, computed from the plain core run's trades.
+  auto data = series::make("BTCUSDT", synth_days("BTCUSDT", 30));
+  const auto avg = (*data)->vwap(config{}.avg_price_candles_count);
+  std::vector<partial_hit> want_profit;
+  std::vector<partial_hit> want_loss;
+  for (const auto& r :
+       plain_run("BTCUSDT", "every-n:n=90,side=alt,tp=2,sl=2,minutes=600"))
+    if (r.kind == action::closed)
+      for (const auto& h : partial_milestones(**data, avg->data(), r))
+        (h.profit ? want_profit : want_loss).push_back(h);
+  REQUIRE(want_profit.size() > 10);
+  REQUIRE(want_loss.size() > 10);
+  REQUIRE(profit.events.size() == want_profit.size());
+  REQUIRE(loss.events.size() == want_loss.size());
+  for (std::size_t i = 0; i < want_profit.size(); ++i) {
+    CHECK(profit.events[i].profit);
+    CHECK(profit.events[i].level == want_profit[i].level);
+    CHECK(profit.events[i].when == want_profit[i].when);
+    CHECK(profit.events[i].current_price == want_profit[i].price);
+  }
+  for (std::size_t i = 0; i < want_loss.size(); ++i) {
+    CHECK_FALSE(loss.events[i].profit);
+    CHECK(loss.events[i].level == want_loss[i].level);
+  }
+  REQUIRE(first_loss.events.size() == 1);
+  CHECK(first_loss.events[0].level == 50);
+  REQUIRE(first_profit.events.size() == 1);
+  CHECK(first_profit.events[0].level == 10);
+}
+
+namespace {
+
+// Opens a long every hour; at `stop_at` it asks the engine to stop itself
+// (a user calling stop while the run goes on).
+class self_stopping final : public strategy {
+public:
+  self_stopping(engine* e, timestamp stop_at)
+      : engine_(e)
+      , stop_at_(stop_at) {}
+  interval signal_interval() const override { return interval::h1; }
+  std::optional<signal_request> get_signal(const signal_context& ctx) override {
+    if (ctx.when() >= stop_at_ && !asked_) {
+      asked_ = true;
+      engine_->backtest().stop("BTCUSDT", "stopper");
+      engine_->backtest().stop("BTCUSDT", "stopper"); // idempotent
+    }
+    signal_request r;
+    r.position = side::long_;
+    set_levels(r, ctx.current_price(), 1, 1);
+    r.minute_estimated_time = 600;
+    return r;
+  }
+
+private:
+  engine* engine_;
+  timestamp stop_at_;
+  bool asked_ = false;
+};
+
+} // namespace
+
+TEST_CASE("a stopped backtest opens nothing new, closes its open position "
+          "and ends",
+          "[api]") {
+  auto e = make_engine({});
+  const timestamp stop_at = day0 + 5 * day_ms;
+  strategy_schema s;
+  s.name = "stopper";
+  s.make = [&] { return std::make_unique<self_stopping>(e.get(), stop_at); };
+  e->add_strategy(s);
+  e->backtest().stop("BTCUSDT", "nobody"); // unknown: a no-op
+  recorder<done_event> done;
+  e->listen_done_backtest(done.fn());
+  auto stream = e->backtest().run("BTCUSDT", {"stopper", "synth", "f"});
+  std::size_t opened = 0;
+  std::size_t closed = 0;
+  timestamp last_open = 0;
+  for (const auto& ev : stream) {
+    if (ev.result.kind == action::opened) {
+      ++opened;
+      last_open = ev.result.signal.pending_at;
+    }
+    if (ev.result.kind == action::closed)
+      ++closed;
+  }
+  CHECK(stream.result().stopped);
+  CHECK(stream.result().error.empty());
+  CHECK(opened == closed);
+  CHECK(opened > 10);
+  // The stop lands between two chunks (a simulated day each): nothing opens
+  // later than a day after it was asked for (plus one position's life).
+  CHECK(last_open <= stop_at + day_ms + 600 * minute_ms);
+  e->flush_events();
+  REQUIRE(done.events.size() == 1);
+  CHECK(done.events[0].stopped);
+  CHECK(e->backtest().list().at(0).status == "done");
 }

@@ -79,7 +79,8 @@ std::unique_ptr<engine> shared_risk_engine(std::size_t threads,
   o.threads = threads;
   auto e = make_engine({}, o);
   e->add_risk(at_most("book", limit));
-  for (const auto& [name, spec] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [name, spec] :
+       std::vector<std::pair<std::string, std::string>>{
            {"long", "every-n:n=37,minutes=180"},
            {"short", "every-n:n=53,side=short,minutes=240"},
            {"alt", "every-n:n=29,side=alt,minutes=120"}}) {
