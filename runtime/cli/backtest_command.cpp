@@ -12,9 +12,9 @@
 
 #include "core/report.hpp"
 #include "core/statistics.hpp"
+#include "runtime/cli/candle_source.hpp"
 #include "runtime/cli/json_output.hpp"
 #include "runtime/cli/progress.hpp"
-#include "runtime/data/candle_reader.hpp"
 #include "strategies/spec.hpp"
 
 namespace btk {
@@ -26,15 +26,6 @@ using clock_type = std::chrono::steady_clock;
 double ms_since(clock_type::time_point t0) {
   return std::chrono::duration<double, std::milli>(clock_type::now() - t0)
       .count();
-}
-
-std::string symbol_from_path(const std::string& path) {
-  std::string stem = std::filesystem::path(path).filename().string();
-  const auto cut = stem.find_first_of("-._");
-  stem = stem.substr(0, cut);
-  for (auto& ch : stem)
-    ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return stem.empty() ? "SYMBOL" : stem;
 }
 
 // Collects one strategy's results: trade lines, the statistics list, counts
@@ -182,16 +173,13 @@ int run_backtest_command(const backtest_options& opts) {
   // -- data
   // --------------------------------------------------------------------
   const auto load_start = clock_type::now();
-  read_options ro;
-  ro.fill_gaps = opts.fill_gaps;
-  auto data = read_candles(opts.data, ro);
+  auto data = load_candles_for_backtest(opts);
   if (!data)
     return fail(data.err().message);
-  const std::string symbol =
-      opts.symbol.empty() ? symbol_from_path(opts.data) : opts.symbol;
+  const std::string symbol = data->symbol;
   auto made_series = series::make(symbol, data->candles);
   if (!made_series)
-    return fail(opts.data + ": " + made_series.err().message);
+    return fail(data->origin + ": " + made_series.err().message);
   const series& s = **made_series;
   const double load_ms = ms_since(load_start);
   if (data->filled > 0 && !opts.quiet)
@@ -334,10 +322,7 @@ int run_backtest_command(const backtest_options& opts) {
     nlohmann::ordered_json summary;
     summary["mode"] = "backtest";
     summary["symbol"] = symbol;
-    summary["data"] = {{"file", opts.data},      {"format", data->format},
-                       {"candles", s.size()},    {"rows", data->rows},
-                       {"filled", data->filled}, {"first", s.first()},
-                       {"last", s.last()}};
+    summary["data"] = backtest_data_json(opts, *data, s);
     summary["frame"] = {{"interval", std::string{to_string(frame.iv)}},
                         {"start", frame.start},
                         {"end", frame.end},

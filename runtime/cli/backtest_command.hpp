@@ -7,10 +7,14 @@ namespace btk {
 
 /// Options of `btk backtest` (see `btk backtest --help`).
 struct backtest_options {
-  /// Candle file: generic CSV or Binance dump, plain or gzip. Required.
+  /// Candle file: generic CSV or Binance dump, plain or gzip. Exactly one
+  /// of `data` and `store` is required. Default: none
   std::string data;
-  /// Symbol the candles belong to. Default: from the file name (the part
-  /// before the first `-`), upper-cased.
+  /// Candle store directory (`btk data import`) to read `symbol` from,
+  /// instead of a file. Default: none
+  std::string store;
+  /// Symbol the candles belong to. Required with `store`. Default: from the
+  /// file name (the part before the first `-`), upper-cased.
   std::string symbol;
   /// Strategy specs `name:key=value,...`; run one after another, the k-th
   /// named `name#k`. At least one.

@@ -58,10 +58,12 @@ int main(int argc, char** argv) {
   auto* bt = app.add_subcommand("backtest", "run strategies over candles");
   bt->add_option("--data", bo.data,
                  "candle file (CSV or Binance dump, "
-                 "plain or .gz)")
-      ->required();
+                 "plain or .gz); this or --store");
+  bt->add_option("--store", bo.store,
+                 "candle store directory to read --symbol from (see `btk "
+                 "data import`); this or --data");
   bt->add_option("--symbol", bo.symbol,
-                 "symbol (default: from the file "
+                 "symbol (required with --store; default: from the file "
                  "name)");
   bt->add_option("--strategy", bo.strategies,
                  "strategy spec name:key=value,... (repeatable; see `btk "
@@ -94,7 +96,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   bt->add_flag("-q,--quiet", bo.quiet, "print only errors");
 
-  auto* data = app.add_subcommand("data", "make and check candle files");
+  auto* data = app.add_subcommand("data", "make, check and store candle "
+                                          "files");
   data->require_subcommand(1);
   btk::synth_command_options so;
   auto* synth =
@@ -118,6 +121,32 @@ int main(int argc, char** argv) {
   check->add_option("file", check_path, "candle file")->required();
   check->add_flag("--fill-gaps", check_fill, "fill gaps instead of failing");
 
+  btk::import_command_options io;
+  auto* import = data->add_subcommand(
+      "import", "validate a candle file and merge it into the candle store "
+                "(a changed minute takes the newer values)");
+  import
+      ->add_option("file", io.file,
+                   "candle file (CSV or Binance dump, "
+                   "plain or .gz)")
+      ->required();
+  import->add_option("--symbol", io.symbol, "symbol to store the candles under")
+      ->required();
+  import
+      ->add_option("--store", io.store,
+                   "candle store directory (created when missing)")
+      ->capture_default_str();
+  import->add_flag("--fill-gaps", io.fill_gaps,
+                   "fill missing minutes with flat candles instead of "
+                   "failing");
+  btk::ls_command_options lo;
+  auto* ls = data->add_subcommand("ls", "list the candle store: symbols, "
+                                        "ranges, gaps");
+  ls->add_option("--store", lo.store, "candle store directory")
+      ->capture_default_str();
+  ls->add_option("--max-gaps", lo.max_gaps, "gaps listed per symbol")
+      ->capture_default_str();
+
   app.add_subcommand("strategies", "list the built-in strategies");
 
   std::string demo_dir = "./dump/demo";
@@ -133,6 +162,10 @@ int main(int argc, char** argv) {
     return btk::run_synth_command(so);
   if (check->parsed())
     return btk::run_check_command(check_path, check_fill);
+  if (import->parsed())
+    return btk::run_import_command(io);
+  if (ls->parsed())
+    return btk::run_ls_command(lo);
   if (demo->parsed())
     return run_demo(demo_dir);
   return list_strategies();

@@ -1,0 +1,210 @@
+#include "messages/candles_convert.hpp"
+
+#include <cstdint>
+#include <cstring>
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <kj/exception.h>
+#include <kj/io.h>
+
+#include "messages/candles.capnp.h"
+
+namespace btk {
+
+namespace {
+
+// Words of the single segment that holds a batch of `n` candles: root
+// pointer and struct, six list pointers' targets (one word per value), the
+// two texts, plus slack.
+std::size_t batch_words(std::size_t n, std::size_t symbol_size) {
+  return 16 + 6 * n + (symbol_size + 8) / 8 + 2;
+}
+
+// Serializes `mb` into a byte string (segment table + segments).
+std::string to_bytes(capnp::MessageBuilder& mb) {
+  const std::size_t words = capnp::computeSerializedSizeInWords(mb);
+  std::string out(words * sizeof(capnp::word), '\0');
+  kj::ArrayOutputStream os(
+      kj::arrayPtr(reinterpret_cast<kj::byte*>(out.data()), out.size()));
+  capnp::writeMessage(os, mb);
+  return out;
+}
+
+void set_text(capnp::Text::Builder dst, std::string_view src) {
+  if (!src.empty())
+    std::memcpy(dst.begin(), src.data(), src.size());
+}
+
+// Runs `f(reader)` over `bytes` read as one flat message. Copies the bytes
+// when they are not word-aligned (RocksDB values usually are not). Turns
+// Cap'n Proto's exceptions (malformed input) into an error: this is the
+// edge where a third-party library's exceptions stop.
+template <class F>
+auto with_reader(std::string_view bytes, F&& f)
+    -> decltype(f(std::declval<capnp::FlatArrayMessageReader&>())) {
+  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0)
+    return error{"not a Cap'n Proto message: " + std::to_string(bytes.size()) +
+                 " bytes, expected a non-zero multiple of 8"};
+  const std::size_t nwords = bytes.size() / sizeof(capnp::word);
+  kj::Array<capnp::word> copy;
+  const capnp::word* words = nullptr;
+  if (reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(capnp::word) ==
+      0) {
+    words = reinterpret_cast<const capnp::word*>(bytes.data());
+  } else {
+    copy = kj::heapArray<capnp::word>(nwords);
+    std::memcpy(copy.begin(), bytes.data(), bytes.size());
+    words = copy.begin();
+  }
+  try {
+    capnp::ReaderOptions ro;
+    // Each list is read once; allow some re-reads, never more than the
+    // message could legitimately reference (guards against amplification).
+    ro.traversalLimitInWords = 4 * nwords + 1024;
+    capnp::FlatArrayMessageReader rd(kj::arrayPtr(words, nwords), ro);
+    if (rd.getEnd() != words + nwords)
+      return error{
+          "not one Cap'n Proto message: " +
+          std::to_string((words + nwords - rd.getEnd()) * sizeof(capnp::word)) +
+          " trailing bytes"};
+    return f(rd);
+  } catch (const kj::Exception& e) {
+    return error{std::string("malformed Cap'n Proto message: ") +
+                 e.getDescription().cStr()};
+  }
+}
+
+expected<interval> interval_of(capnp::Text::Reader text) {
+  const std::string_view s(text.cStr(), text.size());
+  if (auto iv = parse_interval(s))
+    return *iv;
+  return error{"unknown interval '" + std::string(s) + "'"};
+}
+
+} // namespace
+
+std::string encode_candle_batch(std::string_view symbol, interval iv,
+                                const candle* candles, std::size_t n) {
+  capnp::MallocMessageBuilder mb(
+      static_cast<unsigned>(batch_words(n, symbol.size())));
+  auto b = mb.initRoot<schema::CandleBatch>();
+  set_text(b.initSymbol(static_cast<unsigned>(symbol.size())), symbol);
+  const std::string_view ivs = to_string(iv);
+  set_text(b.initInterval(static_cast<unsigned>(ivs.size())), ivs);
+  const auto count = static_cast<unsigned>(n);
+  auto ts = b.initOpenTime(count);
+  auto open = b.initOpen(count);
+  auto high = b.initHigh(count);
+  auto low = b.initLow(count);
+  auto close = b.initClose(count);
+  auto volume = b.initVolume(count);
+  for (unsigned i = 0; i < count; ++i) {
+    const candle& c = candles[i];
+    ts.set(i, c.ts);
+    open.set(i, c.open);
+    high.set(i, c.high);
+    low.set(i, c.low);
+    close.set(i, c.close);
+    volume.set(i, c.volume);
+  }
+  return to_bytes(mb);
+}
+
+std::string encode_candle_batch(std::string_view symbol, interval iv,
+                                const std::vector<candle>& candles) {
+  return encode_candle_batch(symbol, iv, candles.data(), candles.size());
+}
+
+expected<candle_batch_header> append_candle_batch(std::string_view bytes,
+                                                  std::vector<candle>& out) {
+  return with_reader(
+      bytes,
+      [&](capnp::FlatArrayMessageReader& rd) -> expected<candle_batch_header> {
+        const auto b = rd.getRoot<schema::CandleBatch>();
+        auto iv = interval_of(b.getInterval());
+        if (!iv)
+          return iv.err();
+        const auto ts = b.getOpenTime();
+        const auto open = b.getOpen();
+        const auto high = b.getHigh();
+        const auto low = b.getLow();
+        const auto close = b.getClose();
+        const auto volume = b.getVolume();
+        const unsigned n = ts.size();
+        const std::pair<const char*, unsigned> sizes[] = {
+            {"open", open.size()},
+            {"high", high.size()},
+            {"low", low.size()},
+            {"close", close.size()},
+            {"volume", volume.size()}};
+        for (const auto& [name, size] : sizes)
+          if (size != n)
+            return error{std::string("column ") + name + " has " +
+                         std::to_string(size) + " entries but openTime has " +
+                         std::to_string(n)};
+        // Everything that can throw is read before `out` changes.
+        const auto sym = b.getSymbol();
+        candle_batch_header h{std::string(sym.cStr(), sym.size()), *iv, n};
+        out.reserve(out.size() + n);
+        for (unsigned i = 0; i < n; ++i)
+          out.push_back({ts[i], open[i], high[i], low[i], close[i], volume[i]});
+        return h;
+      });
+}
+
+expected<candle_batch> decode_candle_batch(std::string_view bytes) {
+  candle_batch out;
+  auto h = append_candle_batch(bytes, out.candles);
+  if (!h)
+    return h.err();
+  out.symbol = std::move(h->symbol);
+  out.iv = h->iv;
+  return out;
+}
+
+std::string encode_candle_series_info(const candle_series_info& info) {
+  capnp::MallocMessageBuilder mb(static_cast<unsigned>(
+      32 + 2 * info.gaps.size() + info.symbol.size() / 8));
+  auto b = mb.initRoot<schema::CandleSeriesInfo>();
+  set_text(b.initSymbol(static_cast<unsigned>(info.symbol.size())),
+           info.symbol);
+  const std::string_view ivs = to_string(info.iv);
+  set_text(b.initInterval(static_cast<unsigned>(ivs.size())), ivs);
+  b.setFirst(info.first);
+  b.setLast(info.last);
+  b.setCount(info.count);
+  b.setDays(info.days);
+  auto gaps = b.initGaps(static_cast<unsigned>(info.gaps.size()));
+  for (unsigned i = 0; i < gaps.size(); ++i) {
+    gaps[i].setFrom(info.gaps[i].from);
+    gaps[i].setTo(info.gaps[i].to);
+  }
+  return to_bytes(mb);
+}
+
+expected<candle_series_info> decode_candle_series_info(std::string_view bytes) {
+  return with_reader(
+      bytes,
+      [&](capnp::FlatArrayMessageReader& rd) -> expected<candle_series_info> {
+        const auto b = rd.getRoot<schema::CandleSeriesInfo>();
+        auto iv = interval_of(b.getInterval());
+        if (!iv)
+          return iv.err();
+        candle_series_info info;
+        const auto sym = b.getSymbol();
+        info.symbol.assign(sym.cStr(), sym.size());
+        info.iv = *iv;
+        info.first = b.getFirst();
+        info.last = b.getLast();
+        info.count = b.getCount();
+        info.days = b.getDays();
+        const auto gaps = b.getGaps();
+        info.gaps.reserve(gaps.size());
+        for (const auto g : gaps)
+          info.gaps.push_back({g.getFrom(), g.getTo()});
+        return info;
+      });
+}
+
+} // namespace btk
