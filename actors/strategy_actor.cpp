@@ -237,6 +237,8 @@ void ask_risks(strategy_actor* self) {
     auto on_verdict = [=](bool allowed, const risk_event* rejection) {
       auto& s = self->state;
       if (!allowed) {
+        if (s.verdicts_allow)
+          ++s.outcome.risk_rejected;
         s.verdicts_allow = false;
         if (rejection != nullptr)
           push_capped(

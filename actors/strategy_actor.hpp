@@ -69,6 +69,8 @@ struct run_outcome {
   /// Set when the run failed.
   std::string error;
   rejection_counts rejected;
+  /// Signals a risk profile vetoed.
+  std::uint64_t risk_rejected = 0;
   /// Times `get_signal` threw, and the first message.
   std::uint64_t errors = 0;
   std::string first_error;

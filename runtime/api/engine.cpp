@@ -57,6 +57,7 @@ run_result to_result(const run_outcome& o) {
   r.stopped = o.stopped;
   r.error = o.error;
   r.rejected = o.rejected;
+  r.risk_rejected = o.risk_rejected;
   r.errors = o.errors;
   r.first_error = o.first_error;
   return r;

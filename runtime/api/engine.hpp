@@ -115,6 +115,8 @@ struct run_result {
   std::string error;
   /// Signals dropped by validation: rule -> (count, first example).
   std::map<std::string, std::pair<std::uint64_t, std::string>> rejected;
+  /// Signals a risk profile vetoed (they never reached validation).
+  std::uint64_t risk_rejected = 0;
   /// Times the strategy threw, and the first message.
   std::uint64_t errors = 0;
   std::string first_error;

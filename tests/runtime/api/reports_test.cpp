@@ -168,8 +168,10 @@ TEST_CASE("the risk report counts an instance's rejections by symbol and "
     ++events;
   });
   e->set_config({{"CC_MAX_RISK_MARKDOWN_ROWS", "100000"}});
-  e->backtest().background("BTCUSDT", {"alt", "synth", "f"}).wait();
+  const auto run =
+      e->backtest().background("BTCUSDT", {"alt", "synth", "f"}).wait();
   e->flush_events();
+  CHECK(run.risk_rejected == static_cast<std::uint64_t>(events));
   const auto data = e->risk().get_data("BTCUSDT", "alt");
   CHECK(data.total_rejections == events);
   CHECK(events > 10);
