@@ -31,6 +31,15 @@ caf::behavior exchange_impl(exchange_actor* self, exchange_schema schema) {
         auto& st = self->state;
         if (auto i = st.cache.find(symbol); i != st.cache.end())
           return series_ref{i->second};
+        if (st.schema.get_series) {
+          auto got = st.schema.get_series(symbol);
+          if (!got)
+            return caf::make_error(caf::sec::runtime_error,
+                                   "exchange " + st.schema.name + ", symbol " +
+                                       symbol + ": " + got.err().message);
+          st.cache.emplace(symbol, *got);
+          return series_ref{*got};
+        }
         if (!st.schema.get_candles)
           return caf::make_error(caf::sec::runtime_error,
                                  "exchange " + st.schema.name +

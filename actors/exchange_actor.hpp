@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,7 @@
 
 #include "core/candle.hpp"
 #include "core/error.hpp"
+#include "core/series.hpp"
 
 namespace btk {
 
@@ -20,9 +22,14 @@ struct exchange_schema {
   std::string note;
   /// Loads every 1-minute candle of `symbol` that runs may need, oldest
   /// first. Called once per symbol; the series is then shared read-only by
-  /// every run on this exchange. Required.
+  /// every run on this exchange. Required unless `get_series` is given.
   std::function<expected<std::vector<candle>>(const std::string& symbol)>
       get_candles;
+  /// Alternative to `get_candles` for hosts that already hold the series
+  /// (a CLI that loaded files, a benchmark): returns it as is. Default: none
+  std::function<expected<std::shared_ptr<const series>>(
+      const std::string& symbol)>
+      get_series;
   /// Prints a price. Default: the report's price scale (2 to 8 decimals).
   std::function<std::string(const std::string& symbol, double price)>
       format_price;

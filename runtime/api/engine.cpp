@@ -255,9 +255,9 @@ void check_new(const Map& m, const std::string& kind, const std::string& name) {
 void engine::add_exchange(exchange_schema schema) {
   std::lock_guard<std::mutex> guard{impl_->mtx};
   check_new(impl_->exchanges, "exchange", schema.name);
-  if (!schema.get_candles)
+  if (!schema.get_candles && !schema.get_series)
     throw api_error("add_exchange(" + schema.name +
-                    "): get_candles is required");
+                    "): get_candles (or get_series) is required");
   auto name = schema.name;
   impl_->exchanges[name].actor =
       spawn_exchange_actor(*impl_->sys, std::move(schema));

@@ -6,12 +6,15 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/heat.hpp"
 #include "core/report.hpp"
 #include "core/statistics.hpp"
+#include "runtime/api/engine.hpp"
 #include "runtime/cli/candle_source.hpp"
 #include "runtime/cli/json_output.hpp"
 #include "runtime/cli/progress.hpp"
@@ -27,80 +30,6 @@ double ms_since(clock_type::time_point t0) {
   return std::chrono::duration<double, std::milli>(clock_type::now() - t0)
       .count();
 }
-
-// Collects one strategy's results: trade lines, the statistics list, counts
-// and the reasons signals were dropped.
-class collecting_sink final : public result_sink {
-public:
-  collecting_sink(std::string name, const series& s, const config& cfg,
-                  std::string* trades, progress_bar* bar, double done_before,
-                  timestamp frame_start)
-      : name_(std::move(name))
-      , series_(s)
-      , cfg_(cfg)
-      , trades_(trades)
-      , list_(cfg.max_backtest_markdown_rows)
-      , bar_(bar)
-      , done_before_(done_before)
-      , frame_start_(frame_start) {}
-
-  void on_result(const tick_result& r) override {
-    if (r.kind == action::closed)
-      ++closed_;
-    else if (r.kind == action::cancelled)
-      ++cancelled_;
-    else
-      return;
-    list_.push(r);
-    if (trades_ != nullptr) {
-      *trades_ += trade_json_line(r, name_, series_.symbol());
-      *trades_ += '\n';
-    }
-  }
-
-  void on_rejected(timestamp t, signal_rule rule, const signal_request& req,
-                   double entry) override {
-    auto& slot = rejected_[std::string{to_string(rule)}];
-    if (slot.first++ == 0)
-      slot.second =
-          to_iso(t) + ": " + describe_rejection(rule, req, entry, cfg_);
-  }
-
-  void on_error(timestamp t, const std::string& what) override {
-    if (errors_++ == 0)
-      first_error_ = to_iso(t) + ": " + what;
-  }
-
-  void on_progress(timestamp t) override {
-    if (bar_ != nullptr)
-      bar_->update(done_before_ + static_cast<double>(t - frame_start_));
-  }
-
-  const closed_trade_list& list() const { return list_; }
-  std::uint64_t closed() const { return closed_; }
-  std::uint64_t cancelled() const { return cancelled_; }
-  const std::map<std::string, std::pair<std::uint64_t, std::string>>&
-  rejected() const {
-    return rejected_;
-  }
-  std::uint64_t errors() const { return errors_; }
-  const std::string& first_error() const { return first_error_; }
-
-private:
-  std::string name_;
-  const series& series_;
-  const config& cfg_;
-  std::string* trades_;
-  closed_trade_list list_;
-  progress_bar* bar_;
-  double done_before_;
-  timestamp frame_start_;
-  std::uint64_t closed_ = 0;
-  std::uint64_t cancelled_ = 0;
-  std::map<std::string, std::pair<std::uint64_t, std::string>> rejected_;
-  std::uint64_t errors_ = 0;
-  std::string first_error_;
-};
 
 bool write_text(const std::string& path, const std::string& text,
                 std::string& err) {
@@ -153,7 +82,7 @@ int run_backtest_command(const backtest_options& opts) {
   struct entry {
     std::string name;
     std::string spec;
-    std::unique_ptr<strategy> impl;
+    std::unique_ptr<strategy> probe;
   };
   std::vector<entry> entries;
   for (const auto& spec : opts.strategies) {
@@ -170,42 +99,73 @@ int run_backtest_command(const backtest_options& opts) {
     return fail("--frame-interval '" + opts.frame_interval +
                 "': expected one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d");
 
-  // -- data
-  // --------------------------------------------------------------------
+  // -- data ------------------------------------------------------------------
+  std::vector<std::string> wanted;
+  if (!opts.symbols.empty()) {
+    if (opts.store.empty())
+      return fail("--symbols needs --store DIR (files hold one symbol each; "
+                  "import them with `btk data import`)");
+    if (!opts.symbol.empty())
+      return fail("give --symbol or --symbols, not both");
+    for (const auto& sym : opts.symbols) {
+      if (std::find(wanted.begin(), wanted.end(), sym) != wanted.end())
+        return fail("--symbols lists " + sym + " twice");
+      wanted.push_back(sym);
+    }
+  } else {
+    wanted.push_back(opts.symbol);
+  }
   const auto load_start = clock_type::now();
-  auto data = load_candles_for_backtest(opts);
-  if (!data)
-    return fail(data.err().message);
-  const std::string symbol = data->symbol;
-  auto made_series = series::make(symbol, data->candles);
-  if (!made_series)
-    return fail(data->origin + ": " + made_series.err().message);
-  const series& s = **made_series;
+  struct loaded {
+    backtest_candles data;
+    std::shared_ptr<const series> s;
+  };
+  std::vector<loaded> inputs;
+  for (const auto& sym : wanted) {
+    backtest_options one = opts;
+    one.symbol = sym;
+    auto data = load_candles_for_backtest(one);
+    if (!data)
+      return fail(data.err().message);
+    auto made_series = series::make(data->symbol, data->candles);
+    if (!made_series)
+      return fail(data->origin + ": " + made_series.err().message);
+    data->candles = {};
+    if (data->filled > 0 && !opts.quiet)
+      std::fprintf(stderr,
+                   "btk backtest: %s: filled %zu missing minute%s in %zu "
+                   "gap%s with flat candles (--fill-gaps)\n",
+                   data->symbol.c_str(), data->filled,
+                   data->filled == 1 ? "" : "s", data->gaps,
+                   data->gaps == 1 ? "" : "s");
+    inputs.push_back({std::move(*data), std::move(*made_series)});
+  }
   const double load_ms = ms_since(load_start);
-  if (data->filled > 0 && !opts.quiet)
-    std::fprintf(stderr,
-                 "btk backtest: filled %zu missing minute%s in %zu "
-                 "gap%s with flat candles (--fill-gaps)\n",
-                 data->filled, data->filled == 1 ? "" : "s", data->gaps,
-                 data->gaps == 1 ? "" : "s");
+  // The default frame fits every symbol's data.
+  timestamp first = inputs.front().s->first();
+  timestamp last = inputs.front().s->last();
+  for (const auto& in : inputs) {
+    first = std::max(first, in.s->first());
+    last = std::min(last, in.s->last());
+  }
 
-  // -- frame
-  // -------------------------------------------------------------------
+  // -- frame -----------------------------------------------------------------
   std::int64_t warmup = cfg->avg_price_candles_count;
   std::int64_t lookahead = 0;
   for (const auto& e : entries) {
-    warmup = std::max(warmup, e.impl->lookback_minutes());
-    std::int64_t life = e.impl->max_lifetime_minutes();
+    warmup = std::max(warmup, e.probe->lookback_minutes());
+    std::int64_t life = e.probe->max_lifetime_minutes();
     if (life <= 0)
       life = cfg->max_signal_lifetime_minutes;
-    if (e.impl->may_schedule())
+    if (e.probe->may_schedule())
       life += cfg->schedule_await_minutes;
     lookahead = std::max(lookahead, life + 1);
   }
-  backtest_frame frame;
+  frame_schema frame;
+  frame.name = std::string{to_string(*frame_iv)};
   frame.iv = *frame_iv;
   if (opts.frame_start.empty()) {
-    frame.start = s.first() + warmup * minute_ms;
+    frame.start = first + warmup * minute_ms;
   } else if (auto t = parse_time(opts.frame_start)) {
     frame.start = *t;
   } else {
@@ -213,7 +173,7 @@ int run_backtest_command(const backtest_options& opts) {
                 "': expected an ISO-8601 UTC time or epoch milliseconds");
   }
   if (opts.frame_end.empty()) {
-    frame.end = s.last() - lookahead * minute_ms;
+    frame.end = last - lookahead * minute_ms;
   } else if (auto t = parse_time(opts.frame_end)) {
     frame.end = *t;
   } else {
@@ -223,106 +183,198 @@ int run_backtest_command(const backtest_options& opts) {
   if (frame.end < frame.start)
     return fail("the frame is empty: start " + to_iso(frame.start) +
                 " is after end " + to_iso(frame.end) + " (the data covers " +
-                to_iso(s.first()) + " .. " + to_iso(s.last()) + "; warm-up " +
+                to_iso(first) + " .. " + to_iso(last) + "; warm-up " +
                 std::to_string(warmup) + " min, look-ahead " +
                 std::to_string(lookahead) + " min)");
 
-  // -- run
-  // -----------------------------------------------------------------------
-  std::string trades;
-  std::string* trades_ptr = opts.trades_out.empty() ? nullptr : &trades;
+  // -- the actor runtime -----------------------------------------------------
+  engine_options eo;
+  eo.threads = opts.workers;
+  eo.track_partials = false;
+  engine eng{eo};
+  std::map<std::string, std::shared_ptr<const series>> by_symbol;
+  for (const auto& in : inputs)
+    by_symbol[in.s->symbol()] = in.s;
+  exchange_schema exchange;
+  exchange.name = "local";
+  exchange.note = "candles loaded by the command line";
+  exchange.get_series = [by_symbol](const std::string& symbol)
+      -> expected<std::shared_ptr<const series>> {
+    auto i = by_symbol.find(symbol);
+    if (i == by_symbol.end())
+      return error{"not loaded"};
+    return i->second;
+  };
+  eng.add_exchange(std::move(exchange));
+  eng.add_frame(frame);
+  for (const auto& e : entries)
+    eng.add_strategy(strategy_schema::from_spec(e.name, e.spec));
+  eng.set_config(*cfg);
+
+  // Trades as they happen, per symbol:strategy; the listener runs on its own
+  // thread, one event at a time.
+  struct pair_out {
+    std::string trades;
+    std::uint64_t closed = 0;
+    std::uint64_t cancelled = 0;
+  };
+  std::mutex mtx;
+  std::map<std::string, pair_out> outs;
+  const bool want_trades = !opts.trades_out.empty();
+  eng.listen_signal_backtest([&](const signal_event& ev) {
+    const auto& r = ev.result;
+    if (r.kind != action::closed && r.kind != action::cancelled)
+      return;
+    std::lock_guard<std::mutex> guard{mtx};
+    auto& o = outs[ev.source.symbol + ":" + ev.source.strategy];
+    (r.kind == action::closed ? o.closed : o.cancelled) += 1;
+    if (want_trades) {
+      o.trades += trade_json_line(r, ev.source.strategy, ev.source.symbol);
+      o.trades += '\n';
+    }
+  });
+  const std::size_t pairs = inputs.size() * entries.size();
   const double span = static_cast<double>(frame.end - frame.start) + 1;
-  progress_bar bar{"backtest", span * static_cast<double>(entries.size())};
-  nlohmann::ordered_json strategies_json = nlohmann::ordered_json::array();
-  double engine_ms = 0;
-  std::vector<std::string> lines;
+  progress_bar bar{"backtest", static_cast<double>(pairs)};
+  std::map<std::string, double> done_by_pair;
+  eng.listen_progress([&](const progress_event& p) {
+    std::lock_guard<std::mutex> guard{mtx};
+    done_by_pair[p.source.symbol + ":" + p.source.strategy] = p.progress;
+    double sum = 0;
+    for (const auto& kv : done_by_pair)
+      sum += kv.second;
+    bar.update(sum);
+  });
+  std::vector<std::pair<std::string, backtest_context>> batch;
+  for (const auto& in : inputs)
+    for (const auto& e : entries)
+      batch.push_back({in.s->symbol(), {e.name, "local", frame.name}});
+  const auto t0 = clock_type::now();
+  std::vector<run_result> results;
+  try {
+    for (auto& h : eng.backtest().background(batch))
+      results.push_back(h.wait());
+  } catch (const api_error& e) {
+    bar.finish();
+    return fail(e.what());
+  }
+  const double engine_ms = ms_since(t0);
+  eng.flush_events();
+  bar.finish();
+
+  // -- outputs ---------------------------------------------------------------
   const timestamp dump_ts =
       floor_div(std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count(),
                 minute_ms) *
       minute_ms;
-  for (std::size_t k = 0; k < entries.size(); ++k) {
-    auto& e = entries[k];
-    bar.set_label(e.name);
-    collecting_sink sink{e.name,     s,    *cfg,
-                         trades_ptr, &bar, span * static_cast<double>(k),
-                         frame.start};
-    const auto t0 = clock_type::now();
-    auto counters = e.impl->backtest(s, *cfg, frame, sink);
-    engine_ms += ms_since(t0);
-    if (!counters) {
-      bar.finish();
-      return fail(e.name + ": " + counters.err().message);
-    }
-    const auto stats = compute_backtest_statistics(sink.list());
+  std::string err;
+  std::string trades;
+  nlohmann::ordered_json strategies_json = nlohmann::ordered_json::array();
+  std::vector<std::string> lines;
+  for (std::size_t k = 0; k < batch.size(); ++k) {
+    const auto& symbol = batch[k].first;
+    const auto& name = batch[k].second.strategy;
+    const auto& run = results[k];
+    const auto& spec = entries[k % entries.size()].spec;
+    if (!run.error.empty())
+      return fail((inputs.size() > 1 ? symbol + ":" : std::string{}) + name +
+                  ": " + run.error);
+    const auto& o = outs[symbol + ":" + name];
+    trades += o.trades;
+    const auto stats = eng.backtest().get_data(symbol, name);
     std::string report_path;
     if (!opts.report_dir.empty()) {
       report_path = (std::filesystem::path(opts.report_dir) /
-                     fmt::format("{}_{}_local_{}_backtest-{}.md", symbol,
-                                 e.name, to_string(frame.iv), dump_ts))
+                     fmt::format("{}_{}_local_{}_backtest-{}.md", symbol, name,
+                                 frame.name, dump_ts))
                         .string();
-      std::string err;
-      const auto text =
-          render_backtest_report(e.name, symbol, sink.list(), stats, *cfg);
-      if (!write_text(report_path, text, err)) {
-        bar.finish();
+      if (!write_text(report_path, eng.backtest().get_report(symbol, name),
+                      err))
         return fail(err);
-      }
     }
     nlohmann::ordered_json rejected = nlohmann::ordered_json::object();
-    for (const auto& [rule, v] : sink.rejected())
+    for (const auto& [rule, v] : run.rejected)
       rejected[rule] = {{"count", v.first}, {"first", v.second}};
     strategies_json.push_back(
-        {{"strategyName", e.name},
-         {"spec", e.spec},
-         {"counts",
-          {{"closed", sink.closed()}, {"cancelled", sink.cancelled()}}},
+        {{"strategyName", name},
+         {"symbol", symbol},
+         {"spec", spec},
+         {"counts", {{"closed", o.closed}, {"cancelled", o.cancelled}}},
          {"rejected", rejected},
          {"stats", stats_json(stats)},
          {"report", report_path}});
-    bar.finish();
+    const std::string label = inputs.size() > 1 ? symbol + " " + name : name;
     if (!opts.quiet) {
-      for (const auto& [rule, v] : sink.rejected())
+      for (const auto& [rule, v] : run.rejected)
         std::fprintf(stderr,
                      "btk backtest: %s: %llu signals dropped (%s); "
                      "first at %s\n",
-                     e.name.c_str(), static_cast<unsigned long long>(v.first),
+                     label.c_str(), static_cast<unsigned long long>(v.first),
                      rule.c_str(), v.second.c_str());
-      if (sink.errors() > 0)
+      if (run.errors > 0)
         std::fprintf(stderr,
                      "btk backtest: %s: get_signal failed %llu "
                      "times; first at %s\n",
-                     e.name.c_str(),
-                     static_cast<unsigned long long>(sink.errors()),
-                     sink.first_error().c_str());
+                     label.c_str(), static_cast<unsigned long long>(run.errors),
+                     run.first_error.c_str());
     }
     lines.push_back(fmt::format(
         "  {:<22} {:>5} closed {:>4} cancelled  win rate {:>7}  total PnL {:>9}"
         "  Sharpe {:>7}{}",
-        e.name, sink.closed(), sink.cancelled(),
-        opt_text(stats.win_rate, 2, "%"), opt_text(stats.total_pnl, 2, "%"),
-        opt_text(stats.sharpe_ratio, 3),
+        label, o.closed, o.cancelled, opt_text(stats.win_rate, 2, "%"),
+        opt_text(stats.total_pnl, 2, "%"), opt_text(stats.sharpe_ratio, 3),
         report_path.empty()
             ? ""
             : "\n  " + std::string(22, ' ') + " report: " + report_path));
   }
+  // Several symbols: the Heat report pools every run (statistics.md §4.2).
+  nlohmann::ordered_json heat_json;
+  std::string heat_path;
+  if (inputs.size() > 1) {
+    const backtest_context heat_ctx{"portfolio", "local", frame.name};
+    const auto heat = eng.heat().get_data(heat_ctx);
+    heat_json = fields_json(stat_fields(heat));
+    if (!opts.report_dir.empty()) {
+      heat_path =
+          (std::filesystem::path(opts.report_dir).parent_path() / "heatmap" /
+           fmt::format("portfolio_local_{}_backtest-{}.md", frame.name,
+                       dump_ts))
+              .string();
+      if (!write_text(heat_path, render_heat_report("portfolio", heat), err))
+        return fail(err);
+    }
+    heat_json["report"] = heat_path;
+    lines.push_back(
+        fmt::format("  portfolio: {} symbols, {} trades, PnL {}, Sharpe {}{}",
+                    heat.total_symbols, heat.portfolio_total_trades,
+                    opt_text(heat.portfolio_total_pnl, 2, "%"),
+                    opt_text(heat.portfolio_sharpe_ratio, 3),
+                    heat_path.empty() ? "" : "\n  heat report: " + heat_path));
+  }
 
-  // -- outputs
-  // -------------------------------------------------------------------
   const double frame_minutes = span / static_cast<double>(minute_ms);
-  const double cps = engine_ms > 0
-                         ? frame_minutes * static_cast<double>(entries.size()) /
-                               (engine_ms / 1000)
-                         : 0;
-  std::string err;
+  const double cps =
+      engine_ms > 0
+          ? frame_minutes * static_cast<double>(pairs) / (engine_ms / 1000)
+          : 0;
   if (!opts.trades_out.empty() && !write_text(opts.trades_out, trades, err))
     return fail(err);
   if (!opts.summary_out.empty()) {
     nlohmann::ordered_json summary;
     summary["mode"] = "backtest";
-    summary["symbol"] = symbol;
-    summary["data"] = backtest_data_json(opts, *data, s);
+    summary["symbol"] = inputs.front().s->symbol();
+    if (inputs.size() > 1) {
+      summary["symbols"] = wanted;
+      nlohmann::ordered_json data = nlohmann::ordered_json::array();
+      for (const auto& in : inputs)
+        data.push_back(backtest_data_json(opts, in.data, *in.s));
+      summary["data"] = data;
+    } else {
+      summary["data"] =
+          backtest_data_json(opts, inputs.front().data, *inputs.front().s);
+    }
     summary["frame"] = {{"interval", std::string{to_string(frame.iv)}},
                         {"start", frame.start},
                         {"end", frame.end},
@@ -331,17 +383,23 @@ int run_backtest_command(const backtest_options& opts) {
     summary["config"] = config_json(*cfg);
     summary["configUnsafe"] = opts.unsafe_config;
     summary["strategies"] = strategies_json;
+    if (inputs.size() > 1)
+      summary["heat"] = heat_json;
     summary["timing"] = {{"load_ms", load_ms},
                          {"engine_ms", engine_ms},
-                         {"candles_per_second", cps}};
+                         {"candles_per_second", cps},
+                         {"workers", opts.workers}};
     if (!write_text(opts.summary_out, summary.dump(2) + "\n", err))
       return fail(err);
   }
   if (!opts.quiet) {
-    std::printf("%s: %zu candles %s .. %s (%s), frame %s .. %s\n",
-                symbol.c_str(), s.size(), to_iso(s.first()).c_str(),
-                to_iso(s.last()).c_str(), data->format.c_str(),
-                to_iso(frame.start).c_str(), to_iso(frame.end).c_str());
+    for (const auto& in : inputs)
+      std::printf("%s: %zu candles %s .. %s (%s)\n", in.s->symbol().c_str(),
+                  in.s->size(), to_iso(in.s->first()).c_str(),
+                  to_iso(in.s->last()).c_str(), in.data.format.c_str());
+    std::printf("frame %s .. %s (%s), %zu run%s\n", to_iso(frame.start).c_str(),
+                to_iso(frame.end).c_str(), frame.name.c_str(), pairs,
+                pairs == 1 ? "" : "s");
     for (const auto& l : lines)
       std::printf("%s\n", l.c_str());
     std::printf("load %.1f ms, engine %.1f ms (%.1f M candles/s)\n", load_ms,

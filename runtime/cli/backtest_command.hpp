@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,13 @@ struct backtest_options {
   /// Symbol the candles belong to. Required with `store`. Default: from the
   /// file name (the part before the first `-`), upper-cased.
   std::string symbol;
-  /// Strategy specs `name:key=value,...`; run one after another, the k-th
-  /// named `name#k`. At least one.
+  /// Several symbols from `store`, each run with every strategy as
+  /// concurrent actors (instead of `symbol`). Default: none
+  std::vector<std::string> symbols;
+  /// Scheduler threads of the actor runtime. Default: 0 (one per core)
+  std::size_t workers = 0;
+  /// Strategy specs `name:key=value,...`; each symbol runs all of them, the
+  /// k-th named `name#k`. At least one.
   std::vector<std::string> strategies;
   /// First tick (ISO-8601 UTC or epoch ms). Default: first candle + warm-up.
   std::string frame_start;

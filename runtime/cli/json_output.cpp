@@ -93,8 +93,13 @@ nlohmann::ordered_json config_json(const config& cfg) {
 }
 
 nlohmann::ordered_json stats_json(const backtest_statistics& s) {
+  return fields_json(stat_fields(s));
+}
+
+nlohmann::ordered_json
+fields_json(const std::vector<std::pair<std::string_view, stat_value>>& xs) {
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
-  for (const auto& [key, value] : stat_fields(s)) {
+  for (const auto& [key, value] : xs) {
     const std::string name{key};
     if (std::holds_alternative<std::monostate>(value))
       out[name] = nullptr;

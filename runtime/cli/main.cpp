@@ -65,6 +65,13 @@ int main(int argc, char** argv) {
   bt->add_option("--symbol", bo.symbol,
                  "symbol (required with --store; default: from the file "
                  "name)");
+  bt->add_option("--symbols", bo.symbols,
+                 "several symbols from --store, comma-separated; every "
+                 "symbol runs every strategy as concurrent actors")
+      ->delimiter(',');
+  bt->add_option("--workers", bo.workers,
+                 "scheduler threads of the actor runtime (default: one per "
+                 "core)");
   bt->add_option("--strategy", bo.strategies,
                  "strategy spec name:key=value,... (repeatable; see `btk "
                  "strategies`)")

@@ -1,0 +1,103 @@
+#pragma once
+
+// Runs the real `btk` binary (path in BTK_BIN, set by CTest) from tests.
+
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace btk::test {
+
+/// The binary under test; fails the test, saying why, when BTK_BIN is not
+/// set or does not point at a file.
+inline std::string btk_bin() {
+  const char* bin = std::getenv("BTK_BIN");
+  if (bin == nullptr || *bin == '\0')
+    FAIL("BTK_BIN is not set: run through ctest, or set "
+         "BTK_BIN=/path/to/build/runtime/btk");
+  if (!std::filesystem::exists(bin))
+    FAIL("BTK_BIN=" << bin << " does not exist: build the btk target first");
+  return bin;
+}
+
+/// A fresh directory under the system temp dir, removed with its contents.
+class scratch_dir {
+public:
+  explicit scratch_dir(const std::string& tag) {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("btk_" + tag + "_" + std::to_string(::getpid()) + "_" +
+             std::to_string(counter++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~scratch_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  scratch_dir(const scratch_dir&) = delete;
+  scratch_dir& operator=(const scratch_dir&) = delete;
+
+  /// A path inside the directory.
+  std::string operator/(const std::string& name) const {
+    return (path_ / name).string();
+  }
+
+private:
+  std::filesystem::path path_;
+};
+
+/// The whole content of a file ("" when missing).
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// What a run printed and returned.
+struct process_result {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs `btk ARGS`; stderr goes through a file in `dir`.
+inline process_result run_btk(const scratch_dir& dir,
+                              const std::vector<std::string>& args) {
+  auto quote = [](const std::string& s) {
+    std::string out = "'";
+    for (char c : s)
+      out += c == '\'' ? std::string{"'\\''"} : std::string(1, c);
+    return out + "'";
+  };
+  const std::string err_path = dir / "stderr.txt";
+  std::string cmd = quote(btk_bin());
+  for (const auto& a : args)
+    cmd += " " + quote(a);
+  cmd += " 2>" + quote(err_path);
+  process_result r;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0)
+    r.out.append(buf, n);
+  const int status = ::pclose(pipe);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = slurp(err_path);
+  UNSCOPED_INFO("command: " << cmd << "\nexit " << r.code << "\nstdout:\n"
+                            << r.out << "\nstderr:\n"
+                            << r.err);
+  return r;
+}
+
+} // namespace btk::test
