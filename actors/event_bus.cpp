@@ -14,9 +14,11 @@ namespace btk {
 
 namespace {
 
+using subscriptions =
+    std::array<std::vector<std::pair<std::uint64_t, caf::actor>>, topic_count>;
+
 struct bus_state {
-  std::array<std::vector<std::pair<std::uint64_t, caf::actor>>, topic_count>
-      subs;
+  subscriptions subs;
   static inline const char* name = "btk.event_bus";
 };
 
@@ -28,7 +30,11 @@ void forward(bus_actor* self, topic t, const T& msg) {
     self->send(listener, msg);
 }
 
-caf::behavior event_bus(bus_actor* self) {
+// Takes its initial subscriptions: CAF 0.17 dereferences a null argument
+// tuple when it spawns a function actor without arguments (UBSan reports
+// it), so every btk actor function takes at least one argument.
+caf::behavior event_bus(bus_actor* self, subscriptions initial) {
+  self->state.subs = std::move(initial);
   return {
       [=](subscribe_atom, topic t, std::uint64_t id, caf::actor listener) {
         self->state.subs[static_cast<std::size_t>(t)].emplace_back(
@@ -142,7 +148,7 @@ caf::behavior listener(caf::event_based_actor* self,
 } // namespace
 
 caf::actor spawn_event_bus(caf::actor_system& sys) {
-  return sys.spawn(event_bus);
+  return sys.spawn(event_bus, subscriptions{});
 }
 
 template <class E>

@@ -20,7 +20,11 @@ struct frame_state {
 
 using frame_actor = caf::stateful_actor<frame_state>;
 
-caf::behavior frame_impl(frame_actor* self) {
+// Takes its initial frames (see event_bus.cpp on why every actor function
+// takes an argument).
+caf::behavior frame_impl(frame_actor* self,
+                         std::map<std::string, frame_schema> initial) {
+  self->state.frames = std::move(initial);
   return {
       [=](frame_atom, const std::string& name, const backtest_frame& f) {
         frame_schema& x = self->state.frames[name];
@@ -42,7 +46,7 @@ caf::behavior frame_impl(frame_actor* self) {
 } // namespace
 
 caf::actor spawn_frame_actor(caf::actor_system& sys) {
-  return sys.spawn(frame_impl);
+  return sys.spawn(frame_impl, std::map<std::string, frame_schema>{});
 }
 
 } // namespace btk

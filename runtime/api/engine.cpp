@@ -481,19 +481,22 @@ bool run_handle::done() const {
 namespace {
 
 // Sends the job and fulfils `st` with the outcome, without blocking a
-// thread: a small actor waits for the reply.
+// thread: a small actor waits for the reply. (Actor functions take their
+// inputs as spawn arguments; see actors/event_bus.cpp.)
+void run_waiter(caf::event_based_actor* self, caf::actor target, run_job job,
+                std::shared_ptr<run_handle::state> st) {
+  self->request(target, caf::infinite, run_atom::value, std::move(job))
+      .then([st](const run_outcome& o) { st->finish(to_result(o)); },
+            [st](caf::error& e) {
+              run_result r;
+              r.error = describe(e);
+              st->finish(std::move(r));
+            });
+}
+
 void start_run(caf::actor_system& sys, caf::actor target, run_job job,
                std::shared_ptr<run_handle::state> st) {
-  sys.spawn(
-      [target, job = std::move(job), st](caf::event_based_actor* self) mutable {
-        self->request(target, caf::infinite, run_atom::value, std::move(job))
-            .then([st](const run_outcome& o) { st->finish(to_result(o)); },
-                  [st](caf::error& e) {
-                    run_result r;
-                    r.error = describe(e);
-                    st->finish(std::move(r));
-                  });
-      });
+  sys.spawn(run_waiter, std::move(target), std::move(job), std::move(st));
 }
 
 } // namespace

@@ -48,7 +48,7 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-const heat_row& row_of(const heat_statistics& s, const std::string& symbol) {
+heat_row row_of(const heat_statistics& s, const std::string& symbol) {
   for (const auto& r : s.rows)
     if (r.symbol == symbol)
       return r;
