@@ -1,6 +1,7 @@
 #include "actors/frame_actor.hpp"
 
 #include <map>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -39,6 +40,18 @@ caf::behavior frame_impl(frame_actor* self,
           return caf::make_error(caf::sec::runtime_error,
                                  "frame " + name + " is not registered");
         return backtest_frame{i->second.start, i->second.end, i->second.iv};
+      },
+      [=](frame_atom, const std::string& name,
+          bool) -> caf::result<std::vector<timestamp>> {
+        auto i = self->state.frames.find(name);
+        if (i == self->state.frames.end())
+          return caf::make_error(caf::sec::runtime_error,
+                                 "frame " + name + " is not registered");
+        std::vector<timestamp> ticks;
+        const auto step = interval_ms(i->second.iv);
+        for (timestamp t = i->second.start; t <= i->second.end; t += step)
+          ticks.push_back(t);
+        return ticks;
       },
   };
 }

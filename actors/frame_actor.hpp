@@ -28,7 +28,9 @@ struct frame_schema {
 /// Messages: `(frame_atom, std::string name, backtest_frame)` registers
 /// (replaces) a frame;
 /// `(frame_atom, std::string name)` -> `backtest_frame` (an error naming
-/// the frame when unknown).
+/// the frame when unknown); `(frame_atom, std::string name, bool)` ->
+/// `std::vector<timestamp>`, every tick of the frame (backtest-kit's
+/// `getTimeframe`).
 caf::actor spawn_frame_actor(caf::actor_system& sys);
 
 } // namespace btk

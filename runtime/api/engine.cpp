@@ -195,7 +195,6 @@ engine::impl::prepared engine::impl::prepare(const std::string& where,
   inst->second.frame = ctx.frame;
   p.actor = inst->second.actor;
   p.exchange = x->second.actor;
-  p.job.frame = backtest_frame{f->second.start, f->second.end, f->second.iv};
   p.job.source = {symbol, ctx.strategy, ctx.exchange, ctx.frame, true};
   p.job.cfg = cfg;
   p.job.rank = inst->second.rank;
@@ -205,6 +204,9 @@ engine::impl::prepared engine::impl::prepare(const std::string& where,
 
 // Loads the series and joins the risks; throws api_error.
 void engine::impl::load(const std::string& where, prepared& p) {
+  // The frame actor turns the frame schema into the timeframe of the run.
+  p.job.frame =
+      ask<backtest_frame>(where, frames, frame_atom::value, p.job.source.frame);
   auto ref = ask<series_ref>(where, p.exchange, series_atom::value,
                              p.job.source.symbol);
   p.job.data = std::move(ref);
@@ -335,6 +337,44 @@ const walker_schema& engine::walker(const std::string& name) const {
       throw api_error("walker '" + name + "' refers to strategy '" + st +
                       "', which is not registered");
   return s;
+}
+
+std::vector<timestamp> engine::get_timeframe(const std::string& name) {
+  return impl_->ask<std::vector<timestamp>>("get_timeframe(" + name + ")",
+                                            impl_->frames, frame_atom::value,
+                                            name, true);
+}
+
+namespace {
+
+std::string format_with(engine::impl& im, const std::string& where,
+                        const std::string& exchange, const std::string& symbol,
+                        double x, bool quantity) {
+  caf::actor a;
+  {
+    std::lock_guard<std::mutex> guard{im.mtx};
+    auto i = im.exchanges.find(exchange);
+    if (i == im.exchanges.end())
+      throw api_error(
+          where + ": exchange '" + exchange +
+          "' is not registered (registered: " + names_of(im.exchanges) + ")");
+    a = i->second.actor;
+  }
+  return im.ask<std::string>(where, a, format_atom::value, symbol, x, quantity);
+}
+
+} // namespace
+
+std::string engine::format_price(const std::string& exchange,
+                                 const std::string& symbol, double price) {
+  return format_with(*impl_, "format_price", exchange, symbol, price, false);
+}
+
+std::string engine::format_quantity(const std::string& exchange,
+                                    const std::string& symbol,
+                                    double quantity) {
+  return format_with(*impl_, "format_quantity", exchange, symbol, quantity,
+                     true);
 }
 
 void engine::set_config(const config& cfg) {

@@ -341,6 +341,20 @@ public:
   /// Position size with the sizing profile `name` (seed-era.md §13.2).
   double position_size(const std::string& name, const sizing_input& in);
 
+  /// Every tick of frame `name` (backtest-kit's `getTimeframe`), from the
+  /// frame actor.
+  std::vector<timestamp> get_timeframe(const std::string& name);
+
+  /// `price` of `symbol` as exchange `exchange` prints it (its
+  /// `format_price`, or the report's price scale).
+  std::string format_price(const std::string& exchange,
+                           const std::string& symbol, double price);
+
+  /// `quantity` of `symbol` as exchange `exchange` prints it (its
+  /// `format_quantity`, or 8 decimals).
+  std::string format_quantity(const std::string& exchange,
+                              const std::string& symbol, double quantity);
+
   /// The walker schema `name`, checked: every name it refers to exists.
   const walker_schema& walker(const std::string& name) const;
 

@@ -226,3 +226,32 @@ TEST_CASE("set_config validates overrides and sizing profiles size "
   CHECK_THROWS_WITH(e.position_size("kelly", in),
                     Catch::Contains("sizing 'kelly' is not registered"));
 }
+
+TEST_CASE("the frame actor lists a frame's ticks and exchanges print prices "
+          "and quantities",
+          "[api]") {
+  auto e = make_engine({});
+  const auto ticks = e->get_timeframe("f");
+  REQUIRE(ticks.size() == 24 * 1440 + 1);
+  CHECK(ticks.front() == day0 + day_ms);
+  CHECK(ticks.back() == day0 + 25 * day_ms);
+  CHECK(ticks[1] - ticks[0] == minute_ms);
+  CHECK_THROWS_WITH(e->get_timeframe("nope"),
+                    Catch::Contains("frame nope is not registered"));
+  // Default formats: the report's price scale and 8 decimals.
+  CHECK(e->format_price("synth", "BTCUSDT", 42000.123) == "42000.12");
+  CHECK(e->format_price("synth", "DOGEUSDT", 0.123456) == "0.1235");
+  CHECK(e->format_quantity("synth", "BTCUSDT", 0.5) == "0.50000000");
+  exchange_schema x;
+  x.name = "custom";
+  x.get_candles = [](const std::string& s) -> expected<std::vector<candle>> {
+    return synth_days(s, 2);
+  };
+  x.format_price = [](const std::string& s, double p) {
+    return s + "@" + std::to_string(static_cast<int>(p));
+  };
+  e->add_exchange(x);
+  CHECK(e->format_price("custom", "ETHUSDT", 3100.7) == "ETHUSDT@3100");
+  CHECK_THROWS_WITH(e->format_price("nope", "ETHUSDT", 1),
+                    Catch::Contains("exchange 'nope' is not registered"));
+}
