@@ -302,3 +302,39 @@ TEST_CASE("a stopped backtest opens nothing new, closes its open position "
   CHECK(done.events[0].stopped);
   CHECK(e->backtest().list().at(0).status == "done");
 }
+
+TEST_CASE("signal_backtest, progress and risk once listeners fire once for "
+          "their filter",
+          "[api]") {
+  auto e = make_engine({"every-n:n=90,side=alt"});
+  risk_schema longs;
+  longs.name = "longs";
+  longs.validations.push_back(
+      {[](const risk_args& a) { return a.pending.position == side::long_; },
+       "longs only"});
+  e->add_risk(longs);
+  auto s = strategy_schema::from_spec("gated", "every-n:n=90,side=alt");
+  s.risk_name = "longs";
+  e->add_strategy(s);
+  recorder<signal_event> opened;
+  e->listen_signal_backtest_once(
+      [](const signal_event& ev) { return ev.result.kind == action::opened; },
+      opened.fn());
+  recorder<progress_event> half;
+  e->listen_progress_once(
+      [](const progress_event& p) { return p.progress >= 0.5; }, half.fn());
+  recorder<risk_event> vetoed;
+  e->listen_risk_once(nullptr, vetoed.fn());
+  e->backtest().background("BTCUSDT", ctx1).wait();
+  e->backtest().background("BTCUSDT", {"gated", "synth", "f"}).wait();
+  e->flush_events();
+  REQUIRE(opened.events.size() == 1);
+  CHECK(opened.events[0].result.kind == action::opened);
+  CHECK(opened.events[0].source.strategy == "every-n#1");
+  REQUIRE(half.events.size() == 1);
+  CHECK(half.events[0].progress >= 0.5);
+  CHECK(half.events[0].progress < 0.6);
+  REQUIRE(vetoed.events.size() == 1);
+  CHECK(vetoed.events[0].comment == "longs only");
+  CHECK(vetoed.events[0].source.strategy == "gated");
+}
