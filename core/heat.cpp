@@ -31,26 +31,6 @@ using namespace stat_math;
 constexpr std::size_t min_n = stats_limits::min_trades;
 constexpr double eps = stats_limits::eps;
 
-/// Minutes from start to close of the trades with both timestamps, overall
-/// and split by the sign of the PnL.
-struct durations {
-  std::vector<double> all;
-  std::vector<double> wins;
-  std::vector<double> losses;
-
-  void add(const tick_result& t) {
-    if (!(t.signal.pending_at > 0) || !(t.close_timestamp > 0))
-      return;
-    const double minutes =
-        static_cast<double>(t.close_timestamp - t.signal.pending_at) / 60000;
-    all.push_back(minutes);
-    if (t.pnl.pnl_percentage > 0)
-      wins.push_back(minutes);
-    else if (t.pnl.pnl_percentage < 0)
-      losses.push_back(minutes);
-  }
-};
-
 /// `calculateSymbolStats`: one symbol's row over its newest-first trades.
 heat_row symbol_row(const heat_book::entry& e) {
   heat_row row;
@@ -62,16 +42,9 @@ heat_row symbol_row(const heat_book::entry& e) {
   const auto nd = static_cast<double>(n);
   row.total_trades = static_cast<std::int64_t>(n);
   std::vector<double> r;
-  std::vector<double> wins;
-  std::vector<double> losses;
-  for (const auto* t : s) {
-    const double v = t->pnl.pnl_percentage;
-    r.push_back(v);
-    if (v > 0)
-      wins.push_back(v);
-    else if (v < 0)
-      losses.push_back(v);
-  }
+  for (const auto* t : s)
+    r.push_back(t->pnl.pnl_percentage);
+  const auto [wins, losses] = split_by_sign(r);
   const double w = static_cast<double>(wins.size());
   const double l = static_cast<double>(losses.size());
   row.win_count = static_cast<std::int64_t>(wins.size());
@@ -80,32 +53,22 @@ heat_row symbol_row(const heat_book::entry& e) {
     row.win_rate = finite((w / (w + l)) * 100);
   if (n == 0)
     return row;
-  double total = 0;
-  for (double v : r)
-    total += v;
+  const double total = sum(r);
   const double avg = total / nd;
   row.total_pnl = finite(total);
   row.avg_pnl = finite(avg);
   const bool ratios = n >= min_n;
-  std::optional<double> sharpe;
   if (ratios) {
     const double sd = sample_std_dev(r, avg);
     row.std_dev = finite(sd);
-    if (sd > eps)
-      sharpe = finite(avg / sd);
+    row.sharpe_ratio = sharpe_ratio(avg, sd);
   }
-  row.sharpe_ratio = sharpe;
   const auto c = by_close_time(s);
   const auto curve = walk_equity(c);
   row.max_drawdown = finite(curve.max_drawdown);
   if (!wins.empty() && !losses.empty()) {
-    double sum_wins = 0;
-    for (double v : wins)
-      sum_wins += v;
-    double sum_losses = 0;
-    for (double v : losses)
-      sum_losses += v;
-    sum_losses = std::fabs(sum_losses);
+    const double sum_wins = sum(wins);
+    const double sum_losses = std::fabs(sum(losses));
     if (sum_losses > eps)
       row.profit_factor = finite(sum_wins / sum_losses);
   }
@@ -138,39 +101,22 @@ heat_row symbol_row(const heat_book::entry& e) {
     else if (avg_loss)
       row.expectancy = finite((l / nd) * *avg_loss);
   }
-  std::vector<double> peaks;
-  std::vector<double> falls;
-  for (const auto* t : s) {
-    peaks.push_back(t->peak_pnl);
-    falls.push_back(t->max_drawdown_pnl);
-  }
-  row.avg_peak_pnl = mean(peaks);
-  row.avg_fall_pnl = mean(falls);
-  row.peak_profit_pnl = finite(*std::max_element(peaks.begin(), peaks.end()));
-  row.max_drawdown_pnl = finite(*std::min_element(falls.begin(), falls.end()));
+  const auto ex = excursions_of(s);
+  row.avg_peak_pnl = mean(ex.peaks);
+  row.avg_fall_pnl = mean(ex.falls);
+  row.peak_profit_pnl =
+      finite(*std::max_element(ex.peaks.begin(), ex.peaks.end()));
+  row.max_drawdown_pnl =
+      finite(*std::min_element(ex.falls.begin(), ex.falls.end()));
   if (ratios)
     row.sortino_ratio = sortino(r, avg);
-  timestamp first = s.front()->signal.pending_at;
-  timestamp last = s.front()->close_timestamp;
-  for (const auto* t : s) {
-    first = std::min(first, t->signal.pending_at);
-    last = std::max(last, t->close_timestamp);
-  }
-  const auto tpy = trades_per_year(n, first, last);
+  const auto tpy = trades_per_year(s);
   row.trades_per_year = tpy;
-  std::optional<double> eyr;
-  if (tpy)
-    eyr = yearly_return(curve, *tpy, n);
-  row.expected_yearly_returns = eyr;
-  if (curve.max_drawdown > 0) {
-    if (eyr)
-      row.calmar_ratio = finite(clamp_ratio(*eyr / curve.max_drawdown));
-    if (!curve.blown && ratios)
-      row.recovery_factor = finite(
-          clamp_ratio(((curve.equity_final - 1) * 100) / curve.max_drawdown));
-  }
-  if (sharpe && tpy && *tpy > 0)
-    row.annualized_sharpe_ratio = finite(*sharpe * std::sqrt(*tpy));
+  row.expected_yearly_returns = yearly_return(curve, tpy, n);
+  row.calmar_ratio = calmar_ratio(curve, row.expected_yearly_returns);
+  if (ratios)
+    row.recovery_factor = recovery_factor(curve);
+  row.annualized_sharpe_ratio = annualized_sharpe(row.sharpe_ratio, tpy);
   if (ratios && avg_win && avg_loss && *avg_loss < 0 &&
       std::fabs(*avg_loss) > eps)
     row.certainty_ratio = finite(*avg_win / std::fabs(*avg_loss));
@@ -201,18 +147,10 @@ std::optional<double> weighted(const std::vector<heat_row>& rows,
 /// The pooled portfolio fields over every trade of every symbol.
 void pooled(const heat_book& book, heat_statistics& out) {
   std::vector<const tick_result*> pool;
-  timestamp first = 0;
-  timestamp last = 0;
   durations d;
   for (const auto& e : book.entries()) {
     for (const auto& t : e.trades) {
-      if (pool.empty()) {
-        first = t.signal.pending_at;
-        last = t.close_timestamp;
-      }
       pool.push_back(&t);
-      first = std::min(first, t.signal.pending_at);
-      last = std::max(last, t.close_timestamp);
       d.add(t);
     }
   }
@@ -230,25 +168,12 @@ void pooled(const heat_book& book, heat_statistics& out) {
   if (n < min_n)
     return;
   const auto nd = static_cast<double>(n);
-  double sum = 0;
-  for (double v : r)
-    sum += v;
-  const double avg = sum / nd;
+  const double avg = sum(r) / nd;
   const double sd = sample_std_dev(r, avg);
   out.portfolio_std_dev = finite(sd);
-  std::optional<double> sharpe;
-  if (sd > eps)
-    sharpe = finite(avg / sd);
-  out.portfolio_sharpe_ratio = sharpe;
+  out.portfolio_sharpe_ratio = sharpe_ratio(avg, sd);
   out.portfolio_sortino_ratio = sortino(r, avg);
-  std::vector<double> wins;
-  std::vector<double> losses;
-  for (double v : r) {
-    if (v > 0)
-      wins.push_back(v);
-    else if (v < 0)
-      losses.push_back(v);
-  }
+  const auto [wins, losses] = split_by_sign(r);
   const double avg_win = wins.empty() ? 0 : raw_mean(wins);
   const double avg_loss = losses.empty() ? 0 : raw_mean(losses);
   if (!wins.empty() || !losses.empty())
@@ -258,19 +183,14 @@ void pooled(const heat_book& book, heat_statistics& out) {
   if (!losses.empty() && std::fabs(avg_loss) > eps && avg_loss < 0)
     out.portfolio_certainty_ratio = finite(avg_win / std::fabs(avg_loss));
   const auto curve = walk_equity(c);
-  const auto tpy = trades_per_year(n, first, last);
+  const auto tpy = trades_per_year(c);
   out.portfolio_trades_per_year = tpy;
-  std::optional<double> eyr;
-  if (tpy)
-    eyr = yearly_return(curve, *tpy, n);
-  out.portfolio_expected_yearly_returns = eyr;
-  if (sharpe && tpy && *tpy > 0)
-    out.portfolio_annualized_sharpe_ratio = finite(*sharpe * std::sqrt(*tpy));
-  if (curve.max_drawdown > 0 && eyr)
-    out.portfolio_calmar_ratio = finite(clamp_ratio(*eyr / curve.max_drawdown));
-  if (curve.max_drawdown > 0 && !curve.blown)
-    out.portfolio_recovery_factor = finite(
-        clamp_ratio(((curve.equity_final - 1) * 100) / curve.max_drawdown));
+  out.portfolio_expected_yearly_returns = yearly_return(curve, tpy, n);
+  out.portfolio_annualized_sharpe_ratio =
+      annualized_sharpe(out.portfolio_sharpe_ratio, tpy);
+  out.portfolio_calmar_ratio =
+      calmar_ratio(curve, out.portfolio_expected_yearly_returns);
+  out.portfolio_recovery_factor = recovery_factor(curve);
 }
 
 } // namespace
@@ -320,116 +240,92 @@ heat_statistics compute_heat(const heat_book& book) {
   return out;
 }
 
-namespace {
-
-stat_value opt(const std::optional<double>& x) {
-  if (x)
-    return *x;
-  return std::monostate{};
-}
-
-stat_value opt_text(const std::optional<std::string>& x) {
-  if (x)
-    return *x;
-  return std::monostate{};
-}
-
-} // namespace
-
 std::vector<std::pair<std::string_view, stat_value>>
 stat_fields(const heat_row& r) {
+  using stat_math::nullable;
   return {
       {"symbol", r.symbol},
-      {"totalPnl", opt(r.total_pnl)},
-      {"sharpeRatio", opt(r.sharpe_ratio)},
-      {"maxDrawdown", opt(r.max_drawdown)},
+      {"totalPnl", nullable(r.total_pnl)},
+      {"sharpeRatio", nullable(r.sharpe_ratio)},
+      {"maxDrawdown", nullable(r.max_drawdown)},
       {"totalTrades", r.total_trades},
       {"winCount", r.win_count},
       {"lossCount", r.loss_count},
-      {"winRate", opt(r.win_rate)},
-      {"avgPnl", opt(r.avg_pnl)},
-      {"stdDev", opt(r.std_dev)},
-      {"profitFactor", opt(r.profit_factor)},
-      {"avgWin", opt(r.avg_win)},
-      {"avgLoss", opt(r.avg_loss)},
+      {"winRate", nullable(r.win_rate)},
+      {"avgPnl", nullable(r.avg_pnl)},
+      {"stdDev", nullable(r.std_dev)},
+      {"profitFactor", nullable(r.profit_factor)},
+      {"avgWin", nullable(r.avg_win)},
+      {"avgLoss", nullable(r.avg_loss)},
       {"maxWinStreak", r.max_win_streak},
       {"maxLossStreak", r.max_loss_streak},
-      {"expectancy", opt(r.expectancy)},
-      {"avgPeakPnl", opt(r.avg_peak_pnl)},
-      {"avgFallPnl", opt(r.avg_fall_pnl)},
-      {"peakProfitPnl", opt(r.peak_profit_pnl)},
-      {"maxDrawdownPnl", opt(r.max_drawdown_pnl)},
-      {"avgDuration", opt(r.avg_duration)},
-      {"medianPnl", opt(r.median_pnl)},
-      {"avgConsecutiveWinPnl", opt(r.avg_consecutive_win_pnl)},
-      {"avgConsecutiveLossPnl", opt(r.avg_consecutive_loss_pnl)},
-      {"avgWinDuration", opt(r.avg_win_duration)},
-      {"avgLossDuration", opt(r.avg_loss_duration)},
-      {"sortinoRatio", opt(r.sortino_ratio)},
-      {"calmarRatio", opt(r.calmar_ratio)},
-      {"recoveryFactor", opt(r.recovery_factor)},
-      {"annualizedSharpeRatio", opt(r.annualized_sharpe_ratio)},
-      {"certaintyRatio", opt(r.certainty_ratio)},
-      {"expectedYearlyReturns", opt(r.expected_yearly_returns)},
-      {"tradesPerYear", opt(r.trades_per_year)},
-      {"medianStepSize", opt(r.profile.median_step_size)},
-      {"buyerPressure", opt(r.profile.buyer_pressure)},
-      {"sellerPressure", opt(r.profile.seller_pressure)},
-      {"buyerStrength", opt(r.profile.buyer_strength)},
-      {"sellerStrength", opt(r.profile.seller_strength)},
-      {"pressureImbalance", opt(r.profile.pressure_imbalance)},
-      {"trend", opt_text(r.profile.trend)},
-      {"trendStrength", opt(r.profile.trend_strength)},
-      {"trendConfidence", opt(r.profile.trend_confidence)},
+      {"expectancy", nullable(r.expectancy)},
+      {"avgPeakPnl", nullable(r.avg_peak_pnl)},
+      {"avgFallPnl", nullable(r.avg_fall_pnl)},
+      {"peakProfitPnl", nullable(r.peak_profit_pnl)},
+      {"maxDrawdownPnl", nullable(r.max_drawdown_pnl)},
+      {"avgDuration", nullable(r.avg_duration)},
+      {"medianPnl", nullable(r.median_pnl)},
+      {"avgConsecutiveWinPnl", nullable(r.avg_consecutive_win_pnl)},
+      {"avgConsecutiveLossPnl", nullable(r.avg_consecutive_loss_pnl)},
+      {"avgWinDuration", nullable(r.avg_win_duration)},
+      {"avgLossDuration", nullable(r.avg_loss_duration)},
+      {"sortinoRatio", nullable(r.sortino_ratio)},
+      {"calmarRatio", nullable(r.calmar_ratio)},
+      {"recoveryFactor", nullable(r.recovery_factor)},
+      {"annualizedSharpeRatio", nullable(r.annualized_sharpe_ratio)},
+      {"certaintyRatio", nullable(r.certainty_ratio)},
+      {"expectedYearlyReturns", nullable(r.expected_yearly_returns)},
+      {"tradesPerYear", nullable(r.trades_per_year)},
+      {"medianStepSize", nullable(r.profile.median_step_size)},
+      {"buyerPressure", nullable(r.profile.buyer_pressure)},
+      {"sellerPressure", nullable(r.profile.seller_pressure)},
+      {"buyerStrength", nullable(r.profile.buyer_strength)},
+      {"sellerStrength", nullable(r.profile.seller_strength)},
+      {"pressureImbalance", nullable(r.profile.pressure_imbalance)},
+      {"trend", nullable(r.profile.trend)},
+      {"trendStrength", nullable(r.profile.trend_strength)},
+      {"trendConfidence", nullable(r.profile.trend_confidence)},
   };
 }
 
 std::vector<std::pair<std::string_view, stat_value>>
 stat_fields(const heat_statistics& s) {
+  using stat_math::nullable;
   return {
       {"totalSymbols", s.total_symbols},
-      {"portfolioTotalPnl", opt(s.portfolio_total_pnl)},
-      {"portfolioSharpeRatio", opt(s.portfolio_sharpe_ratio)},
+      {"portfolioTotalPnl", nullable(s.portfolio_total_pnl)},
+      {"portfolioSharpeRatio", nullable(s.portfolio_sharpe_ratio)},
       {"portfolioTotalTrades", s.portfolio_total_trades},
-      {"portfolioAvgPeakPnl", opt(s.portfolio_avg_peak_pnl)},
-      {"portfolioAvgFallPnl", opt(s.portfolio_avg_fall_pnl)},
-      {"portfolioPeakProfitPnl", opt(s.portfolio_peak_profit_pnl)},
-      {"portfolioMaxDrawdownPnl", opt(s.portfolio_max_drawdown_pnl)},
-      {"portfolioStdDev", opt(s.portfolio_std_dev)},
-      {"portfolioSortinoRatio", opt(s.portfolio_sortino_ratio)},
-      {"portfolioCalmarRatio", opt(s.portfolio_calmar_ratio)},
-      {"portfolioRecoveryFactor", opt(s.portfolio_recovery_factor)},
-      {"portfolioExpectancy", opt(s.portfolio_expectancy)},
-      {"portfolioAvgDuration", opt(s.portfolio_avg_duration)},
-      {"portfolioMedianPnl", opt(s.portfolio_median_pnl)},
+      {"portfolioAvgPeakPnl", nullable(s.portfolio_avg_peak_pnl)},
+      {"portfolioAvgFallPnl", nullable(s.portfolio_avg_fall_pnl)},
+      {"portfolioPeakProfitPnl", nullable(s.portfolio_peak_profit_pnl)},
+      {"portfolioMaxDrawdownPnl", nullable(s.portfolio_max_drawdown_pnl)},
+      {"portfolioStdDev", nullable(s.portfolio_std_dev)},
+      {"portfolioSortinoRatio", nullable(s.portfolio_sortino_ratio)},
+      {"portfolioCalmarRatio", nullable(s.portfolio_calmar_ratio)},
+      {"portfolioRecoveryFactor", nullable(s.portfolio_recovery_factor)},
+      {"portfolioExpectancy", nullable(s.portfolio_expectancy)},
+      {"portfolioAvgDuration", nullable(s.portfolio_avg_duration)},
+      {"portfolioMedianPnl", nullable(s.portfolio_median_pnl)},
       {"portfolioAvgConsecutiveWinPnl",
-       opt(s.portfolio_avg_consecutive_win_pnl)},
+       nullable(s.portfolio_avg_consecutive_win_pnl)},
       {"portfolioAvgConsecutiveLossPnl",
-       opt(s.portfolio_avg_consecutive_loss_pnl)},
-      {"portfolioAvgWinDuration", opt(s.portfolio_avg_win_duration)},
-      {"portfolioAvgLossDuration", opt(s.portfolio_avg_loss_duration)},
+       nullable(s.portfolio_avg_consecutive_loss_pnl)},
+      {"portfolioAvgWinDuration", nullable(s.portfolio_avg_win_duration)},
+      {"portfolioAvgLossDuration", nullable(s.portfolio_avg_loss_duration)},
       {"portfolioAnnualizedSharpeRatio",
-       opt(s.portfolio_annualized_sharpe_ratio)},
-      {"portfolioCertaintyRatio", opt(s.portfolio_certainty_ratio)},
+       nullable(s.portfolio_annualized_sharpe_ratio)},
+      {"portfolioCertaintyRatio", nullable(s.portfolio_certainty_ratio)},
       {"portfolioExpectedYearlyReturns",
-       opt(s.portfolio_expected_yearly_returns)},
-      {"portfolioTradesPerYear", opt(s.portfolio_trades_per_year)},
+       nullable(s.portfolio_expected_yearly_returns)},
+      {"portfolioTradesPerYear", nullable(s.portfolio_trades_per_year)},
   };
 }
 
 namespace {
 
-using stats_limits::max_trades_per_year;
-using stats_limits::max_yearly_return;
-using stats_limits::min_span_days;
-using stats_limits::min_trades;
-using stats_limits::ratio_clamp;
-
-/// `value` through `fmt`, or `N/A` when it is null.
-template <class F>
-std::string or_na(const std::optional<double>& value, F fmt) {
-  return value ? fmt(*value) : std::string("N/A");
-}
+using md::or_na;
 
 /// `x.toFixed(d)`.
 auto fixed(int d) {
@@ -547,51 +443,48 @@ std::vector<std::string> cells(const heat_row& r) {
 }
 
 std::vector<std::string> summary(const heat_statistics& s) {
-  auto line = [](std::string_view label, std::string value) {
-    std::string out = "**";
-    out += label;
-    out += ":** ";
-    out += value;
-    return out;
-  };
   return {
-      line("Total Symbols", std::to_string(s.total_symbols)),
-      line("Portfolio PNL", or_na(s.portfolio_total_pnl, spaced_pct)),
-      line("Pooled Sharpe", or_na(s.portfolio_sharpe_ratio, fixed(3))),
-      line("Annualized Sharpe",
-           or_na(s.portfolio_annualized_sharpe_ratio, fixed(3))),
-      line("Certainty Ratio", or_na(s.portfolio_certainty_ratio, fixed(3))),
-      line("Expected Yearly Returns",
-           or_na(s.portfolio_expected_yearly_returns, spaced_pct)),
-      line("Trades Per Year", or_na(s.portfolio_trades_per_year, fixed(1))),
-      line("Total Trades", std::to_string(s.portfolio_total_trades)),
-      line("Avg Peak PNL", or_na(s.portfolio_avg_peak_pnl, spaced_pct)),
-      line("Avg Max Drawdown PNL", or_na(s.portfolio_avg_fall_pnl, spaced_pct)),
-      line("Peak Profit PNL", or_na(s.portfolio_peak_profit_pnl, spaced_pct)),
-      line("Max Drawdown PNL", or_na(s.portfolio_max_drawdown_pnl, spaced_pct)),
-      line("Median PNL", or_na(s.portfolio_median_pnl, spaced_pct)),
-      line("Avg Duration", or_na(s.portfolio_avg_duration, minutes)),
-      line("Avg Win Duration", or_na(s.portfolio_avg_win_duration, minutes)),
-      line("Avg Loss Duration", or_na(s.portfolio_avg_loss_duration, minutes)),
-      line("Avg Consecutive Win PNL",
-           or_na(s.portfolio_avg_consecutive_win_pnl, spaced_pct)),
-      line("Avg Consecutive Loss PNL",
-           or_na(s.portfolio_avg_consecutive_loss_pnl, spaced_pct)),
-      line("Standard Deviation Per Trade",
-           or_na(s.portfolio_std_dev, spaced_pct)),
-      line("Sortino Ratio", or_na(s.portfolio_sortino_ratio, fixed(3))),
-      line("Calmar Ratio", or_na(s.portfolio_calmar_ratio, fixed(3))),
-      line("Recovery Factor", or_na(s.portfolio_recovery_factor, fixed(3))),
-      line("Expectancy", or_na(s.portfolio_expectancy, spaced_pct)),
+      md::field("Total Symbols", std::to_string(s.total_symbols)),
+      md::field("Portfolio PNL", or_na(s.portfolio_total_pnl, spaced_pct)),
+      md::field("Pooled Sharpe", or_na(s.portfolio_sharpe_ratio, fixed(3))),
+      md::field("Annualized Sharpe",
+                or_na(s.portfolio_annualized_sharpe_ratio, fixed(3))),
+      md::field("Certainty Ratio",
+                or_na(s.portfolio_certainty_ratio, fixed(3))),
+      md::field("Expected Yearly Returns",
+                or_na(s.portfolio_expected_yearly_returns, spaced_pct)),
+      md::field("Trades Per Year",
+                or_na(s.portfolio_trades_per_year, fixed(1))),
+      md::field("Total Trades", std::to_string(s.portfolio_total_trades)),
+      md::field("Avg Peak PNL", or_na(s.portfolio_avg_peak_pnl, spaced_pct)),
+      md::field("Avg Max Drawdown PNL",
+                or_na(s.portfolio_avg_fall_pnl, spaced_pct)),
+      md::field("Peak Profit PNL",
+                or_na(s.portfolio_peak_profit_pnl, spaced_pct)),
+      md::field("Max Drawdown PNL",
+                or_na(s.portfolio_max_drawdown_pnl, spaced_pct)),
+      md::field("Median PNL", or_na(s.portfolio_median_pnl, spaced_pct)),
+      md::field("Avg Duration", or_na(s.portfolio_avg_duration, minutes)),
+      md::field("Avg Win Duration",
+                or_na(s.portfolio_avg_win_duration, minutes)),
+      md::field("Avg Loss Duration",
+                or_na(s.portfolio_avg_loss_duration, minutes)),
+      md::field("Avg Consecutive Win PNL",
+                or_na(s.portfolio_avg_consecutive_win_pnl, spaced_pct)),
+      md::field("Avg Consecutive Loss PNL",
+                or_na(s.portfolio_avg_consecutive_loss_pnl, spaced_pct)),
+      md::field("Standard Deviation Per Trade",
+                or_na(s.portfolio_std_dev, spaced_pct)),
+      md::field("Sortino Ratio", or_na(s.portfolio_sortino_ratio, fixed(3))),
+      md::field("Calmar Ratio", or_na(s.portfolio_calmar_ratio, fixed(3))),
+      md::field("Recovery Factor",
+                or_na(s.portfolio_recovery_factor, fixed(3))),
+      md::field("Expectancy", or_na(s.portfolio_expectancy, spaced_pct)),
   };
 }
 
 std::vector<std::string> portfolio_notes() {
-  const std::string n = std::to_string(min_trades);
-  const std::string days = std::to_string(min_span_days);
-  const std::string tpy = std::to_string(max_trades_per_year);
-  const std::string eyr = std::to_string(max_yearly_return);
-  const std::string cl = std::to_string(ratio_clamp);
+  const auto [n, days, tpy, eyr, cl] = stat_math::limit_text();
   return {
       "*Total Symbols: symbols with at least one closed trade; each keeps "
       "only its newest trades up to the heatmap row cap.*",
@@ -642,8 +535,9 @@ std::vector<std::string> portfolio_notes() {
 }
 
 std::vector<std::string> column_notes() {
-  const std::string n = std::to_string(min_trades);
-  const std::string days = std::to_string(min_span_days);
+  const auto lim = stat_math::limit_text();
+  const std::string& n = lim.min_trades;
+  const std::string& days = lim.min_span_days;
   return {
       "*Per-symbol columns: each row covers one symbol's stored trades of "
       "every strategy; rows are sorted by Sharpe, best first, N/A last.*",

@@ -37,6 +37,14 @@ std::string join_lines(const std::vector<std::string>& lines) {
   return out;
 }
 
+std::string field(std::string_view label, std::string_view value) {
+  std::string out = "**";
+  out += label;
+  out += ":** ";
+  out += value;
+  return out;
+}
+
 std::string usd(double x) {
   return to_fixed(x, price_scale(x)) + " USD";
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,15 @@ std::string table(const std::vector<std::string>& header,
 /// `lines` joined with `\n`, without a trailing newline (what the reports
 /// return and `dump` writes unchanged).
 std::string join_lines(const std::vector<std::string>& lines);
+
+/// A bold summary line: `**label:** value`.
+std::string field(std::string_view label, std::string_view value);
+
+/// `fmt(*value)`, or `N/A` when `value` is empty.
+template <class F>
+std::string or_na(const std::optional<double>& value, F fmt) {
+  return value ? fmt(*value) : std::string("N/A");
+}
 
 /// A price or amount with its price scale (statistics.md §2.4) and " USD".
 std::string usd(double x);

@@ -4,12 +4,6 @@
 
 namespace btk {
 
-void partial_book::push(partial_record x) {
-  rows_.push_front(std::move(x));
-  if (static_cast<std::int64_t>(rows_.size()) > cap_)
-    rows_.pop_back();
-}
-
 partial_statistics compute_partial(const partial_book& book) {
   partial_statistics out;
   out.events.assign(book.begin(), book.end());

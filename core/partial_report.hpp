@@ -2,12 +2,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/capped_list.hpp"
 #include "core/signal.hpp"
 #include "core/statistics.hpp"
 
@@ -38,42 +38,9 @@ struct partial_record {
 };
 
 /// The events of backtest-kit's partial `ReportStorage` (statistics.md
-/// §4.5), newest first, capped at `CC_MAX_PARTIAL_MARKDOWN_ROWS`.
-class partial_book {
-public:
-  /// Iterates the stored entries newest first.
-  using const_iterator = std::deque<partial_record>::const_iterator;
-
-  /// Creates an empty book that keeps at most `cap` events; pass
-  /// `config::max_partial_markdown_rows`. Default: 250.
-  explicit partial_book(std::int64_t cap = 250)
-      : cap_(cap) {}
-
-  /// Stores `x` as the newest event and drops the oldest beyond the cap.
-  void push(partial_record x);
-
-  /// Removes every event.
-  void clear() noexcept { rows_.clear(); }
-
-  /// First event in newest-first order.
-  const_iterator begin() const noexcept { return rows_.begin(); }
-
-  /// Past-the-end of the newest-first order.
-  const_iterator end() const noexcept { return rows_.end(); }
-
-  /// Number of stored events.
-  std::size_t size() const noexcept { return rows_.size(); }
-
-  /// True when no event is stored.
-  bool empty() const noexcept { return rows_.empty(); }
-
-  /// The cap given at construction.
-  std::int64_t cap() const noexcept { return cap_; }
-
-private:
-  std::int64_t cap_;
-  std::deque<partial_record> rows_;
-};
+/// §4.5), newest first, capped at `CC_MAX_PARTIAL_MARKDOWN_ROWS` (pass
+/// `config::max_partial_markdown_rows`; default 250).
+using partial_book = capped_list<partial_record>;
 
 /// `Partial.getData` (`PartialStatisticsModel`, statistics.md §4.5).
 struct partial_statistics {

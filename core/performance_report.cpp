@@ -8,12 +8,6 @@
 
 namespace btk {
 
-void performance_book::push(performance_record x) {
-  rows_.push_front(std::move(x));
-  if (static_cast<std::int64_t>(rows_.size()) > cap_)
-    rows_.pop_back();
-}
-
 double percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty())
     return 0;

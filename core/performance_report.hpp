@@ -2,13 +2,13 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/capped_list.hpp"
 #include "core/statistics.hpp"
 #include "core/time.hpp"
 
@@ -30,40 +30,12 @@ struct performance_record {
 
 /// The samples of backtest-kit's `PerformanceStorage` (statistics.md §4.4),
 /// newest first, capped at `CC_MAX_PERFORMANCE_MARKDOWN_ROWS`.
-class performance_book {
+class performance_book : public capped_list<performance_record> {
 public:
-  /// Iterates the stored entries newest first.
-  using const_iterator = std::deque<performance_record>::const_iterator;
-
   /// Creates an empty book that keeps at most `cap` samples; pass
   /// `config::max_performance_markdown_rows`. Default: 10000.
   explicit performance_book(std::int64_t cap = 10000)
-      : cap_(cap) {}
-
-  /// Stores `x` as the newest sample and drops the oldest beyond the cap.
-  void push(performance_record x);
-
-  /// Removes every sample.
-  void clear() noexcept { rows_.clear(); }
-
-  /// First sample in newest-first order.
-  const_iterator begin() const noexcept { return rows_.begin(); }
-
-  /// Past-the-end of the newest-first order.
-  const_iterator end() const noexcept { return rows_.end(); }
-
-  /// Number of stored samples.
-  std::size_t size() const noexcept { return rows_.size(); }
-
-  /// True when no sample is stored.
-  bool empty() const noexcept { return rows_.empty(); }
-
-  /// The cap given at construction.
-  std::int64_t cap() const noexcept { return cap_; }
-
-private:
-  std::int64_t cap_;
-  std::deque<performance_record> rows_;
+      : capped_list(cap) {}
 };
 
 /// Aggregates of one operation type (`MetricStats`), all in milliseconds.

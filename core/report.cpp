@@ -4,28 +4,18 @@
 #include <optional>
 #include <vector>
 
+#include "core/markdown.hpp"
 #include "core/number_format.hpp"
+#include "core/stat_math.hpp"
 #include "core/time.hpp"
 
 namespace btk {
 
 namespace {
 
-// Gates of the statistics, interpolated into the footnotes.
-using stats_limits::max_trades_per_year;
-using stats_limits::max_yearly_return;
-using stats_limits::min_span_days;
-using stats_limits::min_trades;
-using stats_limits::ratio_clamp;
-
 /// `"+"` for a strictly positive value (negatives carry their own `-`).
 std::string plus(double x) {
   return x > 0 ? "+" : "";
-}
-
-/// A price or amount with its price scale and the currency.
-std::string usd(double x) {
-  return to_fixed(x, price_scale(x)) + " USD";
 }
 
 /// JavaScript's `Math.round`: nearest integer, ties toward +infinity.
@@ -36,17 +26,6 @@ double js_round(double x) {
   if (x - r >= 0.5)
     r += 1;
   return r;
-}
-
-std::string join_row(const std::vector<std::string>& cells) {
-  std::string out = "| ";
-  for (std::size_t i = 0; i < cells.size(); ++i) {
-    if (i > 0)
-      out += " | ";
-    out += cells[i];
-  }
-  out += " |";
-  return out;
 }
 
 std::vector<std::string> table_header(bool note) {
@@ -77,22 +56,22 @@ std::vector<std::string> table_row(const tick_result& t,
   c.emplace_back(sig.position == side::long_ ? "LONG" : "SHORT");
   if (cfg.report_show_signal_note)
     c.emplace_back(sig.note.empty() ? "N/A" : sig.note);
-  c.push_back(usd(sig.price_open));
-  c.push_back(usd(t.price_close));
-  c.push_back(usd(sig.price_take_profit));
-  c.push_back(usd(sig.price_stop_loss));
+  c.push_back(md::usd(sig.price_open));
+  c.push_back(md::usd(t.price_close));
+  c.push_back(md::usd(sig.price_take_profit));
+  c.push_back(md::usd(sig.price_stop_loss));
   // Nothing moves TP/SL after creation, so the originals are the current
   // levels.
-  c.push_back(usd(sig.price_take_profit));
-  c.push_back(usd(sig.price_stop_loss));
-  c.push_back(usd(sig.original_price_open));
+  c.push_back(md::usd(sig.price_take_profit));
+  c.push_back(md::usd(sig.price_stop_loss));
+  c.push_back(md::usd(sig.original_price_open));
   c.emplace_back("1"); // DCA entries: one entry per signal
   c.emplace_back("0"); // partial closes
   c.push_back(js_number(cfg.signal_leverage_multiplier) + "x");
   c.emplace_back("isolated");
   c.push_back(plus(t.pnl.pnl_percentage) + to_fixed(t.pnl.pnl_percentage, 2) +
               "%");
-  c.push_back(plus(t.pnl.pnl_cost) + usd(t.pnl.pnl_cost));
+  c.push_back(plus(t.pnl.pnl_cost) + md::usd(t.pnl.pnl_cost));
   c.emplace_back("0.0%");
   c.emplace_back("N/A");
   c.emplace_back(to_string(t.close));
@@ -138,11 +117,7 @@ std::vector<std::string> footer(const backtest_statistics& s) {
   };
   auto line = [](std::string_view label, const std::optional<double>& v,
                  const auto& fmt) {
-    std::string out = "**";
-    out += label;
-    out += ":** ";
-    out += v ? fmt(*v) : std::string("N/A");
-    return out;
+    return md::field(label, md::or_na(v, fmt));
   };
   const std::string total = std::to_string(s.total_signals);
   std::vector<std::string> f;
@@ -196,11 +171,8 @@ std::vector<std::string> footer(const backtest_statistics& s) {
 }
 
 std::vector<std::string> footnotes() {
-  const std::string n = std::to_string(min_trades);
-  const std::string days = std::to_string(min_span_days);
-  const std::string tpy = std::to_string(max_trades_per_year);
-  const std::string eyr = std::to_string(max_yearly_return);
-  const std::string cl = std::to_string(ratio_clamp);
+  // Gates of the statistics, interpolated into the footnotes.
+  const auto [n, days, tpy, eyr, cl] = stat_math::limit_text();
   return {
       "*Win Rate: winning trades as a share of the trades that won or lost; "
       "break-even trades are left out.*",
@@ -296,14 +268,10 @@ std::string render_backtest_report(std::string_view strategy_name,
     out += "No signals closed yet.";
     return out;
   }
-  const auto header = table_header(cfg.report_show_signal_note);
-  out += join_row(header);
-  out += '\n';
-  out += join_row(std::vector<std::string>(header.size(), "---"));
-  for (const auto& t : trades) {
-    out += '\n';
-    out += join_row(table_row(t, symbol, cfg));
-  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& t : trades)
+    rows.push_back(table_row(t, symbol, cfg));
+  out += md::table(table_header(cfg.report_show_signal_note), rows);
   out += '\n';
   for (const auto& line : footer(stats)) {
     out += '\n';

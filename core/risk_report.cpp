@@ -6,12 +6,6 @@
 
 namespace btk {
 
-void risk_report_book::push(risk_rejection x) {
-  rows_.push_front(std::move(x));
-  if (static_cast<std::int64_t>(rows_.size()) > cap_)
-    rows_.pop_back();
-}
-
 namespace {
 
 /// Adds one to `name`'s count, appending it on first sight.

@@ -2,12 +2,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/capped_list.hpp"
 #include "core/signal.hpp"
 #include "core/statistics.hpp"
 
@@ -37,42 +37,9 @@ struct risk_rejection {
 };
 
 /// The rejections of backtest-kit's risk `ReportStorage` (statistics.md
-/// §4.6), newest first, capped at `CC_MAX_RISK_MARKDOWN_ROWS`.
-class risk_report_book {
-public:
-  /// Iterates the stored entries newest first.
-  using const_iterator = std::deque<risk_rejection>::const_iterator;
-
-  /// Creates an empty book that keeps at most `cap` rejections; pass
-  /// `config::max_risk_markdown_rows`. Default: 250.
-  explicit risk_report_book(std::int64_t cap = 250)
-      : cap_(cap) {}
-
-  /// Stores `x` as the newest rejection and drops the oldest beyond the cap.
-  void push(risk_rejection x);
-
-  /// Removes every rejection.
-  void clear() noexcept { rows_.clear(); }
-
-  /// First rejection in newest-first order.
-  const_iterator begin() const noexcept { return rows_.begin(); }
-
-  /// Past-the-end of the newest-first order.
-  const_iterator end() const noexcept { return rows_.end(); }
-
-  /// Number of stored rejections.
-  std::size_t size() const noexcept { return rows_.size(); }
-
-  /// True when no rejection is stored.
-  bool empty() const noexcept { return rows_.empty(); }
-
-  /// The cap given at construction.
-  std::int64_t cap() const noexcept { return cap_; }
-
-private:
-  std::int64_t cap_;
-  std::deque<risk_rejection> rows_;
-};
+/// §4.6), newest first, capped at `CC_MAX_RISK_MARKDOWN_ROWS` (pass
+/// `config::max_risk_markdown_rows`; default 250).
+using risk_report_book = capped_list<risk_rejection>;
 
 /// `Risk.getData` (`RiskStatisticsModel`, statistics.md §4.6).
 struct risk_statistics {

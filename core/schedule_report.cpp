@@ -43,9 +43,7 @@ void schedule_book::push(std::string_view symbol, const tick_result& x,
   default:
     return;
   }
-  rows_.push_front(std::move(e));
-  if (static_cast<std::int64_t>(rows_.size()) > cap_)
-    rows_.pop_back();
+  capped_list::push(std::move(e));
 }
 
 schedule_statistics compute_schedule(const schedule_book& book) {
@@ -93,15 +91,7 @@ schedule_statistics compute_schedule(const schedule_book& book) {
   return out;
 }
 
-namespace {
-
-stat_value opt(const std::optional<double>& x) {
-  if (x)
-    return *x;
-  return std::monostate{};
-}
-
-} // namespace
+using stat_math::nullable;
 
 std::vector<std::pair<std::string_view, stat_value>>
 stat_fields(const schedule_statistics& s) {
@@ -110,10 +100,10 @@ stat_fields(const schedule_statistics& s) {
       {"totalScheduled", s.total_scheduled},
       {"totalOpened", s.total_opened},
       {"totalCancelled", s.total_cancelled},
-      {"cancellationRate", opt(s.cancellation_rate)},
-      {"activationRate", opt(s.activation_rate)},
-      {"avgWaitTime", opt(s.avg_wait_time)},
-      {"avgActivationTime", opt(s.avg_activation_time)},
+      {"cancellationRate", nullable(s.cancellation_rate)},
+      {"activationRate", nullable(s.activation_rate)},
+      {"avgWaitTime", nullable(s.avg_wait_time)},
+      {"avgActivationTime", nullable(s.avg_activation_time)},
   };
 }
 
@@ -136,7 +126,7 @@ stat_fields(const scheduled_event& e) {
       {"priceOpen", e.price_open},
       {"takeProfit", e.price_take_profit},
       {"stopLoss", e.price_stop_loss},
-      {"duration", opt(e.duration)},
+      {"duration", nullable(e.duration)},
       {"cancelReason", std::move(reason)},
   };
 }
@@ -175,14 +165,6 @@ std::vector<std::string> cells(const scheduled_event& e, bool note) {
   return c;
 }
 
-std::string line(std::string_view label, const std::string& value) {
-  std::string out = "**";
-  out += label;
-  out += ":** ";
-  out += value;
-  return out;
-}
-
 std::string or_na(const std::optional<double>& v, std::string_view suffix) {
   if (!v)
     return "N/A";
@@ -206,20 +188,22 @@ std::string render_schedule_report(std::string_view strategy_name,
     rows.push_back(cells(e, show_note));
   lines.push_back(md::table(header(show_note), rows));
   lines.emplace_back();
-  lines.push_back(line("Total events", std::to_string(stats.total_events)));
   lines.push_back(
-      line("Scheduled signals (raw)", std::to_string(stats.total_scheduled)));
-  lines.push_back(line("Opened signals", std::to_string(stats.total_opened)));
+      md::field("Total events", std::to_string(stats.total_events)));
+  lines.push_back(md::field("Scheduled signals (raw)",
+                            std::to_string(stats.total_scheduled)));
   lines.push_back(
-      line("Cancelled signals", std::to_string(stats.total_cancelled)));
-  lines.push_back(line("Activation rate",
-                       or_na(stats.activation_rate, "% (higher is better)")));
-  lines.push_back(line("Cancellation rate",
-                       or_na(stats.cancellation_rate, "% (lower is better)")));
-  lines.push_back(line("Average activation time",
-                       or_na(stats.avg_activation_time, " minutes")));
-  lines.push_back(line("Average wait time (cancelled)",
-                       or_na(stats.avg_wait_time, " minutes")));
+      md::field("Opened signals", std::to_string(stats.total_opened)));
+  lines.push_back(
+      md::field("Cancelled signals", std::to_string(stats.total_cancelled)));
+  lines.push_back(md::field(
+      "Activation rate", or_na(stats.activation_rate, "% (higher is better)")));
+  lines.push_back(md::field("Cancellation rate", or_na(stats.cancellation_rate,
+                                                       "% (lower is better)")));
+  lines.push_back(md::field("Average activation time",
+                            or_na(stats.avg_activation_time, " minutes")));
+  lines.push_back(md::field("Average wait time (cancelled)",
+                            or_na(stats.avg_wait_time, " minutes")));
   lines.emplace_back();
   for (const char* note : {
            "*Scheduled signals (raw): limit signals created while the price "

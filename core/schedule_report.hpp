@@ -2,7 +2,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <limits>
 #include <optional>
 #include <string>
@@ -10,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/capped_list.hpp"
 #include "core/signal.hpp"
 #include "core/statistics.hpp"
 
@@ -48,15 +48,12 @@ struct scheduled_event {
 
 /// The events of backtest-kit's schedule `ReportStorage` (statistics.md
 /// §4.3), newest first, capped at `CC_MAX_SCHEDULE_MARKDOWN_ROWS`.
-class schedule_book {
+class schedule_book : public capped_list<scheduled_event> {
 public:
-  /// Iterates the stored entries newest first.
-  using const_iterator = std::deque<scheduled_event>::const_iterator;
-
   /// Creates an empty book that keeps at most `cap` events; pass
   /// `config::max_schedule_markdown_rows`. Default: 250.
   explicit schedule_book(std::int64_t cap = 250)
-      : cap_(cap) {}
+      : capped_list(cap) {}
 
   /// Records `x` of `symbol` by the rules of §4.3: `scheduled` always;
   /// `opened` only when it activated later than it was scheduled
@@ -67,28 +64,6 @@ public:
   /// beyond the cap is dropped.
   void push(std::string_view symbol, const tick_result& x,
             double current_price = std::numeric_limits<double>::quiet_NaN());
-
-  /// Removes every event.
-  void clear() noexcept { rows_.clear(); }
-
-  /// First event in newest-first order.
-  const_iterator begin() const noexcept { return rows_.begin(); }
-
-  /// Past-the-end of the newest-first order.
-  const_iterator end() const noexcept { return rows_.end(); }
-
-  /// Number of stored events.
-  std::size_t size() const noexcept { return rows_.size(); }
-
-  /// True when no event is stored.
-  bool empty() const noexcept { return rows_.empty(); }
-
-  /// The cap given at construction.
-  std::int64_t cap() const noexcept { return cap_; }
-
-private:
-  std::int64_t cap_;
-  std::deque<scheduled_event> rows_;
 };
 
 /// `Schedule.getData` (`ScheduleStatisticsModel`, statistics.md §4.3).

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/statistics.hpp"
-
 namespace btk::stat_math {
 
 namespace {
@@ -39,11 +37,15 @@ double median(std::vector<double> xs) {
   return xs[m];
 }
 
-double raw_mean(const std::vector<double>& xs) {
-  double sum = 0;
+double sum(const std::vector<double>& xs) {
+  double out = 0;
   for (double v : xs)
-    sum += v;
-  return sum / static_cast<double>(xs.size());
+    out += v;
+  return out;
+}
+
+double raw_mean(const std::vector<double>& xs) {
+  return sum(xs) / static_cast<double>(xs.size());
 }
 
 std::optional<double> mean(const std::vector<double>& xs) {
@@ -57,6 +59,51 @@ double sample_std_dev(const std::vector<double>& r, double avg) {
   for (double v : r)
     sq += (v - avg) * (v - avg);
   return std::sqrt(sq / (static_cast<double>(r.size()) - 1));
+}
+
+std::optional<double> sharpe_ratio(double avg, double sd) {
+  if (!(sd > eps))
+    return std::nullopt;
+  return finite(avg / sd);
+}
+
+std::optional<double> annualized_sharpe(const std::optional<double>& sharpe,
+                                        const std::optional<double>& tpy) {
+  if (!sharpe || !tpy)
+    return std::nullopt;
+  return finite(*sharpe * std::sqrt(*tpy));
+}
+
+sign_split split_by_sign(const std::vector<double>& r) {
+  sign_split out;
+  for (double v : r) {
+    if (v > 0)
+      out.wins.push_back(v);
+    else if (v < 0)
+      out.losses.push_back(v);
+  }
+  return out;
+}
+
+void durations::add(const tick_result& t) {
+  if (!(t.signal.pending_at > 0) || !(t.close_timestamp > 0))
+    return;
+  const double minutes =
+      static_cast<double>(t.close_timestamp - t.signal.pending_at) / 60000;
+  all.push_back(minutes);
+  if (t.pnl.pnl_percentage > 0)
+    wins.push_back(minutes);
+  else if (t.pnl.pnl_percentage < 0)
+    losses.push_back(minutes);
+}
+
+excursions excursions_of(const std::vector<const tick_result*>& trades) {
+  excursions out;
+  for (const auto* t : trades) {
+    out.peaks.push_back(t->peak_pnl);
+    out.falls.push_back(t->max_drawdown_pnl);
+  }
+  return out;
 }
 
 std::optional<double> sortino(const std::vector<double>& r, double avg) {
@@ -127,15 +174,43 @@ std::optional<double> trades_per_year(std::size_t n, timestamp first,
   return raw;
 }
 
-std::optional<double> yearly_return(const equity_curve& curve, double tpy,
+std::optional<double>
+trades_per_year(const std::vector<const tick_result*>& trades) {
+  if (trades.size() < min_n)
+    return std::nullopt;
+  timestamp first = trades.front()->signal.pending_at;
+  timestamp last = trades.front()->close_timestamp;
+  for (const auto* t : trades) {
+    first = std::min(first, t->signal.pending_at);
+    last = std::max(last, t->close_timestamp);
+  }
+  return trades_per_year(trades.size(), first, last);
+}
+
+std::optional<double> yearly_return(const equity_curve& curve,
+                                    const std::optional<double>& tpy,
                                     std::size_t n) {
-  if (curve.blown)
+  if (!tpy || curve.blown)
     return std::nullopt;
   const double raw =
-      (std::pow(curve.equity_final, tpy / static_cast<double>(n)) - 1) * 100;
+      (std::pow(curve.equity_final, *tpy / static_cast<double>(n)) - 1) * 100;
   if (std::fabs(raw) > max_yearly_return)
     return std::nullopt;
   return finite(raw);
+}
+
+std::optional<double> calmar_ratio(const equity_curve& curve,
+                                   const std::optional<double>& eyr) {
+  if (!(curve.max_drawdown > 0) || !eyr)
+    return std::nullopt;
+  return finite(clamp_ratio(*eyr / curve.max_drawdown));
+}
+
+std::optional<double> recovery_factor(const equity_curve& curve) {
+  if (!(curve.max_drawdown > 0) || curve.blown)
+    return std::nullopt;
+  return finite(
+      clamp_ratio(((curve.equity_final - 1) * 100) / curve.max_drawdown));
 }
 
 price_profile_stats
@@ -271,6 +346,14 @@ streak_stats streaks(const std::vector<double>& walk) {
   close_win();
   close_loss();
   return out;
+}
+
+limit_texts limit_text() {
+  return {std::to_string(stats_limits::min_trades),
+          std::to_string(stats_limits::min_span_days),
+          std::to_string(stats_limits::max_trades_per_year),
+          std::to_string(stats_limits::max_yearly_return),
+          std::to_string(stats_limits::ratio_clamp)};
 }
 
 } // namespace btk::stat_math

@@ -2,7 +2,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,53 +9,25 @@
 #include <variant>
 #include <vector>
 
+#include "core/capped_list.hpp"
 #include "core/signal.hpp"
 
 namespace btk {
 
 /// The closed trades a strategy's statistics and report cover: backtest-kit's
-/// `ReportStorage` of `BacktestMarkdownService` (statistics.md §1.1). Every
-/// closed result goes to the front, so iteration runs newest first; when the
-/// list grows beyond the cap (`CC_MAX_BACKTEST_MARKDOWN_ROWS`) the oldest
-/// entry is dropped, so statistics only see the newest `cap` trades. A cap of
-/// 0 (or less) keeps nothing. Push is O(1).
-class closed_trade_list {
+/// `ReportStorage` of `BacktestMarkdownService` (statistics.md §1.1), newest
+/// first and capped at `CC_MAX_BACKTEST_MARKDOWN_ROWS`, so statistics only
+/// see the newest `cap` trades; only `closed` results are stored.
+class closed_trade_list : public capped_list<tick_result> {
 public:
-  using const_iterator = std::deque<tick_result>::const_iterator;
-
   /// Creates an empty list that keeps at most `cap` trades.
   explicit closed_trade_list(std::int64_t cap = 250)
-      : cap_(cap) {}
+      : capped_list(cap) {}
 
   /// Stores `x` as the newest trade if it is a `closed` result (the
   /// reference ignores every other action, cancellations included), then
   /// drops the oldest trade when the cap is exceeded.
   void push(const tick_result& x);
-
-  /// Removes every stored trade (a new run of the same key starts empty).
-  void clear() noexcept { rows_.clear(); }
-
-  /// The newest trade; the list must not be empty.
-  const tick_result& front() const { return rows_.front(); }
-
-  /// First trade in newest-first order.
-  const_iterator begin() const noexcept { return rows_.begin(); }
-
-  /// Past-the-end of the newest-first order.
-  const_iterator end() const noexcept { return rows_.end(); }
-
-  /// Number of stored trades (at most the cap).
-  std::size_t size() const noexcept { return rows_.size(); }
-
-  /// True when no trade is stored.
-  bool empty() const noexcept { return rows_.empty(); }
-
-  /// The row cap given at construction.
-  std::int64_t cap() const noexcept { return cap_; }
-
-private:
-  std::int64_t cap_;
-  std::deque<tick_result> rows_;
 };
 
 /// `Backtest.getData` without its signal list (backtest-kit 19.5.0

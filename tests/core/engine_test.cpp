@@ -19,37 +19,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/core/test_market.hpp"
+
 using namespace btk;
+using namespace btk::test;
 
 namespace {
-
-constexpr timestamp t0 = 1'709'510'400'000; // 2024-03-04T00:00:00Z, day aligned
-
-/// Open time of minute `k` (minute 0 is the first candle of every market).
-timestamp at(std::int64_t k) {
-  return t0 + k * minute_ms;
-}
-
-const double none = std::numeric_limits<double>::quiet_NaN();
-
-/// A flat market at 100 from minute 0 with candles overridden by hand.
-struct market {
-  std::vector<candle> cs;
-
-  explicit market(int n, double p = 100) {
-    for (int k = 0; k < n; ++k)
-      cs.push_back({at(k), p, p, p, p, 1});
-  }
-  market& set(int k, double h, double l, double c, double v = 1) {
-    cs[static_cast<std::size_t>(k)] = {at(k), c, h, l, c, v};
-    return *this;
-  }
-  std::shared_ptr<const series> build() const {
-    auto s = series::make("TEST", cs);
-    REQUIRE(s.has_value());
-    return *s;
-  }
-};
 
 /// Returns planned requests at planned tick times and records every call.
 struct scripted {
@@ -108,26 +83,6 @@ struct recorder : null_sink {
     return out;
   }
 };
-
-signal_request go(side s, double tp, double sl, double minutes,
-                  double price_open = none) {
-  signal_request r;
-  r.position = s;
-  r.price_take_profit = tp;
-  r.price_stop_loss = sl;
-  r.minute_estimated_time = minutes;
-  r.price_open = price_open;
-  return r;
-}
-
-/// No fee, no slippage, a VWAP window of `n` candles.
-config plain(int n = 1) {
-  config c;
-  c.percent_fee = 0;
-  c.percent_slippage = 0;
-  c.avg_price_candles_count = n;
-  return c;
-}
 
 backtest_frame frame(std::int64_t from, std::int64_t to,
                      interval iv = interval::m1) {

@@ -7,27 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/core/test_trades.hpp"
+
 using namespace btk;
+using namespace btk::test;
 
 namespace {
-
-constexpr timestamp t0 = 1'709'510'400'000; // 2024-03-04T00:00:00Z
-
-/// A closed trade that started at `pending`, closed at `close` with PnL `r`,
-/// exit `price` and the intra-trade extremes `peak` / `fall`.
-tick_result trade(timestamp pending, timestamp close, double r,
-                  double price = 100, double peak = 0, double fall = 0) {
-  tick_result t;
-  t.kind = action::closed;
-  t.signal.pending_at = pending;
-  t.signal.scheduled_at = pending;
-  t.close_timestamp = close;
-  t.price_close = price;
-  t.pnl.pnl_percentage = r;
-  t.peak_pnl = peak;
-  t.max_drawdown_pnl = fall;
-  return t;
-}
 
 /// Pushes trades with PnL `rs` (chronological) for `symbol`, one per hour
 /// from `start`, 30 minutes each.
@@ -37,15 +22,6 @@ void hourly(heat_book& book, const std::string& symbol,
     const timestamp at = start + static_cast<timestamp>(i) * 3'600'000;
     book.push(symbol, trade(at, at + 30 * minute_ms, rs[i]));
   }
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::string line;
-  std::istringstream in(text);
-  while (std::getline(in, line))
-    out.push_back(line);
-  return out;
 }
 
 heat_row row_of(const heat_statistics& s, const std::string& symbol) {
@@ -389,10 +365,7 @@ TEST_CASE("a heatmap report has 23 summary lines, 38 columns and footnotes") {
         "Avg Loss Streak PNL | Trend | Trend %/d | Trend R² | Buyer Pres | "
         "Seller Pres | Buyer Str | Seller Str | Pres Imb | Median Step | "
         "Sortino | Calmar | Recovery |");
-  std::string sep = "|";
-  for (int i = 0; i < 38; ++i)
-    sep += " --- |";
-  CHECK(lines[27] == sep);
+  CHECK(lines[27] == separator(38));
   // The equity dips to 1.015 * 0.99 after the peak of 1.015: a 1 %
   // drawdown, printed negated.
   CHECK(lines[28] ==

@@ -6,11 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/core/test_trades.hpp"
+
 using namespace btk;
+using namespace btk::test;
 
 namespace {
-
-constexpr timestamp t0 = 1'709'510'400'000; // 2024-03-04T00:00:00Z
 
 partial_record level(bool profit, int lvl, timestamp when, double price = 100) {
   partial_record e;
@@ -23,15 +24,6 @@ partial_record level(bool profit, int lvl, timestamp when, double price = 100) {
   e.current_price = price;
   e.when = when;
   return e;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::string line;
-  std::istringstream in(text);
-  while (std::getline(in, line))
-    out.push_back(line);
-  return out;
 }
 
 } // namespace

@@ -17,37 +17,12 @@
 #include <ostream>
 #include <vector>
 
+#include "tests/core/test_market.hpp"
+
 using namespace btk;
+using namespace btk::test;
 
 namespace {
-
-constexpr timestamp t0 = 1'709'510'400'000; // 2024-03-04T00:00:00Z
-
-timestamp at(std::int64_t k) {
-  return t0 + k * minute_ms;
-}
-
-const double none = std::numeric_limits<double>::quiet_NaN();
-
-struct market {
-  std::vector<candle> cs;
-
-  explicit market(int n) {
-    for (int k = 0; k < n; ++k)
-      cs.push_back({at(k), 100, 100, 100, 100, 1});
-  }
-  /// Candle `k` with h = l = c = p: price p.
-  market& flat(int k, double p) { return set(k, p, p, p); }
-  market& set(int k, double h, double l, double c) {
-    cs[static_cast<std::size_t>(k)] = {at(k), c, h, l, c, 1};
-    return *this;
-  }
-  std::shared_ptr<const series> build() const {
-    auto s = series::make("TEST", cs);
-    REQUIRE(s.has_value());
-    return *s;
-  }
-};
 
 /// Asks for one planned request at one tick.
 struct one_shot {
@@ -66,25 +41,6 @@ struct recorder : null_sink {
   std::vector<tick_result> results;
   void on_result(const tick_result& r) { results.push_back(r); }
 };
-
-signal_request go(side s, double tp, double sl, double minutes,
-                  double price_open = none) {
-  signal_request r;
-  r.position = s;
-  r.price_take_profit = tp;
-  r.price_stop_loss = sl;
-  r.minute_estimated_time = minutes;
-  r.price_open = price_open;
-  return r;
-}
-
-config plain() {
-  config c;
-  c.percent_fee = 0;
-  c.percent_slippage = 0;
-  c.avg_price_candles_count = 1;
-  return c;
-}
 
 /// Runs the engine over minutes 10..40 with one request at minute 10 and
 /// returns its closed result.

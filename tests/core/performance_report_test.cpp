@@ -7,24 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "tests/core/test_trades.hpp"
+
 using namespace btk;
+using namespace btk::test;
 
 namespace {
 
-constexpr timestamp t0 = 1'709'510'400'000;
-
 performance_record sample(std::string type, double ms, timestamp when,
-                         std::optional<timestamp> previous = std::nullopt) {
+                          std::optional<timestamp> previous = std::nullopt) {
   return {std::move(type), ms, when, previous};
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::string line;
-  std::istringstream in(text);
-  while (std::getline(in, line))
-    out.push_back(line);
-  return out;
 }
 
 } // namespace

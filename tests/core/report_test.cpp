@@ -6,18 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/core/test_trades.hpp"
+
 using namespace btk;
+using namespace btk::test;
 
 namespace {
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::string line;
-  std::istringstream in(text);
-  while (std::getline(in, line))
-    out.push_back(line);
-  return out;
-}
 
 /// Two trades: an older long stop-loss and a newer short take-profit on a
 /// sub-dollar price (4-decimal scale).
@@ -50,10 +44,10 @@ closed_trade_list two_trades() {
   b.signal.original_price_open = 0.61234;
   b.signal.price_take_profit = 0.6;
   b.signal.price_stop_loss = 0.62;
-  b.signal.scheduled_at = 1'709'510'400'000; // 2024-03-04T00:00:00Z
-  b.signal.pending_at = 1'709'510'400'000;
+  b.signal.scheduled_at = t0;
+  b.signal.pending_at = t0;
   b.close = close_reason::take_profit;
-  b.close_timestamp = 1'709'510'400'000 + 90'000; // 1.5 min: rounds up to 2
+  b.close_timestamp = t0 + 90'000; // 1.5 min: rounds up to 2
   b.price_close = 0.6;
   b.pnl.pnl_percentage = 2.5;
   b.pnl.pnl_cost = 0.025;
@@ -100,10 +94,7 @@ TEST_CASE("a two-trade report has the table, 31 metrics and 32 notes") {
         "| PNL (net) | PNL (USD) | Partial Executed % | Partial Closes | "
         "Close Reason | Duration (min) | Open Time | Close Time | Peak PNL | "
         "Max DD PNL |");
-  std::string sep = "|";
-  for (int i = 0; i < 24; ++i)
-    sep += " --- |";
-  CHECK(lines[3] == sep);
+  CHECK(lines[3] == separator(24));
   // Newest first.
   CHECK(lines[4] ==
         "| b | BTCUSDT | SHORT | 0.6123 USD | 0.6000 USD | 0.6000 USD | "
@@ -171,10 +162,7 @@ TEST_CASE("the note column appears only when the config asks for it") {
   const auto lines = lines_of(render(two_trades(), cfg));
   CHECK(lines[2].rfind("| Signal ID | Symbol | Position | Note | Open Price |",
                        0) == 0);
-  std::string sep = "|";
-  for (int i = 0; i < 25; ++i)
-    sep += " --- |";
-  CHECK(lines[3] == sep);
+  CHECK(lines[3] == separator(25));
   CHECK(lines[4].rfind("| b | BTCUSDT | SHORT | breakout | 0.6123 USD |", 0) ==
         0);
   CHECK(lines[5].rfind("| a | BTCUSDT | LONG | N/A | 39703.50 USD |", 0) == 0);
@@ -190,16 +178,10 @@ TEST_CASE("a full report prints every metric with its template") {
   // Ten trades, two days apart, alternating +3 / -1 on a rising exit price.
   closed_trade_list list{250};
   for (int i = 0; i < 10; ++i) {
-    tick_result t;
-    t.kind = action::closed;
+    const timestamp start = t0 + i * 2 * day_ms;
+    auto t =
+        trade(start, start + 30 * minute_ms, i % 2 ? -1 : 3, 100 + i, 3, -1);
     t.signal.id = std::to_string(i);
-    t.signal.pending_at = 1'709'510'400'000 + i * 2 * day_ms;
-    t.close_timestamp = t.signal.pending_at + 30 * minute_ms;
-    t.price_close = 100 + i;
-    t.pnl.pnl_percentage = i % 2 ? -1 : 3;
-    t.pnl.pnl_cost = t.pnl.pnl_percentage;
-    t.peak_pnl = 3;
-    t.max_drawdown_pnl = -1;
     list.push(t);
   }
   const auto lines = lines_of(render(list, config{}));

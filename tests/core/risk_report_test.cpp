@@ -6,11 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/core/test_trades.hpp"
+
 using namespace btk;
+using namespace btk::test;
 
 namespace {
-
-constexpr timestamp t0 = 1'709'510'400'000; // 2024-03-04T00:00:00Z
 
 risk_rejection rejection(std::string symbol, std::string strategy,
                          timestamp when, std::string id = "") {
@@ -25,15 +26,6 @@ risk_rejection rejection(std::string symbol, std::string strategy,
   r.active_position_count = 1;
   r.when = when;
   return r;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::string line;
-  std::istringstream in(text);
-  while (std::getline(in, line))
-    out.push_back(line);
-  return out;
 }
 
 using counts = std::vector<std::pair<std::string, std::int64_t>>;

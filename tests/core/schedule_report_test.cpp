@@ -6,11 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/core/test_trades.hpp"
+
 using namespace btk;
+using namespace btk::test;
 
 namespace {
-
-constexpr timestamp t0 = 1'709'510'400'000; // 2024-03-04T00:00:00Z
 
 /// A long limit signal `id` created at `scheduled` with entry 100, TP 110,
 /// SL 95.
@@ -45,15 +46,6 @@ tick_result cancelled(tick_result s, timestamp at, double price,
   s.price_close = price;
   s.cancel = why;
   return s;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::string line;
-  std::istringstream in(text);
-  while (std::getline(in, line))
-    out.push_back(line);
-  return out;
 }
 
 } // namespace

@@ -12,29 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/core/test_trades.hpp"
+
 using namespace btk;
+using namespace btk::test;
 
 namespace {
-
-constexpr timestamp t0 = 1'709'510'400'000; // 2024-03-04T00:00:00Z
-
-/// A closed trade that started at `pending`, closed at `close` with PnL `r`,
-/// exit `price`, and the intra-trade extremes `peak`/`fall`.
-tick_result trade(timestamp pending, timestamp close, double r,
-                  double price = 100, double peak = 0, double fall = 0) {
-  tick_result t;
-  t.kind = action::closed;
-  t.signal.pending_at = pending;
-  t.signal.scheduled_at = pending;
-  t.close_timestamp = close;
-  t.price_close = price;
-  t.pnl.pnl_percentage = r;
-  t.pnl.pnl_cost = r;
-  t.pnl.pnl_entries = 100;
-  t.peak_pnl = peak;
-  t.max_drawdown_pnl = fall;
-  return t;
-}
 
 /// Pushes trades with PnL `rs` (chronological), one per hour, 30 min each.
 closed_trade_list hourly(const std::vector<double>& rs,

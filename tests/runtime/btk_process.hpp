@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,44 @@ private:
 inline std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// True when `part` occurs in `text`.
+inline bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+/// Writes `text` to `path` and returns `path`.
+inline std::string write_file(const std::string& path,
+                              const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  return path;
+}
+
+/// 2024-01-01T00:00:00Z, where `write_csv` starts by default.
+constexpr long long t0 = 1'704'067'200'000LL;
+
+/// Writes a generic CSV of `minutes` 1-minute candles from `start` on a
+/// gentle zig-zag, leaving out the minutes in `skip`; `bump` adds to every
+/// price. Returns `path`.
+inline std::string write_csv(const std::string& path, int minutes,
+                             long long start = t0,
+                             const std::vector<int>& skip = {},
+                             double bump = 0) {
+  std::ostringstream out;
+  out << "timestamp,open,high,low,close,volume\n";
+  for (int i = 0; i < minutes; ++i) {
+    bool skipped = false;
+    for (int k : skip)
+      skipped = skipped || k == i;
+    if (skipped)
+      continue;
+    const double c = 100 + bump + (i % 20 < 10 ? i % 10 : 10 - i % 10) * 0.1;
+    out << start + i * 60'000LL << ',' << c << ',' << c + 0.05 << ','
+        << c - 0.05 << ',' << c << ",10\n";
+  }
+  return write_file(path, out.str());
 }
 
 /// What a run printed and returned.

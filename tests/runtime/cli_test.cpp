@@ -5,143 +5,21 @@
 
 #include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/runtime/btk_process.hpp"
+
+using namespace btk::test;
 
 namespace fs = std::filesystem;
 
 namespace {
 
-// The binary under test; fails the test (with a warning saying why) when
-// BTK_BIN is not set or does not point at a file.
-std::string btk_bin() {
-  const char* bin = std::getenv("BTK_BIN");
-  if (bin == nullptr || *bin == '\0') {
-    WARN("BTK_BIN is not set: run through ctest, or set "
-         "BTK_BIN=/path/to/build/runtime/btk");
-    FAIL("BTK_BIN is not set");
-  }
-  if (!fs::exists(bin)) {
-    WARN("BTK_BIN=" << bin << " does not exist: build the btk target first");
-    FAIL("BTK_BIN does not exist");
-  }
-  return bin;
-}
-
-// A fresh directory under the system temp dir, removed with everything in it.
-class temp_dir {
-public:
-  temp_dir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("btk_cli_test_" + std::to_string(::getpid()) + "_" +
-             std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-
-  std::string operator/(const std::string& name) const {
-    return (path_ / name).string();
-  }
-
-private:
-  fs::path path_;
-};
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-struct run_result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs `btk ARGS` with stdout captured through popen and stderr through a
-// file in `tmp`.
-run_result run_btk(const temp_dir& tmp, const std::vector<std::string>& args) {
-  const std::string bin = btk_bin();
-  const std::string err_path = tmp / "stderr.txt";
-  std::string cmd = quote(bin);
-  for (const auto& a : args)
-    cmd += " " + quote(a);
-  cmd += " 2>" + quote(err_path);
-  run_result r;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0)
-    r.out.append(buf, n);
-  const int status = ::pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = slurp(err_path);
-  UNSCOPED_INFO("command: " << cmd);
-  UNSCOPED_INFO("exit " << r.code << "\nstdout:\n"
-                        << r.out << "\nstderr:\n"
-                        << r.err);
-  return r;
-}
-
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-// 2024-01-01T00:00:00Z
-constexpr long long t0 = 1'704'067'200'000LL;
-
-// A generic CSV of `minutes` 1-minute candles from t0 on a gentle zig-zag,
-// leaving out the minutes in `skip`.
-std::string write_csv(const std::string& path, int minutes,
-                      const std::vector<int>& skip = {}) {
-  std::ostringstream out;
-  out << "timestamp,open,high,low,close,volume\n";
-  for (int i = 0; i < minutes; ++i) {
-    bool skipped = false;
-    for (int k : skip)
-      skipped = skipped || k == i;
-    if (skipped)
-      continue;
-    const double c = 100 + (i % 20 < 10 ? i % 10 : 10 - i % 10) * 0.1;
-    out << t0 + i * 60'000LL << ',' << c << ',' << c + 0.05 << ',' << c - 0.05
-        << ',' << c << ",10\n";
-  }
-  std::ofstream f(path, std::ios::binary);
-  f << out.str();
-  return path;
-}
-
 // Synthetic data for the backtest runs: 3 days, seed 7.
-std::string synth(const temp_dir& tmp, const std::string& name) {
+std::string synth(const scratch_dir& tmp, const std::string& name) {
   const std::string path = tmp / name;
   const auto r = run_btk(
       tmp, {"data", "synth", "--out", path, "--days", "3", "--seed", "7"});
@@ -152,7 +30,7 @@ std::string synth(const temp_dir& tmp, const std::string& name) {
 } // namespace
 
 TEST_CASE("btk strategies lists every built-in strategy") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   const auto r = run_btk(tmp, {"strategies"});
   CHECK(r.code == 0);
   for (const char* name : {"every-n", "sma-cross", "scheduled", "rsi-reversion",
@@ -162,7 +40,7 @@ TEST_CASE("btk strategies lists every built-in strategy") {
 
 TEST_CASE("A CSV with a bad number fails with the file and line of the "
           "value") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   const std::string path = tmp / "bad.csv";
   {
     std::ofstream f(path);
@@ -182,7 +60,7 @@ TEST_CASE("A CSV with a bad number fails with the file and line of the "
 
 TEST_CASE("data check reports a bad file with its line and a good one with "
           "its candle count") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   const std::string bad = tmp / "bad.csv";
   {
     std::ofstream f(bad);
@@ -202,7 +80,7 @@ TEST_CASE("data check reports a bad file with its line and a good one with "
 }
 
 TEST_CASE("An unknown strategy fails and lists the known ones") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   const std::string data = write_csv(tmp / "x.csv", 300);
   const auto r = run_btk(tmp, {"backtest", "--data", data, "--strategy",
                                "moon-shot:n=5", "--report-dir", ""});
@@ -216,7 +94,7 @@ TEST_CASE("An unknown strategy fails and lists the known ones") {
 
 TEST_CASE("An unknown strategy parameter fails and lists the accepted ones "
           "with defaults") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   const std::string data = write_csv(tmp / "x.csv", 300);
   const auto r = run_btk(tmp, {"backtest", "--data", data, "--strategy",
                                "every-n:n=5,speed=3", "--report-dir", ""});
@@ -229,7 +107,7 @@ TEST_CASE("An unknown strategy parameter fails and lists the accepted ones "
 
 TEST_CASE("A bad strategy parameter value fails naming the parameter and "
           "value") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   const std::string data = write_csv(tmp / "x.csv", 300);
   const auto r = run_btk(tmp, {"backtest", "--data", data, "--strategy",
                                "sma-cross:interval=2h", "--report-dir", ""});
@@ -239,7 +117,7 @@ TEST_CASE("A bad strategy parameter value fails naming the parameter and "
 }
 
 TEST_CASE("Invalid --set values are all reported together") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   const std::string data = write_csv(tmp / "x.csv", 300);
   // Both break a rule on their own (fee >= 0; min TP distance > 0).
   const auto r =
@@ -256,7 +134,7 @@ TEST_CASE("Invalid --set values are all reported together") {
 
 TEST_CASE("A minimum take-profit distance below twice fee plus slippage is "
           "refused unless the config is unsafe") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   const std::string data = write_csv(tmp / "x.csv", 300);
   // Defaults: 2 * 0.1 + 2 * 0.1 = 0.4 > 0.1. Also a non-number.
   const auto r = run_btk(tmp, {"backtest", "--data", data, "--strategy",
@@ -277,7 +155,7 @@ TEST_CASE("A minimum take-profit distance below twice fee plus slippage is "
 }
 
 TEST_CASE("A --set with an unknown key or without '=' fails naming it") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   const std::string data = write_csv(tmp / "x.csv", 300);
   const auto r =
       run_btk(tmp, {"backtest", "--data", data, "--strategy", "every-n",
@@ -296,7 +174,7 @@ TEST_CASE("A --set with an unknown key or without '=' fails naming it") {
 }
 
 TEST_CASE("An unparsable --frame-start fails naming the option and value") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   const std::string data = write_csv(tmp / "x.csv", 300);
   const auto r =
       run_btk(tmp, {"backtest", "--data", data, "--strategy", "every-n",
@@ -315,7 +193,7 @@ TEST_CASE("An unparsable --frame-start fails naming the option and value") {
 
 TEST_CASE("A frame after the data fails with a missing-candles error naming "
           "the time range") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   // 300 minutes: 2024-01-01T00:00 .. 04:59.
   const std::string data = write_csv(tmp / "x.csv", 300);
   const auto r =
@@ -330,7 +208,7 @@ TEST_CASE("A frame after the data fails with a missing-candles error naming "
 
 TEST_CASE("A frame starting before the data fails naming the VWAP window "
           "it needs") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   const std::string data = write_csv(tmp / "x.csv", 300);
   const auto r =
       run_btk(tmp, {"backtest", "--data", data, "--strategy", "every-n",
@@ -345,7 +223,7 @@ TEST_CASE("A frame starting before the data fails naming the VWAP window "
 
 TEST_CASE("A strategy look-back reaching before the data fails naming the "
           "interval and range") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   const std::string data = write_csv(tmp / "x.csv", 600);
   // sma-cross slow=30 on 5m needs 31 bars (155 min) before 01:00.
   const auto r =
@@ -360,9 +238,9 @@ TEST_CASE("A strategy look-back reaching before the data fails naming the "
 
 TEST_CASE("A file with a gap fails naming the gap unless --fill-gaps is "
           "given") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   // Minutes 100..102 (01:40 .. 01:42) are missing.
-  const std::string data = write_csv(tmp / "gap.csv", 400, {100, 101, 102});
+  const std::string data = write_csv(tmp / "gap.csv", 400, t0, {100, 101, 102});
   const auto r = run_btk(tmp, {"backtest", "--data", data, "--strategy",
                                "every-n:n=30,minutes=10", "--report-dir", ""});
   CHECK(r.code == 1);
@@ -385,7 +263,7 @@ TEST_CASE("A file with a gap fails naming the gap unless --fill-gaps is "
 }
 
 TEST_CASE("data synth with the same seed writes identical bytes") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   const std::string a = synth(tmp, "a.csv.gz");
   const std::string b = synth(tmp, "b.csv.gz");
   const std::string x = slurp(a);
@@ -404,7 +282,7 @@ TEST_CASE("data synth with the same seed writes identical bytes") {
 
 TEST_CASE("A backtest writes trades, a summary whose counts match them, and "
           "a Markdown report") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   const std::string data = synth(tmp, "x.csv.gz");
   const std::string trades = tmp / "out/trades.jsonl";
   const std::string summary = tmp / "out/summary.json";
@@ -489,7 +367,7 @@ TEST_CASE("A backtest writes trades, a summary whose counts match them, and "
 }
 
 TEST_CASE("Several strategies in one backtest are numbered in order") {
-  temp_dir tmp;
+  scratch_dir tmp{"cli_test"};
   const std::string data = synth(tmp, "x.csv.gz");
   const std::string summary = tmp / "summary.json";
   const auto r = run_btk(

@@ -11,152 +11,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "runtime/data/candle_reader.hpp"
 #include "runtime/store/candle_store.hpp"
+#include "tests/runtime/btk_process.hpp"
 
 extern char** environ;
 
+using namespace btk::test;
+
 namespace fs = std::filesystem;
-
-namespace {
-
-// The binary under test; fails the test (with a warning saying why) when
-// BTK_BIN is not set or does not point at a file.
-std::string btk_bin() {
-  const char* bin = std::getenv("BTK_BIN");
-  if (bin == nullptr || *bin == '\0') {
-    WARN("BTK_BIN is not set: run through ctest, or set "
-         "BTK_BIN=/path/to/build/runtime/btk");
-    FAIL("BTK_BIN is not set");
-  }
-  if (!fs::exists(bin)) {
-    WARN("BTK_BIN=" << bin << " does not exist: build the btk target first");
-    FAIL("BTK_BIN does not exist");
-  }
-  return bin;
-}
-
-// A fresh directory under the system temp dir, removed with everything in it.
-class temp_dir {
-public:
-  temp_dir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("btk_store_cli_test_" + std::to_string(::getpid()) + "_" +
-             std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-
-  std::string operator/(const std::string& name) const {
-    return (path_ / name).string();
-  }
-
-private:
-  fs::path path_;
-};
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-struct run_result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs `btk ARGS` with stdout captured through popen and stderr through a
-// file in `tmp`.
-run_result run_btk(const temp_dir& tmp, const std::vector<std::string>& args) {
-  const std::string bin = btk_bin();
-  const std::string err_path = tmp / "stderr.txt";
-  std::string cmd = quote(bin);
-  for (const auto& a : args)
-    cmd += " " + quote(a);
-  cmd += " 2>" + quote(err_path);
-  run_result r;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0)
-    r.out.append(buf, n);
-  const int status = ::pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = slurp(err_path);
-  UNSCOPED_INFO("command: " << cmd);
-  UNSCOPED_INFO("exit " << r.code << "\nstdout:\n"
-                        << r.out << "\nstderr:\n"
-                        << r.err);
-  return r;
-}
-
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-// 2024-01-01T00:00:00Z
-constexpr long long t0 = 1'704'067'200'000LL;
-
-// A generic CSV of `minutes` 1-minute candles from `start` on a gentle
-// zig-zag, leaving out the minutes in `skip`; `bump` adds to every price.
-std::string write_csv(const std::string& path, int minutes,
-                      long long start = t0, const std::vector<int>& skip = {},
-                      double bump = 0) {
-  std::ostringstream out;
-  out << "timestamp,open,high,low,close,volume\n";
-  for (int i = 0; i < minutes; ++i) {
-    bool skipped = false;
-    for (int k : skip)
-      skipped = skipped || k == i;
-    if (skipped)
-      continue;
-    const double c = 100 + bump + (i % 20 < 10 ? i % 10 : 10 - i % 10) * 0.1;
-    out << start + i * 60'000LL << ',' << c << ',' << c + 0.05 << ','
-        << c - 0.05 << ',' << c << ",10\n";
-  }
-  std::ofstream f(path, std::ios::binary);
-  f << out.str();
-  return path;
-}
-
-} // namespace
 
 TEST_CASE("data import stores a file and data ls lists its symbol, range "
           "and gaps") {
-  temp_dir tmp;
+  scratch_dir tmp{"store_cli_test"};
   const std::string store = tmp / "store";
   const std::string day1 = write_csv(tmp / "day1.csv", 1440);
   const auto r = run_btk(
@@ -190,7 +65,7 @@ TEST_CASE("data import stores a file and data ls lists its symbol, range "
 
 TEST_CASE("data import of a bad file fails naming the file and line and "
           "leaves the store as it was") {
-  temp_dir tmp;
+  scratch_dir tmp{"store_cli_test"};
   const std::string store = tmp / "store";
   const std::string bad = tmp / "bad.csv";
   {
@@ -220,7 +95,7 @@ TEST_CASE("data import of a bad file fails naming the file and line and "
 
 TEST_CASE("data import of a file with a gap fails naming it unless "
           "--fill-gaps is given") {
-  temp_dir tmp;
+  scratch_dir tmp{"store_cli_test"};
   const std::string store = tmp / "store";
   const std::string gap = write_csv(tmp / "gap.csv", 400, t0, {100, 101, 102});
   const auto r = run_btk(
@@ -238,7 +113,7 @@ TEST_CASE("data import of a file with a gap fails naming it unless "
 
 TEST_CASE("Re-importing changed candles reports the replaced minutes and "
           "keeps the newer values") {
-  temp_dir tmp;
+  scratch_dir tmp{"store_cli_test"};
   const std::string store = tmp / "store";
   const std::string a = write_csv(tmp / "a.csv", 200);
   // Minutes 100..299: 100 overlap with different prices, 100 new.
@@ -278,7 +153,7 @@ TEST_CASE("btk backtest --store gives byte-identical trades to --data on "
         dir + "/" + sc.value("candles", "candles.csv.gz");
     const std::string symbol = sc.at("symbol");
 
-    temp_dir tmp;
+    scratch_dir tmp{"store_cli_test"};
     const std::string store = tmp / "store";
     REQUIRE(run_btk(tmp, {"data", "import", candles, "--symbol", symbol,
                           "--store", store})
@@ -327,7 +202,7 @@ TEST_CASE("btk backtest --store gives byte-identical trades to --data on "
 
 TEST_CASE("btk backtest takes exactly one of --data and --store and names "
           "what is missing") {
-  temp_dir tmp;
+  scratch_dir tmp{"store_cli_test"};
   const std::string store = tmp / "store";
   const std::string csv = write_csv(tmp / "x.csv", 600);
   REQUIRE(run_btk(tmp, {"data", "import", csv, "--symbol", "ETHUSDT", "--store",
@@ -370,7 +245,7 @@ TEST_CASE("btk backtest takes exactly one of --data and --store and names "
 
 TEST_CASE("btk backtest --store over a gap fails naming it unless "
           "--fill-gaps is given") {
-  temp_dir tmp;
+  scratch_dir tmp{"store_cli_test"};
   const std::string store = tmp / "store";
   const std::string a = write_csv(tmp / "a.csv", 300);
   const std::string b = write_csv(tmp / "b.csv", 300, t0 + 400 * 60'000LL);
@@ -408,7 +283,7 @@ TEST_CASE("btk backtest --store over a gap fails naming it unless "
 }
 
 TEST_CASE("data ls on a missing store fails naming the directory") {
-  temp_dir tmp;
+  scratch_dir tmp{"store_cli_test"};
   const auto r = run_btk(tmp, {"data", "ls", "--store", tmp / "none"});
   CHECK(r.code == 1);
   CHECK(has(r.err, "store " + (tmp / "none") + ": not found"));
@@ -417,7 +292,7 @@ TEST_CASE("data ls on a missing store fails naming the directory") {
 
 TEST_CASE("An import killed at any moment leaves the store with all of it "
           "or none of it") {
-  temp_dir tmp;
+  scratch_dir tmp{"store_cli_test"};
   // A: Jan 1..10; B: Jan 6..Feb 29 (overlapping A, other prices).
   const std::string a = tmp / "a.csv";
   const std::string b = tmp / "b.csv";
