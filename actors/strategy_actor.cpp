@@ -1,5 +1,6 @@
 #include "actors/strategy_actor.hpp"
 
+#include <array>
 #include <chrono>
 #include <deque>
 #include <utility>
@@ -28,12 +29,19 @@ std::string_view to_string(instance_status s) noexcept {
 namespace {
 
 template <class T>
-void push_capped(std::vector<T>& xs, T x, std::size_t cap) {
+void push_capped(std::deque<T>& xs, T x, std::size_t cap) {
   if (cap == 0)
     return;
   if (xs.size() == cap)
-    xs.erase(xs.begin());
+    xs.pop_front();
   xs.push_back(std::move(x));
+}
+
+// True when someone listens to `t` (or nobody told us: then assume so).
+bool wanted(const run_job& job, topic t) {
+  return !job.topics ||
+         (job.topics->load(std::memory_order_relaxed) &
+          (1u << static_cast<unsigned>(t))) != 0;
 }
 
 timestamp wall_ms() {
@@ -49,8 +57,9 @@ using strategy_actor = caf::stateful_actor<strategy_state>;
 // Collects one chunk's results and forwards positions to the risk actors.
 class chunk_sink final : public result_sink {
 public:
-  explicit chunk_sink(strategy_actor* self)
-      : self_(self) {}
+  chunk_sink(strategy_actor* self, bool publish_signals)
+      : publish_signals_(publish_signals)
+      , self_(self) {}
 
   void on_result(const tick_result& r) override;
   void on_rejected(timestamp t, signal_rule rule, const signal_request& req,
@@ -58,6 +67,7 @@ public:
   void on_error(timestamp t, const std::string& what) override;
   void on_progress(timestamp t) override { progress_ = t; }
 
+  bool publish_signals_;
   std::vector<signal_event> signals_;
   std::vector<partial_event> partials_;
   timestamp progress_ = -1;
@@ -80,6 +90,9 @@ struct strategy_state {
   std::shared_ptr<const std::vector<double>> avg;
   timestamp started_wall = 0;
   std::chrono::steady_clock::time_point started;
+  // Signals dropped per validation rule, and the first example of each.
+  std::array<std::uint64_t, 16> dropped{};
+  std::array<std::string, 16> first_drop;
   // Risk answers still expected for the pending signal, and their AND.
   std::size_t verdicts_due = 0;
   bool verdicts_allow = true;
@@ -136,15 +149,18 @@ void chunk_sink::on_result(const tick_result& r) {
   default:
     break;
   }
-  signals_.push_back(signal_event{st.source, r});
+  if (publish_signals_)
+    signals_.push_back(signal_event{st.source, r});
 }
 
 void chunk_sink::on_rejected(timestamp t, signal_rule rule,
                              const signal_request& req, double entry) {
+  // Counted in a small array (no allocation per dropped signal); the
+  // outcome's map is filled when the run ends.
   auto& st = self_->state;
-  auto& slot = st.outcome.rejected[std::string{to_string(rule)}];
-  if (slot.first++ == 0)
-    slot.second =
+  const auto k = static_cast<std::size_t>(rule);
+  if (st.dropped[k]++ == 0)
+    st.first_drop[k] =
         to_iso(t) + ": " + describe_rejection(rule, req, entry, st.job.cfg);
 }
 
@@ -160,7 +176,7 @@ void step(strategy_actor* self);
 // Publishes a chunk's events.
 void publish(strategy_actor* self, chunk_sink& sink) {
   auto& st = self->state;
-  if (sink.progress_ >= 0) {
+  if (sink.progress_ >= 0 && wanted(st.job, topic::progress_backtest)) {
     const auto& f = st.job.frame;
     const auto step_ms = interval_ms(f.iv);
     progress_event p;
@@ -177,7 +193,9 @@ void publish(strategy_actor* self, chunk_sink& sink) {
   if (!sink.signals_.empty()) {
     if (st.job.stream)
       self->send(st.job.stream, sink.signals_);
-    self->send(st.bus, std::move(sink.signals_));
+    if (wanted(st.job, topic::signal) ||
+        wanted(st.job, topic::signal_backtest))
+      self->send(st.bus, std::move(sink.signals_));
   }
 }
 
@@ -185,6 +203,11 @@ void finish(strategy_actor* self) {
   auto& st = self->state;
   const auto state = st.run->state();
   st.outcome.counters = st.run->counters();
+  for (std::size_t k = 0; k < st.dropped.size(); ++k)
+    if (st.dropped[k] > 0)
+      st.outcome.rejected[std::string{
+          to_string(static_cast<signal_rule>(k))}] = {st.dropped[k],
+                                                      st.first_drop[k]};
   st.outcome.stopped = st.stop;
   if (state == machine_state::failed)
     st.outcome.error = st.run->failure().message;
@@ -271,8 +294,12 @@ void ask_risks(strategy_actor* self) {
 
 void step(strategy_actor* self) {
   auto& st = self->state;
-  chunk_sink sink{self};
-  const auto until = st.run->clock() + st.job.chunk;
+  chunk_sink sink{self, st.job.stream || wanted(st.job, topic::signal) ||
+                            wanted(st.job, topic::signal_backtest)};
+  // Small chunks only when someone watches the run as it goes.
+  const bool watched = st.job.stream || wanted(st.job, topic::progress_backtest);
+  const auto until =
+      st.run->clock() + (watched ? st.job.chunk : 30 * st.job.chunk);
   const auto state = st.run->advance(sink, until);
   publish(self, sink);
   switch (state) {
@@ -314,6 +341,8 @@ caf::behavior strategy_impl(strategy_actor* self,
         st.books->status = instance_status::running;
         st.job = std::move(job);
         st.outcome = run_outcome{};
+        st.dropped = {};
+        st.first_drop = {};
         st.stop = false;
         st.status = instance_status::running;
         st.avg = st.job.data.ptr->vwap(static_cast<int>(

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -53,8 +55,13 @@ struct run_job {
   /// Receives `std::vector<signal_event>` batches as they happen and the
   /// final `done_event` (the pull iterator of `backtest.run`). May be null.
   caf::actor stream;
-  /// Simulated time per chunk between two looks at the mailbox.
-  /// Default: one day
+  /// Which topics have listeners (bit `1 << topic`), kept up to date by
+  /// the engine: events nobody listens to are not built. Null: all.
+  std::shared_ptr<const std::atomic<std::uint32_t>> topics;
+  /// Simulated time per chunk between two looks at the mailbox while the
+  /// run is watched (a stream, or a progress listener); unwatched runs take
+  /// 30 chunks at a time. Stop and snapshot requests wait at most one
+  /// chunk. Default: one day
   timestamp chunk = day_ms;
 };
 
@@ -84,15 +91,15 @@ struct instance_snapshot {
   closed_trade_list trades;
   /// Scheduled, activated (scheduled_at != pending_at) and cancelled
   /// results in arrival order (capped at CC_MAX_SCHEDULE_MARKDOWN_ROWS).
-  std::vector<tick_result> schedule;
+  std::deque<tick_result> schedule;
   /// Partial milestones in arrival order (CC_MAX_PARTIAL_MARKDOWN_ROWS).
-  std::vector<partial_event> partials;
+  std::deque<partial_event> partials;
   /// Risk rejections of this instance in arrival order
   /// (CC_MAX_RISK_MARKDOWN_ROWS).
-  std::vector<risk_event> rejections;
+  std::deque<risk_event> rejections;
   /// Wall-clock timings in arrival order
   /// (CC_MAX_PERFORMANCE_MARKDOWN_ROWS).
-  std::vector<performance_event> performance;
+  std::deque<performance_event> performance;
   run_outcome last;
 };
 

@@ -12,6 +12,14 @@ echo "## Engine loop (one core, data in memory)"
 "$build/bench/engine_bench" "$shared"
 
 echo
+echo "## Candle store: parse a CSV vs reload from the store (one core, warm page cache)"
+"$build/bench/store_bench" "$shared"
+
+echo
+echo "## Actor runtime overhead: 7 symbols x 20 strategies, plain loops vs engine (1 and 2 threads)"
+"$build/bench/runtime_bench" "$shared"
+
+echo
 echo "## End to end: btk backtest on a 30-day CSV (sma-cross, report written)"
 "$build/runtime/btk" data synth --out "$tmp/BTCUSDT-30d.csv" --days 30 --seed 11 >/dev/null
 python3 - "$build/runtime/btk" "$tmp" <<'PY'
@@ -27,6 +35,28 @@ for _ in range(5):
 print(f"wall time, median of 5: {statistics.median(walls):.3f} s (min {min(walls):.3f} s)")
 PY
 python3 - "$tmp/s.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))["timing"]
+print(f"last run: load {t['load_ms']:.1f} ms, engine {t['engine_ms']:.2f} ms")
+PY
+
+echo
+echo "## End to end: the same run with btk backtest --store (candles imported once)"
+"$build/runtime/btk" data import "$tmp/BTCUSDT-30d.csv" --symbol BTCUSDT --store "$tmp/store" >/dev/null
+python3 - "$build/runtime/btk" "$tmp" <<'PY'
+import statistics, subprocess, sys, time
+btk, tmp = sys.argv[1], sys.argv[2]
+cmd = [btk, "backtest", "--quiet", "--store", f"{tmp}/store", "--symbol", "BTCUSDT",
+       "--strategy", "sma-cross", "--report-dir", f"{tmp}/reports",
+       "--summary-out", f"{tmp}/s-store.json"]
+walls = []
+for _ in range(5):
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    walls.append(time.perf_counter() - t0)
+print(f"wall time, median of 5: {statistics.median(walls):.3f} s (min {min(walls):.3f} s)")
+PY
+python3 - "$tmp/s-store.json" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1]))["timing"]
 print(f"last run: load {t['load_ms']:.1f} ms, engine {t['engine_ms']:.2f} ms")

@@ -75,6 +75,10 @@ engine::impl::impl(const engine_options& opts)
       opts.threads > 0 ? opts.threads
                        : std::max(1u, std::thread::hardware_concurrency());
   sys_cfg.set("scheduler.max-threads", threads);
+  // One shared queue: an idle worker picks up new work at once, where
+  // work stealing lets it sleep up to 10 ms between polls, which is longer
+  // than many whole backtests.
+  sys_cfg.set("scheduler.policy", caf::atom("sharing"));
   sys = std::make_unique<caf::actor_system>(sys_cfg);
   bus = spawn_event_bus(*sys);
   frames = spawn_frame_actor(*sys);
@@ -199,19 +203,65 @@ engine::impl::prepared engine::impl::prepare(const std::string& where,
   p.job.cfg = cfg;
   p.job.rank = inst->second.rank;
   p.job.partials = options.track_partials || partial_listeners > 0;
+  p.job.topics = topic_mask;
   return p;
 }
 
-// Loads the series and joins the risks; throws api_error.
-void engine::impl::load(const std::string& where, prepared& p) {
-  // The frame actor turns the frame schema into the timeframe of the run.
-  p.job.frame =
-      ask<backtest_frame>(where, frames, frame_atom::value, p.job.source.frame);
-  auto ref = ask<series_ref>(where, p.exchange, series_atom::value,
-                             p.job.source.symbol);
-  p.job.data = std::move(ref);
-  for (auto& r : p.job.risks)
-    caf::anon_send(r, join_atom::value, p.job.rank);
+void engine::impl::load(const std::string& where,
+                        std::vector<prepared>& ps) {
+  caf::scoped_actor self{*sys};
+  std::string err;
+  // The frame actor turns each frame schema into the timeframe of the run.
+  std::map<std::string, backtest_frame> frames_by_name;
+  std::map<std::pair<caf::actor, std::string>, series_ref> series_by_key;
+  for (auto& p : ps) {
+    frames_by_name[p.job.source.frame];
+    series_by_key[{p.exchange, p.job.source.symbol}];
+  }
+  for (auto& [name, f] : frames_by_name) {
+    auto& slot = f;
+    self->request(frames, caf::infinite, frame_atom::value, name)
+        .receive([&](backtest_frame& x) { slot = x; },
+                 [&](caf::error& e) { err = describe(e); });
+  }
+  if (!err.empty())
+    throw api_error(where + ": " + err);
+  // Every series request in flight at once: the exchanges load in
+  // parallel, each symbol once.
+  std::vector<std::pair<series_ref*, decltype(self->request(
+                                         std::declval<caf::actor>(),
+                                         caf::infinite, series_atom::value,
+                                         std::string{}))>>
+      pending;
+  for (auto& [key, ref] : series_by_key)
+    pending.emplace_back(&ref, self->request(key.first, caf::infinite,
+                                             series_atom::value, key.second));
+  for (auto& [slot, handle] : pending) {
+    auto* out = slot;
+    handle.receive([&](series_ref& r) { *out = std::move(r); },
+                   [&](caf::error& e) {
+                     if (err.empty())
+                       err = describe(e);
+                   });
+  }
+  if (!err.empty())
+    throw api_error(where + ": " + err);
+  for (auto& p : ps) {
+    p.job.frame = frames_by_name[p.job.source.frame];
+    p.job.data = series_by_key[{p.exchange, p.job.source.symbol}];
+    for (auto& r : p.job.risks)
+      caf::anon_send(r, join_atom::value, p.job.rank);
+  }
+}
+
+void engine::impl::count_listener(topic t, int delta) {
+  auto& n = listeners_per_topic[static_cast<std::size_t>(t)];
+  n += delta;
+  const auto bit = 1u << static_cast<unsigned>(t);
+  if (n > 0)
+    topic_mask->fetch_or(bit);
+  else
+    topic_mask->fetch_and(~bit);
 }
 
 // -- schemas
@@ -426,6 +476,7 @@ subscription engine::listen(topic t, filter_fn<E> filter, listener_fn<E> fn,
   {
     std::lock_guard<std::mutex> guard{impl_->mtx};
     impl_->listeners.emplace(id, l);
+    impl_->count_listener(t, +1);
     if (t == topic::partial_profit || t == topic::partial_loss)
       ++impl_->partial_listeners;
   }
@@ -445,6 +496,7 @@ subscription engine::listen(topic t, filter_fn<E> filter, listener_fn<E> fn,
     std::lock_guard<std::mutex> guard{im->mtx};
     if (im->listeners.erase(id) == 0)
       return;
+    im->count_listener(t, -1);
     if (t == topic::partial_profit || t == topic::partial_loss)
       --im->partial_listeners;
     caf::anon_send(im->bus, unsub_atom::value, id);
@@ -482,23 +534,59 @@ BTK_LISTEN(exit, error_event, topic::exit)
 // -- backtest facade
 // ------------------------------------------------------------------
 
+// Counts the unfinished runs of one batch, so a waiter for all of them is
+// woken once.
+struct run_batch {
+  std::mutex mtx;
+  std::condition_variable cv;
+  std::size_t left = 0;
+};
+
 struct run_handle::state {
   std::mutex mtx;
   std::condition_variable cv;
   bool done = false;
+  bool waiting = false;
   run_result result;
   std::weak_ptr<engine::impl> owner;
   caf::actor actor;
+  std::shared_ptr<run_batch> batch;
 
   void finish(run_result r) {
+    bool wake = false;
     {
       std::lock_guard<std::mutex> guard{mtx};
       result = std::move(r);
       done = true;
+      wake = waiting;
     }
-    cv.notify_all();
+    if (wake)
+      cv.notify_all();
+    if (batch) {
+      std::lock_guard<std::mutex> guard{batch->mtx};
+      if (--batch->left == 0)
+        batch->cv.notify_all();
+    }
   }
 };
+
+void run_handle::wait_all(std::vector<run_handle>& handles) {
+  std::shared_ptr<run_batch> batch;
+  for (auto& h : handles) {
+    if (!h.state_ || !h.state_->batch ||
+        (batch && h.state_->batch != batch)) {
+      batch = nullptr;
+      break;
+    }
+    batch = h.state_->batch;
+  }
+  if (batch) {
+    std::unique_lock<std::mutex> lock{batch->mtx};
+    batch->cv.wait(lock, [&] { return batch->left == 0; });
+  }
+  for (auto& h : handles)
+    h.wait();
+}
 
 void run_handle::cancel() {
   if (state_ && state_->actor)
@@ -507,6 +595,7 @@ void run_handle::cancel() {
 
 run_result run_handle::wait() {
   std::unique_lock<std::mutex> lock{state_->mtx};
+  state_->waiting = true;
   state_->cv.wait(lock, [&] { return state_->done; });
   return state_->result;
 }
@@ -549,12 +638,14 @@ std::vector<run_handle> backtest_facade::background(
     jobs.push_back(
         im.prepare("backtest.background(" + symbol + ")", symbol, ctx));
   // Join every risk before any run starts, so shared risks see all members.
-  for (auto& p : jobs)
-    im.load("backtest.background(" + p.job.source.symbol + ")", p);
+  im.load("backtest.background", jobs);
   std::vector<run_handle> out;
+  auto batch = std::make_shared<run_batch>();
+  batch->left = jobs.size();
   for (auto& p : jobs) {
     run_handle h;
     h.state_ = std::make_shared<run_handle::state>();
+    h.state_->batch = batch;
     h.state_->owner = engine_.impl_;
     h.state_->actor = p.actor;
     start_run(*im.sys, p.actor, std::move(p.job), h.state_);
@@ -597,6 +688,7 @@ std::optional<signal_event> result_stream::next() {
   }
   if (st.queue.empty()) {
     std::unique_lock<std::mutex> lock{st.run->mtx};
+    st.run->waiting = true;
     st.run->cv.wait(lock, [&] { return st.run->done; });
     return std::nullopt;
   }
@@ -625,8 +717,10 @@ result_stream backtest_facade::run(const std::string& symbol,
                                    const backtest_context& ctx) {
   auto& im = *engine_.impl_;
   const std::string where = "backtest.run(" + symbol + ")";
-  auto p = im.prepare(where, symbol, ctx);
-  im.load(where, p);
+  std::vector<engine::impl::prepared> one;
+  one.push_back(im.prepare(where, symbol, ctx));
+  im.load(where, one);
+  auto& p = one.front();
   auto st = std::make_unique<result_stream::state>();
   st->self = std::make_unique<caf::scoped_actor>(*im.sys);
   p.job.stream = caf::actor_cast<caf::actor>(*st->self);

@@ -162,6 +162,10 @@ public:
   /// True when the run has ended.
   bool done() const;
 
+  /// Blocks until every run of `handles` ended, waking once (not once per
+  /// run) when they were started together by `background(vector)`.
+  static void wait_all(std::vector<run_handle>& handles);
+
   /// Implementation detail (defined in engine.cpp).
   struct state;
 

@@ -3,6 +3,7 @@
 // The engine's private state (CAF inside). Included by runtime/api/*.cpp
 // only.
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -57,7 +58,11 @@ struct engine::impl {
 
   prepared prepare(const std::string& where, const std::string& symbol,
                    const backtest_context& ctx);
-  void load(const std::string& where, prepared& p);
+  /// Gives every job its frame and series (one request per distinct
+  /// exchange and symbol, all in flight at once) and joins the risks.
+  void load(const std::string& where, std::vector<prepared>& ps);
+  /// Counts a listener of `t` in or out of the topic mask.
+  void count_listener(topic t, int delta);
   caf::actor instance_actor(const std::string& symbol,
                             const std::string& strategy);
   snapshot_ptr snapshot(const std::string& where, const std::string& symbol,
@@ -98,6 +103,11 @@ struct engine::impl {
   std::map<std::uint64_t, caf::actor> listeners;
   std::atomic<std::uint64_t> next_listener{0};
   std::size_t partial_listeners = 0;
+  /// Listeners per topic, and the mask of topics with any (shared with
+  /// strategy actors, which skip events nobody listens to).
+  std::array<int, topic_count> listeners_per_topic{};
+  std::shared_ptr<std::atomic<std::uint32_t>> topic_mask =
+      std::make_shared<std::atomic<std::uint32_t>>(0);
   std::uint32_t next_rank = 0;
 };
 

@@ -213,38 +213,33 @@ int run_backtest_command(const backtest_options& opts) {
 
   // Trades as they happen, per symbol:strategy; the listener runs on its own
   // thread, one event at a time.
-  struct pair_out {
-    std::string trades;
-    std::uint64_t closed = 0;
-    std::uint64_t cancelled = 0;
-  };
+  // Trade lines as they happen, per symbol:strategy (only when asked for:
+  // events nobody listens to are never built).
   std::mutex mtx;
-  std::map<std::string, pair_out> outs;
-  const bool want_trades = !opts.trades_out.empty();
-  eng.listen_signal_backtest([&](const signal_event& ev) {
-    const auto& r = ev.result;
-    if (r.kind != action::closed && r.kind != action::cancelled)
-      return;
-    std::lock_guard<std::mutex> guard{mtx};
-    auto& o = outs[ev.source.symbol + ":" + ev.source.strategy];
-    (r.kind == action::closed ? o.closed : o.cancelled) += 1;
-    if (want_trades) {
-      o.trades += trade_json_line(r, ev.source.strategy, ev.source.symbol);
-      o.trades += '\n';
-    }
-  });
+  std::map<std::string, std::string> trade_lines;
+  if (!opts.trades_out.empty())
+    eng.listen_signal_backtest([&](const signal_event& ev) {
+      const auto& r = ev.result;
+      if (r.kind != action::closed && r.kind != action::cancelled)
+        return;
+      std::lock_guard<std::mutex> guard{mtx};
+      auto& o = trade_lines[ev.source.symbol + ":" + ev.source.strategy];
+      o += trade_json_line(r, ev.source.strategy, ev.source.symbol);
+      o += '\n';
+    });
   const std::size_t pairs = inputs.size() * entries.size();
   const double span = static_cast<double>(frame.end - frame.start) + 1;
   progress_bar bar{"backtest", static_cast<double>(pairs)};
   std::map<std::string, double> done_by_pair;
-  eng.listen_progress([&](const progress_event& p) {
-    std::lock_guard<std::mutex> guard{mtx};
-    done_by_pair[p.source.symbol + ":" + p.source.strategy] = p.progress;
-    double sum = 0;
-    for (const auto& kv : done_by_pair)
-      sum += kv.second;
-    bar.update(sum);
-  });
+  if (bar.enabled())
+    eng.listen_progress([&](const progress_event& p) {
+      std::lock_guard<std::mutex> guard{mtx};
+      done_by_pair[p.source.symbol + ":" + p.source.strategy] = p.progress;
+      double sum = 0;
+      for (const auto& kv : done_by_pair)
+        sum += kv.second;
+      bar.update(sum);
+    });
   std::vector<std::pair<std::string, backtest_context>> batch;
   for (const auto& in : inputs)
     for (const auto& e : entries)
@@ -252,7 +247,9 @@ int run_backtest_command(const backtest_options& opts) {
   const auto t0 = clock_type::now();
   std::vector<run_result> results;
   try {
-    for (auto& h : eng.backtest().background(batch))
+    auto handles = eng.backtest().background(batch);
+    run_handle::wait_all(handles);
+    for (auto& h : handles)
       results.push_back(h.wait());
   } catch (const api_error& e) {
     bar.finish();
@@ -281,8 +278,9 @@ int run_backtest_command(const backtest_options& opts) {
     if (!run.error.empty())
       return fail((inputs.size() > 1 ? symbol + ":" : std::string{}) + name +
                   ": " + run.error);
-    const auto& o = outs[symbol + ":" + name];
-    trades += o.trades;
+    trades += trade_lines[symbol + ":" + name];
+    const auto closed = run.counters.closed;
+    const auto cancelled = run.counters.cancelled;
     const auto stats = eng.backtest().get_data(symbol, name);
     std::string report_path;
     if (!opts.report_dir.empty()) {
@@ -301,7 +299,7 @@ int run_backtest_command(const backtest_options& opts) {
         {{"strategyName", name},
          {"symbol", symbol},
          {"spec", spec},
-         {"counts", {{"closed", o.closed}, {"cancelled", o.cancelled}}},
+         {"counts", {{"closed", closed}, {"cancelled", cancelled}}},
          {"rejected", rejected},
          {"stats", stats_json(stats)},
          {"report", report_path}});
@@ -323,7 +321,7 @@ int run_backtest_command(const backtest_options& opts) {
     lines.push_back(fmt::format(
         "  {:<22} {:>5} closed {:>4} cancelled  win rate {:>7}  total PnL {:>9}"
         "  Sharpe {:>7}{}",
-        label, o.closed, o.cancelled, opt_text(stats.win_rate, 2, "%"),
+        label, closed, cancelled, opt_text(stats.win_rate, 2, "%"),
         opt_text(stats.total_pnl, 2, "%"), opt_text(stats.sharpe_ratio, 3),
         report_path.empty()
             ? ""

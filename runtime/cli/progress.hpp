@@ -24,6 +24,9 @@ public:
   /// Clears the line.
   void finish();
 
+  /// True when the bar draws (stderr is a terminal).
+  bool enabled() const noexcept { return enabled_; }
+
 private:
   std::string label_;
   double total_;
