@@ -39,9 +39,8 @@ void push_capped(std::deque<T>& xs, T x, std::size_t cap) {
 
 // True when someone listens to `t` (or nobody told us: then assume so).
 bool wanted(const run_job& job, topic t) {
-  return !job.topics ||
-         (job.topics->load(std::memory_order_relaxed) &
-          (1u << static_cast<unsigned>(t))) != 0;
+  return !job.topics || (job.topics->load(std::memory_order_relaxed) &
+                         (1u << static_cast<unsigned>(t))) != 0;
 }
 
 timestamp wall_ms() {
@@ -193,8 +192,7 @@ void publish(strategy_actor* self, chunk_sink& sink) {
   if (!sink.signals_.empty()) {
     if (st.job.stream)
       self->send(st.job.stream, sink.signals_);
-    if (wanted(st.job, topic::signal) ||
-        wanted(st.job, topic::signal_backtest))
+    if (wanted(st.job, topic::signal) || wanted(st.job, topic::signal_backtest))
       self->send(st.bus, std::move(sink.signals_));
   }
 }
@@ -205,9 +203,8 @@ void finish(strategy_actor* self) {
   st.outcome.counters = st.run->counters();
   for (std::size_t k = 0; k < st.dropped.size(); ++k)
     if (st.dropped[k] > 0)
-      st.outcome.rejected[std::string{
-          to_string(static_cast<signal_rule>(k))}] = {st.dropped[k],
-                                                      st.first_drop[k]};
+      st.outcome.rejected[std::string{to_string(static_cast<signal_rule>(k))}] =
+          {st.dropped[k], st.first_drop[k]};
   st.outcome.stopped = st.stop;
   if (state == machine_state::failed)
     st.outcome.error = st.run->failure().message;
@@ -224,20 +221,24 @@ void finish(strategy_actor* self) {
   push_capped(
       st.books->performance, perf,
       static_cast<std::size_t>(st.job.cfg.max_performance_markdown_rows));
-  self->send(st.bus, std::vector<performance_event>{perf});
+  if (wanted(st.job, topic::performance))
+    self->send(st.bus, std::vector<performance_event>{perf});
   if (!st.outcome.error.empty())
     self->send(st.bus, topic::exit,
                error_event{st.source, st.outcome.error, st.run->clock()});
   done_event done{st.source, st.stop, st.outcome.error};
   if (st.job.stream)
     self->send(st.job.stream, done);
-  self->send(st.bus, done);
+  if (wanted(st.job, topic::done_backtest))
+    self->send(st.bus, done);
   st.books->status = instance_status::done;
   st.books->last = st.outcome;
   st.status = instance_status::done;
   st.run.reset();
   st.job.data.ptr.reset();
   st.avg.reset();
+  if (st.job.done)
+    st.job.done(st.outcome);
   st.promise.deliver(st.outcome);
 }
 
@@ -297,7 +298,8 @@ void step(strategy_actor* self) {
   chunk_sink sink{self, st.job.stream || wanted(st.job, topic::signal) ||
                             wanted(st.job, topic::signal_backtest)};
   // Small chunks only when someone watches the run as it goes.
-  const bool watched = st.job.stream || wanted(st.job, topic::progress_backtest);
+  const bool watched =
+      st.job.stream || wanted(st.job, topic::progress_backtest);
   const auto until =
       st.run->clock() + (watched ? st.job.chunk : 30 * st.job.chunk);
   const auto state = st.run->advance(sink, until);
@@ -328,10 +330,16 @@ caf::behavior strategy_impl(strategy_actor* self,
   return {
       [=](run_atom, run_job& job) -> caf::result<run_outcome> {
         auto& st = self->state;
-        if (st.status == instance_status::running)
-          return caf::make_error(caf::sec::runtime_error,
-                                 st.source.symbol + ":" + st.source.strategy +
-                                     " is already running");
+        if (st.status == instance_status::running) {
+          const auto why = st.source.symbol + ":" + st.source.strategy +
+                           " is already running";
+          if (job.done) {
+            run_outcome refused;
+            refused.error = why;
+            job.done(refused);
+          }
+          return caf::make_error(caf::sec::runtime_error, why);
+        }
         // A new run starts from empty stores (backtest-kit clears them).
         st.source = job.source;
         st.books = std::make_shared<instance_snapshot>();
@@ -353,8 +361,10 @@ caf::behavior strategy_impl(strategy_actor* self,
         st.started = std::chrono::steady_clock::now();
         st.started_wall = wall_ms();
         st.promise = self->make_response_promise<run_outcome>();
-        self->send(self, advance_atom::value);
-        return st.promise;
+        // The first chunk runs now; later ones after a look at the mailbox.
+        auto promise = st.promise;
+        step(self);
+        return promise;
       },
       [=](advance_atom) {
         if (self->state.run)

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,6 +36,24 @@ enum class instance_status : std::uint8_t {
 /// Name of a status: "idle", "running" or "done".
 std::string_view to_string(instance_status s) noexcept;
 
+/// Why signals were dropped: rule name -> (count, first example).
+using rejection_counts =
+    std::map<std::string, std::pair<std::uint64_t, std::string>>;
+
+/// The reply to a run: what it did and how it ended.
+struct run_outcome {
+  run_counters counters;
+  bool stopped = false;
+  /// Set when the run failed.
+  std::string error;
+  rejection_counts rejected;
+  /// Signals a risk profile vetoed.
+  std::uint64_t risk_rejected = 0;
+  /// Times `get_signal` threw, and the first message.
+  std::uint64_t errors = 0;
+  std::string first_error;
+};
+
 /// What a strategy actor needs to run a backtest (in-process only: it holds
 /// the shared series and actor handles).
 struct run_job {
@@ -58,29 +77,15 @@ struct run_job {
   /// Which topics have listeners (bit `1 << topic`), kept up to date by
   /// the engine: events nobody listens to are not built. Null: all.
   std::shared_ptr<const std::atomic<std::uint32_t>> topics;
+  /// Called with the outcome when the run ends (or is refused), on the
+  /// actor's thread; lets a host wait without an actor of its own.
+  /// Default: none
+  std::function<void(const run_outcome&)> done;
   /// Simulated time per chunk between two looks at the mailbox while the
   /// run is watched (a stream, or a progress listener); unwatched runs take
   /// 30 chunks at a time. Stop and snapshot requests wait at most one
   /// chunk. Default: one day
   timestamp chunk = day_ms;
-};
-
-/// Why signals were dropped: rule name -> (count, first example).
-using rejection_counts =
-    std::map<std::string, std::pair<std::uint64_t, std::string>>;
-
-/// The reply to a run: what it did and how it ended.
-struct run_outcome {
-  run_counters counters;
-  bool stopped = false;
-  /// Set when the run failed.
-  std::string error;
-  rejection_counts rejected;
-  /// Signals a risk profile vetoed.
-  std::uint64_t risk_rejected = 0;
-  /// Times `get_signal` threw, and the first message.
-  std::uint64_t errors = 0;
-  std::string first_error;
 };
 
 /// A copy of an instance's stored results, for get_data / get_report.

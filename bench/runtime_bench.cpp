@@ -28,7 +28,9 @@
 // 1-2 ms to A); the per-pass lines also list the on-CPU ms of each busy
 // thread (/proc/self/task/*/schedstat).
 //
-// Profiling aids (environment): RB_ONLY=A|A2|B|C times one measurement only;
+// RB_DAYS=N generates N days of candles per symbol instead of reading the
+// 29 real days. Profiling aids (environment): RB_ONLY=A|A2|B|C times one
+// measurement only;
 // RB_PAUSE_MS (default 150) is the pause before each measurement;
 // RB_SCHED_ROWS sets CC_MAX_SCHEDULE_MARKDOWN_ROWS (0: no schedule book).
 
@@ -110,6 +112,9 @@ struct pair_result {
   btk::run_counters n;
   std::uint64_t trades = 0;
   double pnl = 0;
+  // A keeps each pair's closed trades until the pass ends, as the engine
+  // keeps them for get_data.
+  std::shared_ptr<btk::closed_trade_list> kept;
 };
 
 bool same(const pair_result& a, const pair_result& b) {
@@ -221,7 +226,10 @@ timing run_plain(const std::vector<std::shared_ptr<const btk::series>>& data,
       auto made = btk::builtin_strategies().make(specs[k]);
       strats.push_back(std::move(*made));
     }
-  out.assign(n_symbols * n_specs, {});
+  // Keep the previous pass's lists until each pair replaces its own, in
+  // the timed loop, as an engine instance drops its last run's results
+  // when it runs again.
+  out.resize(n_symbols * n_specs);
   const auto one = [&](std::size_t j) {
     const std::size_t i = j / n_specs;
     const std::size_t k = j % n_specs;
@@ -232,6 +240,8 @@ timing run_plain(const std::vector<std::shared_ptr<const btk::series>>& data,
     out[j].n = *r;
     out[j].trades = sink.closed;
     out[j].pnl = sink.pnl;
+    out[j].kept =
+        std::make_shared<btk::closed_trade_list>(std::move(sink.trades));
   };
   const auto th0 = thread_cpu_ns();
   const double c0 = cpu_seconds();
@@ -265,19 +275,21 @@ struct runtime_case {
   double first_s = 0; // the first pass: series built, actors spawned
 
   runtime_case(std::size_t threads,
-               const std::map<std::string, std::vector<btk::candle>>& candles,
+               const std::vector<std::shared_ptr<const btk::series>>& data,
                const btk::config& cfg, const btk::backtest_frame& frame)
       : eng(make_options(threads)) {
     const auto t0 = clock_type::now();
     eng.set_config(cfg);
+    // The exchange serves the very series A reads: the same memory, so
+    // the comparison measures the runtime, not where the arrays landed.
     btk::exchange_schema x;
     x.name = "bybit";
-    x.get_candles = [&candles](const std::string& symbol)
-        -> btk::expected<std::vector<btk::candle>> {
-      auto i = candles.find(symbol);
-      if (i == candles.end())
-        return btk::error{"no candles for " + symbol};
-      return i->second;
+    x.get_series = [data](const std::string& symbol)
+        -> btk::expected<std::shared_ptr<const btk::series>> {
+      for (const auto& s : data)
+        if (s->symbol() == symbol)
+          return s;
+      return btk::error{"no candles for " + symbol};
     };
     eng.add_exchange(std::move(x));
     btk::frame_schema f;
@@ -379,9 +391,16 @@ int main(int argc, char** argv) {
   const auto load0 = clock_type::now();
   {
     const std::string dir = shared + "/data/bybit-linear/";
-    bool ok = true;
+    // RB_DAYS=N: N days of generated candles per symbol instead (the same
+    // work with longer runs, where the per-run cost weighs less).
+    const char* days_env = std::getenv("RB_DAYS");
+    const long days = days_env != nullptr ? std::atol(days_env) : 0;
+    bool ok = days <= 0;
     for (const char* sym : symbols) {
-      auto got = btk::read_candles(dir + sym + "-1m-2025-05-31-2025-06-28.csv.gz");
+      if (!ok)
+        break;
+      auto got =
+          btk::read_candles(dir + sym + "-1m-2025-05-31-2025-06-28.csv.gz");
       if (!got) {
         std::printf("(bybit-linear data not found: %s)\n",
                     got.err().message.c_str());
@@ -399,11 +418,13 @@ int main(int argc, char** argv) {
         btk::synth_options so;
         so.seed = seed++;
         so.start = 1748649600000; // 2025-05-31
-        so.minutes = 41'760;
+        so.minutes = days > 0 ? days * 1440 : 41'760;
         so.price = 100;
         candles[sym] = btk::generate_candles(so);
       }
-      data_label = "generated, 7 symbols x 41,760 x 1m (29 days, synthetic)";
+      data_label = "generated, 7 symbols x " +
+                   std::to_string(days > 0 ? days : 29) +
+                   " days of 1m (synthetic)";
     }
   }
   const double load_ms =
@@ -468,12 +489,12 @@ int main(int argc, char** argv) {
   std::vector<pair_result> want;
   std::vector<pair_result> got;
   const timing a_cold = run_plain(data, cfg, frame, want);
-  runtime_case b{1, candles, cfg, frame};
+  runtime_case b{1, data, cfg, frame};
   const auto b0 = clock_type::now();
   b.pass(got);
   b.first_s = seconds_since(b0);
   check("runtime (1 thread), first pass", want, got);
-  runtime_case c{2, candles, cfg, frame};
+  runtime_case c{2, data, cfg, frame};
   const auto c0 = clock_type::now();
   c.pass(got);
   c.first_s = seconds_since(c0);
@@ -577,14 +598,13 @@ int main(int argc, char** argv) {
               "%.0f | overhead %+.1f %% (median of per-pass ratios %+.1f %%) "
               "|\n",
               b_w * 1e3, *std::min_element(bw.begin(), bw.end()) * 1e3,
-              median(bs) * 1e3, b_c * 1e3, b_c / b_w,
-              candles_total / b_w / 1e6, (b_w / a_w - 1) * 100,
-              (median(ratio_b) - 1) * 100);
+              median(bs) * 1e3, b_c * 1e3, b_c / b_w, candles_total / b_w / 1e6,
+              (b_w / a_w - 1) * 100, (median(ratio_b) - 1) * 100);
   std::printf("| C: engine, threads = 2 | %.1f | %.1f | %.1f | %.1f | %.2f | "
               "%.0f | speed-up %.2fx (median of per-pass ratios %.2fx) |\n",
               c_w * 1e3, *std::min_element(cw.begin(), cw.end()) * 1e3,
-              median(cs) * 1e3, c_c * 1e3, c_c / c_w,
-              candles_total / c_w / 1e6, a_w / c_w, median(ratio_c));
+              median(cs) * 1e3, c_c * 1e3, c_c / c_w, candles_total / c_w / 1e6,
+              a_w / c_w, median(ratio_c));
   std::printf("\nnot timed above: A's first pass (cold series caches) %.1f ms; "
               "engine set-up %.1f / %.1f ms and first pass (series built by "
               "the exchange, 140 actors spawned, cold caches) %.1f / %.1f ms "

@@ -75,10 +75,14 @@ engine::impl::impl(const engine_options& opts)
       opts.threads > 0 ? opts.threads
                        : std::max(1u, std::thread::hardware_concurrency());
   sys_cfg.set("scheduler.max-threads", threads);
-  // One shared queue: an idle worker picks up new work at once, where
-  // work stealing lets it sleep up to 10 ms between polls, which is longer
-  // than many whole backtests.
-  sys_cfg.set("scheduler.policy", caf::atom("sharing"));
+  // Work stealing spreads the runs over the workers; CAF 0.17 lets an idle
+  // worker sleep 10 ms between polls, longer than many whole backtests, so
+  // poll every millisecond instead (about 1 % of a core per idle worker).
+  // The sharing policy wakes workers at once but kept two of them from
+  // running side by side here (bench/README.md).
+  sys_cfg.set("scheduler.policy", caf::atom("stealing"));
+  sys_cfg.set("work-stealing.relaxed-sleep-duration",
+              caf::timespan{std::chrono::milliseconds{1}});
   sys = std::make_unique<caf::actor_system>(sys_cfg);
   bus = spawn_event_bus(*sys);
   frames = spawn_frame_actor(*sys);
@@ -207,48 +211,65 @@ engine::impl::prepared engine::impl::prepare(const std::string& where,
   return p;
 }
 
-void engine::impl::load(const std::string& where,
-                        std::vector<prepared>& ps) {
-  caf::scoped_actor self{*sys};
+void engine::impl::load(const std::string& where, std::vector<prepared>& ps) {
   std::string err;
-  // The frame actor turns each frame schema into the timeframe of the run.
-  std::map<std::string, backtest_frame> frames_by_name;
-  std::map<std::pair<caf::actor, std::string>, series_ref> series_by_key;
+  // What is not cached yet: each frame and each (exchange, symbol) once.
+  std::map<std::string, backtest_frame> frames_wanted;
+  std::map<std::pair<std::string, std::string>, caf::actor> series_wanted;
+  {
+    std::lock_guard<std::mutex> guard{mtx};
+    for (auto& p : ps) {
+      if (frame_cache.count(p.job.source.frame) == 0)
+        frames_wanted[p.job.source.frame];
+      const auto key =
+          std::make_pair(p.job.source.exchange, p.job.source.symbol);
+      if (series_cache.count(key) == 0)
+        series_wanted[key] = p.exchange;
+    }
+  }
+  if (!frames_wanted.empty() || !series_wanted.empty()) {
+    caf::scoped_actor self{*sys};
+    // The frame actor turns each frame schema into the timeframe of a run.
+    for (auto& [name, f] : frames_wanted) {
+      auto& slot = f;
+      self->request(frames, caf::infinite, frame_atom::value, name)
+          .receive([&](backtest_frame& x) { slot = x; },
+                   [&](caf::error& e) { err = describe(e); });
+    }
+    if (!err.empty())
+      throw api_error(where + ": " + err);
+    // Every series request in flight at once: the exchanges load in
+    // parallel, each symbol once.
+    std::map<std::pair<std::string, std::string>, series_ref> got;
+    std::vector<
+        std::pair<series_ref*, decltype(self->request(
+                                   std::declval<caf::actor>(), caf::infinite,
+                                   series_atom::value, std::string{}))>>
+        pending;
+    for (auto& [key, actor] : series_wanted)
+      pending.emplace_back(
+          &got[key],
+          self->request(actor, caf::infinite, series_atom::value, key.second));
+    for (auto& [slot, handle] : pending) {
+      auto* out = slot;
+      handle.receive([&](series_ref& r) { *out = std::move(r); },
+                     [&](caf::error& e) {
+                       if (err.empty())
+                         err = describe(e);
+                     });
+    }
+    if (!err.empty())
+      throw api_error(where + ": " + err);
+    std::lock_guard<std::mutex> guard{mtx};
+    for (auto& [name, f] : frames_wanted)
+      frame_cache[name] = f;
+    for (auto& [key, ref] : got)
+      series_cache[key] = std::move(ref);
+  }
+  std::lock_guard<std::mutex> guard{mtx};
   for (auto& p : ps) {
-    frames_by_name[p.job.source.frame];
-    series_by_key[{p.exchange, p.job.source.symbol}];
-  }
-  for (auto& [name, f] : frames_by_name) {
-    auto& slot = f;
-    self->request(frames, caf::infinite, frame_atom::value, name)
-        .receive([&](backtest_frame& x) { slot = x; },
-                 [&](caf::error& e) { err = describe(e); });
-  }
-  if (!err.empty())
-    throw api_error(where + ": " + err);
-  // Every series request in flight at once: the exchanges load in
-  // parallel, each symbol once.
-  std::vector<std::pair<series_ref*, decltype(self->request(
-                                         std::declval<caf::actor>(),
-                                         caf::infinite, series_atom::value,
-                                         std::string{}))>>
-      pending;
-  for (auto& [key, ref] : series_by_key)
-    pending.emplace_back(&ref, self->request(key.first, caf::infinite,
-                                             series_atom::value, key.second));
-  for (auto& [slot, handle] : pending) {
-    auto* out = slot;
-    handle.receive([&](series_ref& r) { *out = std::move(r); },
-                   [&](caf::error& e) {
-                     if (err.empty())
-                       err = describe(e);
-                   });
-  }
-  if (!err.empty())
-    throw api_error(where + ": " + err);
-  for (auto& p : ps) {
-    p.job.frame = frames_by_name[p.job.source.frame];
-    p.job.data = series_by_key[{p.exchange, p.job.source.symbol}];
+    p.job.frame = frame_cache[p.job.source.frame];
+    p.job.data = series_cache[{p.job.source.exchange, p.job.source.symbol}];
     for (auto& r : p.job.risks)
       caf::anon_send(r, join_atom::value, p.job.rank);
   }
@@ -573,8 +594,7 @@ struct run_handle::state {
 void run_handle::wait_all(std::vector<run_handle>& handles) {
   std::shared_ptr<run_batch> batch;
   for (auto& h : handles) {
-    if (!h.state_ || !h.state_->batch ||
-        (batch && h.state_->batch != batch)) {
+    if (!h.state_ || !h.state_->batch || (batch && h.state_->batch != batch)) {
       batch = nullptr;
       break;
     }
@@ -609,23 +629,25 @@ bool run_handle::done() const {
 
 namespace {
 
-// Sends the job and fulfils `st` with the outcome, without blocking a
-// thread: a small actor waits for the reply. (Actor functions take their
-// inputs as spawn arguments; see actors/event_bus.cpp.)
-void run_waiter(caf::event_based_actor* self, caf::actor target, run_job job,
-                std::shared_ptr<run_handle::state> st) {
-  self->request(target, caf::infinite, run_atom::value, std::move(job))
-      .then([st](const run_outcome& o) { st->finish(to_result(o)); },
-            [st](caf::error& e) {
-              run_result r;
-              r.error = describe(e);
-              st->finish(std::move(r));
-            });
-}
+// One run of a batch: where to send the job, and whom to tell the outcome.
+struct batch_entry {
+  caf::actor target;
+  run_job job;
+  std::shared_ptr<run_handle::state> st;
+};
 
-void start_run(caf::actor_system& sys, caf::actor target, run_job job,
-               std::shared_ptr<run_handle::state> st) {
-  sys.spawn(run_waiter, std::move(target), std::move(job), std::move(st));
+using batch_entries = std::vector<batch_entry>;
+
+// Sends every job of a batch; each strategy actor reports its outcome
+// through the job's `done` callback, so no thread or actor waits per run.
+// Sent from this (non-actor) thread, the jobs are spread over the
+// scheduler's workers.
+void start_runs(batch_entries entries) {
+  for (auto& e : entries) {
+    auto st = e.st;
+    e.job.done = [st](const run_outcome& o) { st->finish(to_result(o)); };
+    caf::anon_send(e.target, run_atom::value, std::move(e.job));
+  }
 }
 
 } // namespace
@@ -642,15 +664,17 @@ std::vector<run_handle> backtest_facade::background(
   std::vector<run_handle> out;
   auto batch = std::make_shared<run_batch>();
   batch->left = jobs.size();
+  batch_entries entries;
   for (auto& p : jobs) {
     run_handle h;
     h.state_ = std::make_shared<run_handle::state>();
     h.state_->batch = batch;
     h.state_->owner = engine_.impl_;
     h.state_->actor = p.actor;
-    start_run(*im.sys, p.actor, std::move(p.job), h.state_);
+    entries.push_back({p.actor, std::move(p.job), h.state_});
     out.push_back(std::move(h));
   }
+  start_runs(std::move(entries));
   return out;
 }
 
@@ -727,7 +751,9 @@ result_stream backtest_facade::run(const std::string& symbol,
   st->run = std::make_shared<run_handle::state>();
   st->run->owner = engine_.impl_;
   st->run->actor = p.actor;
-  start_run(*im.sys, p.actor, std::move(p.job), st->run);
+  batch_entries entries;
+  entries.push_back({p.actor, std::move(p.job), st->run});
+  start_runs(std::move(entries));
   return result_stream{std::move(st)};
 }
 

@@ -103,6 +103,10 @@ struct engine::impl {
   std::map<std::uint64_t, caf::actor> listeners;
   std::atomic<std::uint64_t> next_listener{0};
   std::size_t partial_listeners = 0;
+  /// Frames and series already fetched from their actors (neither changes
+  /// once registered or loaded), so repeated runs skip the round trips.
+  std::map<std::string, backtest_frame> frame_cache;
+  std::map<std::pair<std::string, std::string>, series_ref> series_cache;
   /// Listeners per topic, and the mask of topics with any (shared with
   /// strategy actors, which skip events nobody listens to).
   std::array<int, topic_count> listeners_per_topic{};
