@@ -14,6 +14,7 @@
 #include "core/heat.hpp"
 #include "core/report.hpp"
 #include "core/statistics.hpp"
+#include "core/walker.hpp"
 #include "runtime/api/engine.hpp"
 #include "runtime/cli/candle_source.hpp"
 #include "runtime/cli/json_output.hpp"
@@ -51,8 +52,11 @@ bool write_text(const std::string& path, const std::string& text,
   return true;
 }
 
+// The verb errors are reported under ("backtest" or "walker").
+const char* command_name = "backtest";
+
 int fail(const std::string& msg) {
-  std::fprintf(stderr, "btk backtest: %s\n", msg.c_str());
+  std::fprintf(stderr, "btk %s: %s\n", command_name, msg.c_str());
   return 1;
 }
 
@@ -64,6 +68,7 @@ std::string opt_text(const std::optional<double>& v, int digits,
 } // namespace
 
 int run_backtest_command(const backtest_options& opts) {
+  command_name = opts.walker ? "walker" : "backtest";
   // -- configuration ---------------------------------------------------------
   std::vector<std::pair<std::string, std::string>> kv;
   for (const auto& s : opts.sets) {
@@ -327,6 +332,46 @@ int run_backtest_command(const backtest_options& opts) {
             ? ""
             : "\n  " + std::string(22, ' ') + " report: " + report_path));
   }
+  // Walker mode: each symbol's strategies ranked in declaration order
+  // (statistics.md §3.2), whatever order the runs finished in.
+  nlohmann::ordered_json walkers = nlohmann::ordered_json::array();
+  if (opts.walker) {
+    for (const auto& in : inputs) {
+      const auto& symbol = in.s->symbol();
+      walker_ranking ranking{opts.metric,
+                             static_cast<std::int64_t>(entries.size())};
+      nlohmann::ordered_json progress = nlohmann::ordered_json::array();
+      for (const auto& e : entries) {
+        const auto& step =
+            ranking.add(e.name, eng.backtest().get_data(symbol, e.name));
+        progress.push_back(
+            {{"strategyName", step.strategy},
+             {"metricValue", step.metric_value
+                                 ? nlohmann::ordered_json(*step.metric_value)
+                                 : nlohmann::ordered_json()},
+             {"strategiesTested", step.strategies_tested},
+             {"totalStrategies", step.total_strategies}});
+      }
+      nlohmann::ordered_json w;
+      w["symbol"] = symbol;
+      w["metric"] = ranking.metric();
+      w["bestStrategy"] = ranking.best_strategy()
+                              ? nlohmann::ordered_json(*ranking.best_strategy())
+                              : nlohmann::ordered_json();
+      w["bestMetric"] = ranking.best_metric()
+                            ? nlohmann::ordered_json(*ranking.best_metric())
+                            : nlohmann::ordered_json();
+      w["totalStrategies"] = ranking.total_strategies();
+      w["progress"] = progress;
+      walkers.push_back(w);
+      lines.push_back(fmt::format(
+          "  {}best by {}: {} ({})", inputs.size() > 1 ? symbol + " " : "",
+          ranking.metric(),
+          ranking.best_strategy() ? *ranking.best_strategy() : "none",
+          opt_text(ranking.best_metric(), 6)));
+    }
+  }
+
   // Several symbols: the Heat report pools every run (statistics.md §4.2).
   nlohmann::ordered_json heat_json;
   std::string heat_path;
@@ -361,7 +406,7 @@ int run_backtest_command(const backtest_options& opts) {
     return fail(err);
   if (!opts.summary_out.empty()) {
     nlohmann::ordered_json summary;
-    summary["mode"] = "backtest";
+    summary["mode"] = opts.walker ? "walker" : "backtest";
     summary["symbol"] = inputs.front().s->symbol();
     if (inputs.size() > 1) {
       summary["symbols"] = wanted;
@@ -383,6 +428,12 @@ int run_backtest_command(const backtest_options& opts) {
     summary["strategies"] = strategies_json;
     if (inputs.size() > 1)
       summary["heat"] = heat_json;
+    if (opts.walker) {
+      if (walkers.size() == 1)
+        summary["walker"] = walkers.front();
+      else
+        summary["walkers"] = walkers;
+    }
     summary["timing"] = {{"load_ms", load_ms},
                          {"engine_ms", engine_ms},
                          {"candles_per_second", cps},

@@ -46,6 +46,11 @@ struct backtest_options {
   std::string report_dir = "./dump/backtest";
   /// Print only errors. Default: false
   bool quiet = false;
+  /// Walker mode (`btk walker`): rank the strategies of each symbol by
+  /// `metric` and add the ranking to the outputs. Default: false
+  bool walker = false;
+  /// The statistic the walker ranks by. Default: sharpeRatio
+  std::string metric = "sharpeRatio";
 };
 
 /// Runs `btk backtest`; returns the process exit code (0 ok, 1 failure).

@@ -2,14 +2,13 @@
 """Runs the golden parity suite (shared/parity) through the real `btk` CLI.
 
     run_suite.py --btk PATH/TO/btk --suite SUITE_DIR [--jobs N]
-        Runs compare.py over every backtest-mode scenario of the suite, with
-        this script as the runner. Walker-mode scenarios are skipped (they
-        belong to the walker work) and the skip is printed.
+        Runs compare.py over every scenario of the suite, with this script
+        as the runner.
 
     run_suite.py --btk PATH/TO/btk --run SCENARIO_DIR OUT_DIR
         The runner compare.py calls: turns SCENARIO_DIR/scenario.json into a
-        `btk backtest` command writing OUT_DIR/trades.jsonl and
-        OUT_DIR/summary.json.
+        `btk backtest` (or, for walker scenarios, `btk walker --metric M`)
+        command writing OUT_DIR/trades.jsonl and OUT_DIR/summary.json.
 """
 
 import json
@@ -27,7 +26,8 @@ def fmt_value(v):
 def backtest_command(btk, scenario_dir, out_dir):
     with open(os.path.join(scenario_dir, "scenario.json"), encoding="utf-8") as f:
         sc = json.load(f)
-    cmd = [btk, "backtest", "--quiet",
+    walker = sc.get("mode") == "walker"
+    cmd = [btk, "walker" if walker else "backtest", "--quiet",
            "--data", os.path.join(scenario_dir, sc.get("candles", "candles.csv.gz")),
            "--symbol", sc["symbol"],
            "--frame-start", str(sc["frameStart"]),
@@ -42,6 +42,8 @@ def backtest_command(btk, scenario_dir, out_dir):
         cmd += ["--set", f"{key}={fmt_value(value)}"]
     if sc.get("unsafeConfig"):
         cmd.append("--unsafe-config")
+    if walker:
+        cmd += ["--metric", sc.get("metric") or "sharpeRatio"]
     return cmd
 
 
@@ -68,16 +70,10 @@ def main(argv):
     suite = os.path.abspath(opts["--suite"])
     with open(os.path.join(suite, "manifest.json"), encoding="utf-8") as f:
         manifest = json.load(f)
-    backtest, skipped = [], []
-    for entry in manifest["scenarios"]:
-        name = entry.get("dir") or entry["name"]
-        (backtest if entry.get("mode") == "backtest" else skipped).append(name)
-    if skipped:
-        print("skipping walker-mode scenarios (not part of the backtest suite): "
-              + ", ".join(skipped), flush=True)
+    names = [entry.get("dir") or entry["name"] for entry in manifest["scenarios"]]
     runner = f"{sys.executable} {os.path.abspath(__file__)} --btk {btk} --run"
     cmd = [sys.executable, os.path.join(suite, "compare.py"), "--suite", suite,
-           "--runner", runner, "--only", ",".join(backtest),
+           "--runner", runner, "--only", ",".join(names),
            "--jobs", opts.get("--jobs", "2")]
     return subprocess.call(cmd)
 
