@@ -67,6 +67,9 @@ struct config {
   std::int64_t max_partial_markdown_rows = 250;
   /// The risk report keeps the newest N rejections. Default: 250
   std::int64_t max_risk_markdown_rows = 250;
+  /// The walker report's comparison table shows the best N strategies.
+  /// Default: 10
+  std::int64_t walker_markdown_top_n = 10;
   /// Whether reports show the signal note column. Default: false
   bool report_show_signal_note = false;
 

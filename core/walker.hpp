@@ -6,7 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/config.hpp"
 #include "core/statistics.hpp"
+#include "core/time.hpp"
 
 namespace btk {
 
@@ -73,5 +75,93 @@ private:
   std::optional<std::string> best_strategy_;
   std::size_t best_index_ = 0;
 };
+
+/// The names a walker run is reported under (the reference's
+/// `walkerName`, `symbol`, `exchangeName` and `frameName`).
+struct walker_names {
+  /// The walker's name.
+  std::string walker_name;
+  /// The symbol every strategy ran on.
+  std::string symbol;
+  /// The walker's exchange.
+  std::string exchange;
+  /// The walker's frame.
+  std::string frame;
+};
+
+/// One entry of `Walker.getData`'s `strategyResults` (statistics.md §3.4).
+struct walker_strategy_result {
+  /// The strategy's name.
+  std::string strategy;
+  /// Its `Backtest.getData` (over the capped list).
+  backtest_statistics stats;
+  /// The ranking metric of `stats`, finite or nothing.
+  std::optional<double> metric_value;
+  /// Smallest `signal.pending_at` over the strategy's stored (capped) trades,
+  /// invalid rows included; nothing without stored trades.
+  std::optional<timestamp> first_event_time;
+  /// Largest `close_timestamp` over the same trades; nothing without them.
+  std::optional<timestamp> last_event_time;
+};
+
+/// `Walker.getData` (backtest-kit 19.5.0 `WalkerStatisticsModel`,
+/// statistics.md §3.4): the complete contract plus every tested strategy.
+struct walker_statistics {
+  /// The walker's name.
+  std::string walker_name;
+  /// The symbol every strategy ran on.
+  std::string symbol;
+  /// The walker's exchange.
+  std::string exchange;
+  /// The walker's frame.
+  std::string frame;
+  /// The ranking metric (`metric || "sharpeRatio"`).
+  std::string metric;
+  /// The number of strategies of the schema, tested or not.
+  std::int64_t total_strategies = 0;
+  /// The best strategy, or nothing when no metric was a number.
+  std::optional<std::string> best_strategy;
+  /// The best metric, or nothing.
+  std::optional<double> best_metric;
+  /// The best strategy's statistics, or nothing.
+  std::optional<backtest_statistics> best_stats;
+  /// The tested strategies, newest first (the last tested comes first).
+  std::vector<walker_strategy_result> strategy_results;
+};
+
+/// Builds `Walker.getData` from a finished (or stopped) ranking. `lists`
+/// holds each tested strategy's stored trades, in `ranking.steps()` order
+/// (tested order); they give the first and last event times. A missing or
+/// null entry counts as a strategy without stored trades.
+walker_statistics
+make_walker_statistics(const walker_names& names, const walker_ranking& ranking,
+                       const std::vector<const closed_trade_list*>& lists);
+
+/// Renders `Walker.getReport` (statistics.md §3.5): the header block, the
+/// best strategy (`null` when none) with its metric, signal count, Sortino,
+/// Calmar and recovery factor, the comparison table of the best
+/// `cfg.walker_markdown_top_n` strategies (stable sort by metric, highest
+/// first, nulls last), the table of every stored trade (strategies newest
+/// first, trades newest first), the notes explaining the metrics and a
+/// closing note. `lists` are the stored trades in tested order, the same
+/// vector given to `make_walker_statistics`, so the last list belongs to
+/// `s.strategy_results.front()`. Lines are joined with `\n`, without a
+/// trailing newline.
+std::string
+render_walker_report(const walker_statistics& s,
+                     const std::vector<const closed_trade_list*>& lists,
+                     const config& cfg);
+
+/// The contract fields of `s` under the reference's JSON key names
+/// (`"walkerName"`, `"symbol"`, `"exchangeName"`, `"frameName"`,
+/// `"metric"`, `"totalStrategies"`, `"bestStrategy"`, `"bestMetric"`);
+/// `"bestStats"` and `"strategyResults"` are left to the caller.
+std::vector<std::pair<std::string_view, stat_value>>
+stat_fields(const walker_statistics& s);
+
+/// The fields of one strategy result (`"strategyName"`, `"metricValue"`,
+/// `"firstEventTime"`, `"lastEventTime"`); `"stats"` is left to the caller.
+std::vector<std::pair<std::string_view, stat_value>>
+stat_fields(const walker_strategy_result& r);
 
 } // namespace btk
