@@ -19,6 +19,8 @@
 #include "runtime/cli/candle_source.hpp"
 #include "runtime/cli/json_output.hpp"
 #include "runtime/cli/progress.hpp"
+#include "runtime/sweep/sweep.hpp"
+#include "strategies/grid.hpp"
 #include "strategies/spec.hpp"
 
 namespace btk {
@@ -67,6 +69,153 @@ std::string opt_text(const std::optional<double>& v, int digits,
 
 } // namespace
 
+template <class Inputs>
+std::map<std::string, std::shared_ptr<const series>>
+inputs_map(const Inputs& inputs) {
+  std::map<std::string, std::shared_ptr<const series>> out;
+  for (const auto& in : inputs)
+    out[in.s->symbol()] = in.s;
+  return out;
+}
+
+// `btk walker --grid ...`: a parameter sweep on every core.
+int run_sweep_mode(
+    const backtest_options& opts, const config& cfg,
+    const std::vector<std::string>& grids,
+    const std::map<std::string, std::shared_ptr<const series>>& data,
+    const backtest_frame& frame, double load_ms) {
+  sweep_options so;
+  so.grids = grids;
+  so.where = opts.where;
+  so.sample = opts.sample;
+  so.seed = opts.seed;
+  for (const auto& [symbol, s] : data)
+    so.symbols.push_back(symbol);
+  if (!opts.symbols.empty())
+    so.symbols = opts.symbols;
+  so.frame = frame;
+  so.cfg = cfg;
+  so.metric = opts.metric;
+  so.workers = opts.workers;
+  so.top = opts.top;
+  so.results_out = opts.results_out;
+  so.state_dir = opts.state;
+  if (!opts.walk_forward.empty()) {
+    auto wf = parse_walk_forward(opts.walk_forward);
+    if (!wf)
+      return fail(wf.err().message);
+    so.walk_forward = *wf;
+  }
+  progress_bar bar{"sweep", 1};
+  const auto t0 = clock_type::now();
+  so.on_progress = [&](std::uint64_t done, std::uint64_t total) {
+    if (!bar.enabled())
+      return;
+    const double secs = ms_since(t0) / 1000;
+    bar.set_label(fmt::format("sweep {}/{} jobs, {:.0f} jobs/s", done, total,
+                              secs > 0 ? done / secs : 0.0));
+    bar.update(static_cast<double>(done) / static_cast<double>(total));
+  };
+  auto rep = run_sweep(so, data);
+  bar.finish();
+  if (!rep)
+    return fail(rep.err().message);
+  auto metric_json = [](const std::optional<double>& m) {
+    return m ? nlohmann::ordered_json(*m) : nlohmann::ordered_json();
+  };
+  auto stats_of = [](const stat_list& xs) {
+    std::vector<std::pair<std::string_view, stat_value>> fields;
+    for (const auto& [k, v] : xs)
+      fields.emplace_back(k, v);
+    return fields_json(fields);
+  };
+  nlohmann::ordered_json summary;
+  summary["mode"] = "sweep";
+  summary["metric"] = opts.metric;
+  summary["grids"] = grids;
+  summary["where"] = opts.where;
+  summary["symbols"] = so.symbols;
+  summary["frame"] = {{"interval", std::string{to_string(frame.iv)}},
+                      {"start", frame.start},
+                      {"end", frame.end},
+                      {"startIso", to_iso(frame.start)},
+                      {"endIso", to_iso(frame.end)}};
+  summary["config"] = config_json(cfg);
+  summary["jobs"] = {{"total", rep->jobs},
+                     {"run", rep->run},
+                     {"resumed", rep->resumed},
+                     {"failed", rep->failed}};
+  nlohmann::ordered_json top = nlohmann::ordered_json::array();
+  for (const auto& r : rep->top)
+    top.push_back({{"id", r.result.id},
+                   {"spec", r.result.spec},
+                   {"symbol", r.result.symbol},
+                   {"metric", metric_json(r.metric)},
+                   {"stats", stats_of(r.result.stats)}});
+  summary["top"] = top;
+  if (so.walk_forward) {
+    nlohmann::ordered_json windows = nlohmann::ordered_json::array();
+    for (const auto& w : rep->windows)
+      windows.push_back({{"window", w.index},
+                         {"symbol", w.symbol},
+                         {"trainStart", w.train.start},
+                         {"trainEnd", w.train.end},
+                         {"testStart", w.test.start},
+                         {"testEnd", w.test.end},
+                         {"bestSpec", w.best_spec},
+                         {"trainMetric", metric_json(w.train_metric)},
+                         {"testMetric", metric_json(w.test_metric)},
+                         {"testStats", stats_of(w.test_stats)}});
+    summary["walkForward"] = {{"windows", windows}};
+    nlohmann::ordered_json oos = nlohmann::ordered_json::object();
+    for (const auto& [symbol, st] : rep->out_of_sample)
+      oos[symbol] = stats_of(st);
+    summary["walkForward"]["outOfSample"] = oos;
+  }
+  const double eps =
+      rep->seconds > 0
+          ? static_cast<double>(rep->candle_evaluations) / rep->seconds
+          : 0;
+  summary["timing"] = {{"load_ms", load_ms},
+                       {"seconds", rep->seconds},
+                       {"candle_evaluations_per_second", eps},
+                       {"workers", opts.workers}};
+  std::string err;
+  if (!opts.summary_out.empty() &&
+      !write_text(opts.summary_out, summary.dump(2) + "\n", err))
+    return fail(err);
+  if (!opts.quiet) {
+    std::printf("sweep: %llu jobs (%llu run, %llu resumed, %llu failed) in "
+                "%.2f s, %.1f M candle-evaluations/s\n",
+                static_cast<unsigned long long>(rep->jobs),
+                static_cast<unsigned long long>(rep->run),
+                static_cast<unsigned long long>(rep->resumed),
+                static_cast<unsigned long long>(rep->failed), rep->seconds,
+                eps / 1e6);
+    if (!so.walk_forward) {
+      std::printf("top %zu by %s:\n", rep->top.size(), opts.metric.c_str());
+      for (std::size_t i = 0; i < rep->top.size(); ++i)
+        std::printf("  %2zu  %12.6f  %-10s %s\n", i + 1, *rep->top[i].metric,
+                    rep->top[i].result.symbol.c_str(),
+                    rep->top[i].result.spec.c_str());
+    } else {
+      for (const auto& w : rep->windows)
+        std::printf("  window %u %s: train %s .. %s best %s (%s), test %s\n",
+                    w.index, w.symbol.c_str(), to_iso(w.train.start).c_str(),
+                    to_iso(w.train.end).c_str(),
+                    w.best_spec.empty() ? "none" : w.best_spec.c_str(),
+                    opt_text(w.train_metric, 4).c_str(),
+                    opt_text(w.test_metric, 4).c_str());
+      for (const auto& [symbol, st] : rep->out_of_sample)
+        std::printf("  out of sample %s: total PnL %s, %s %s\n", symbol.c_str(),
+                    opt_text(stat_number(st, "totalPnl"), 2, "%").c_str(),
+                    opts.metric.c_str(),
+                    opt_text(stat_number(st, opts.metric), 4).c_str());
+    }
+  }
+  return 0;
+}
+
 int run_backtest_command(const backtest_options& opts) {
   command_name = opts.walker ? "walker" : "backtest";
   // -- configuration ---------------------------------------------------------
@@ -82,7 +231,10 @@ int run_backtest_command(const backtest_options& opts) {
     return fail(cfg.err().message);
 
   // -- strategies ------------------------------------------------------------
-  if (opts.strategies.empty())
+  const bool sweep = opts.walker && !opts.grids.empty();
+  if (!opts.walker && !opts.grids.empty())
+    return fail("--grid belongs to `btk walker`");
+  if (opts.strategies.empty() && !sweep)
     return fail("give at least one --strategy SPEC (see `btk strategies`)");
   struct entry {
     std::string name;
@@ -98,6 +250,27 @@ int run_backtest_command(const backtest_options& opts) {
     const int k = static_cast<int>(entries.size()) + 1;
     entries.push_back(
         {parsed->name + "#" + std::to_string(k), spec, std::move(*made)});
+  }
+  // A sweep's frame margins come from the extreme points of each grid
+  // (first and last, which hold the smallest and largest values).
+  std::vector<std::string> sweep_grids;
+  if (sweep) {
+    sweep_grids = opts.grids;
+    sweep_grids.insert(sweep_grids.end(), opts.strategies.begin(),
+                       opts.strategies.end());
+    entries.clear();
+    for (const auto& text : sweep_grids) {
+      auto g = parse_grid(text, builtin_strategies());
+      if (!g)
+        return fail("--grid: " + g.err().message);
+      for (const auto i : {std::uint64_t{0}, g->size() - 1}) {
+        const auto spec = g->spec_at(i);
+        auto made = builtin_strategies().make(spec);
+        if (!made)
+          return fail("--grid '" + text + "': " + made.err().message);
+        entries.push_back({spec, spec, std::move(*made)});
+      }
+    }
   }
   auto frame_iv = parse_interval(opts.frame_interval);
   if (!frame_iv)
@@ -191,6 +364,11 @@ int run_backtest_command(const backtest_options& opts) {
                 to_iso(first) + " .. " + to_iso(last) + "; warm-up " +
                 std::to_string(warmup) + " min, look-ahead " +
                 std::to_string(lookahead) + " min)");
+
+  if (sweep)
+    return run_sweep_mode(opts, *cfg, sweep_grids, inputs_map(inputs),
+                          backtest_frame{frame.start, frame.end, frame.iv},
+                          load_ms);
 
   // -- the actor runtime -----------------------------------------------------
   engine_options eo;

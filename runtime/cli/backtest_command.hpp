@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,24 @@ struct backtest_options {
   bool walker = false;
   /// The statistic the walker ranks by. Default: sharpeRatio
   std::string metric = "sharpeRatio";
+  /// Walker sweep: parameter grids (`sma-cross:fast=5..50:5,...`); plain
+  /// `strategies` then count as one-point grids. Default: none
+  std::vector<std::string> grids;
+  /// Sweep constraint on the parameters (`fast<slow`). Default: none
+  std::string where;
+  /// Sweep a uniform sample of this many points per grid. Default: 0 (all)
+  std::uint64_t sample = 0;
+  /// Seed of the sample. Default: 1
+  std::uint64_t seed = 1;
+  /// Rows of the sweep's top table. Default: 10
+  std::size_t top = 10;
+  /// Sweep results, one JSON object per job in job-id order. Default: none
+  std::string results_out;
+  /// Sweep state directory (RocksDB): a rerun skips finished jobs.
+  /// Default: none
+  std::string state;
+  /// Walk-forward windows `train=30d,test=7d[,step=7d]`. Default: none
+  std::string walk_forward;
 };
 
 /// Runs `btk backtest`; returns the process exit code (0 ok, 1 failure).

@@ -75,8 +75,7 @@ int main(int argc, char** argv) {
                    "core)");
     bt->add_option("--strategy", o.strategies,
                    "strategy spec name:key=value,... (repeatable; see `btk "
-                   "strategies`)")
-        ->required();
+                   "strategies`)");
     bt->add_option("--frame-start", o.frame_start,
                    "first tick: ISO-8601 UTC "
                    "or epoch ms (default: first candle + warm-up)");
@@ -119,6 +118,25 @@ int main(int argc, char** argv) {
                    "winRate, totalPnl, certaintyRatio, avgPnl, "
                    "expectedYearlyReturns, or any numeric statistic)")
       ->capture_default_str();
+  walker->add_option("--grid", wo.grids,
+                     "parameter grid name:key=a..b:step,key=x|y,... "
+                     "(repeatable): run a sweep of every point");
+  walker->add_option("--where", wo.where,
+                     "sweep constraint on the parameters, e.g. 'fast<slow'");
+  walker->add_option("--sample", wo.sample,
+                     "sweep a uniform sample of N points per grid");
+  walker->add_option("--seed", wo.seed, "seed of --sample")
+      ->capture_default_str();
+  walker->add_option("--top", wo.top, "rows of the sweep's top table")
+      ->capture_default_str();
+  walker->add_option("--results-out", wo.results_out,
+                     "sweep results, one JSON line per job in job order");
+  walker->add_option("--state", wo.state,
+                     "sweep state directory: a rerun after a crash skips the "
+                     "finished jobs");
+  walker->add_option("--walk-forward", wo.walk_forward,
+                     "train=30d,test=7d[,step=7d]: pick the best point on "
+                     "each train span, test it on the next span");
 
   auto* data = app.add_subcommand("data", "make, check and store candle "
                                           "files");

@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +19,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+extern "C" char** environ;
 
 namespace btk::test {
 
@@ -137,6 +142,34 @@ inline process_result run_btk(const scratch_dir& dir,
                             << r.out << "\nstderr:\n"
                             << r.err);
   return r;
+}
+
+/// Starts `btk ARGS` in the background (output discarded); returns its pid.
+inline pid_t start_btk(const std::vector<std::string>& args) {
+  const std::string bin = btk_bin();
+  std::vector<std::string> all{bin};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int rc =
+      ::posix_spawn(&pid, bin.c_str(), &fa, nullptr, argv.data(), ::environ);
+  posix_spawn_file_actions_destroy(&fa);
+  REQUIRE(rc == 0);
+  return pid;
+}
+
+/// Waits for `pid`; returns true when it was killed by SIGKILL.
+inline bool reap_killed(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
 } // namespace btk::test

@@ -1,0 +1,505 @@
+#include "runtime/sweep/sweep.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/sweep_worker.hpp"
+#include "core/statistics.hpp"
+#include "messages/actor_messages.hpp"
+#include "messages/sweep_messages.hpp"
+#include "runtime/cli/json_output.hpp"
+#include "runtime/sweep/sweep_state.hpp"
+#include "strategies/grid.hpp"
+#include "strategies/spec.hpp"
+
+namespace btk {
+
+expected<walk_forward_spec> parse_walk_forward(std::string_view text) {
+  walk_forward_spec w;
+  const std::string all{text};
+  auto fail = [&](const std::string& why) {
+    return error{"--walk-forward '" + all + "': " + why +
+                 " (expected train=30d,test=7d[,step=7d]; units m h d w)"};
+  };
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    auto comma = text.find(',', pos);
+    if (comma == std::string_view::npos)
+      comma = text.size();
+    const auto item = text.substr(pos, comma - pos);
+    pos = comma + 1;
+    if (item.empty())
+      return fail("empty item");
+    const auto eq = item.find('=');
+    if (eq == std::string_view::npos)
+      return fail("'" + std::string{item} + "' has no '='");
+    const auto key = item.substr(0, eq);
+    auto value = item.substr(eq + 1);
+    if (value.size() < 2)
+      return fail("'" + std::string{item} + "': give a number and a unit");
+    timestamp unit = 0;
+    switch (value.back()) {
+    case 'm':
+      unit = minute_ms;
+      break;
+    case 'h':
+      unit = 60 * minute_ms;
+      break;
+    case 'd':
+      unit = day_ms;
+      break;
+    case 'w':
+      unit = 7 * day_ms;
+      break;
+    default:
+      return fail("'" + std::string{item} + "': unknown unit");
+    }
+    std::int64_t n = 0;
+    const auto num = value.substr(0, value.size() - 1);
+    const auto r = std::from_chars(num.data(), num.data() + num.size(), n);
+    if (r.ec != std::errc{} || r.ptr != num.data() + num.size() || n <= 0)
+      return fail("'" + std::string{item} + "': not a positive whole number");
+    if (key == "train")
+      w.train = n * unit;
+    else if (key == "test")
+      w.test = n * unit;
+    else if (key == "step")
+      w.step = n * unit;
+    else
+      return fail("unknown key '" + std::string{key} + "'");
+    if (comma == text.size())
+      break;
+  }
+  if (w.train == 0 || w.test == 0)
+    return fail("train and test are required");
+  if (w.step == 0)
+    w.step = w.test;
+  return w;
+}
+
+namespace {
+
+// One grid of the sweep, with its cursor over the points to run.
+struct grid_run {
+  parameter_grid grid;
+  std::unique_ptr<grid_cursor> cursor;
+};
+
+// Builds the grids and their cursors (fresh cursors for every pass).
+expected<std::vector<grid_run>> make_grids(const sweep_options& opts) {
+  std::vector<grid_run> out;
+  for (const auto& text : opts.grids) {
+    auto g = parse_grid(text, builtin_strategies());
+    if (!g)
+      return g.err();
+    grid_filter filter;
+    if (!opts.where.empty()) {
+      auto f = parse_where(opts.where, *g);
+      if (!f)
+        return f.err();
+      filter = std::move(*f);
+    }
+    grid_run r{std::move(*g), nullptr};
+    out.push_back(std::move(r));
+    auto& last = out.back();
+    last.cursor = opts.sample > 0
+                      ? std::make_unique<grid_cursor>(last.grid, filter,
+                                                      opts.sample, opts.seed)
+                      : std::make_unique<grid_cursor>(last.grid, filter);
+  }
+  return out;
+}
+
+// The jobs of one pass, generated lazily in id order: every point of every
+// grid, on every symbol.
+class job_source {
+public:
+  job_source(std::vector<grid_run> grids, std::vector<std::string> symbols,
+             backtest_frame frame, std::uint32_t window, std::uint64_t base)
+      : grids_(std::move(grids))
+      , symbols_(std::move(symbols))
+      , frame_(frame)
+      , window_(window)
+      , next_id_(base) {}
+
+  std::optional<sweep_job> next() {
+    while (g_ < grids_.size()) {
+      if (s_ == 0) {
+        point_ = grids_[g_].cursor->next();
+        if (!point_) {
+          ++g_;
+          continue;
+        }
+        spec_ = grids_[g_].grid.spec_at(*point_);
+      }
+      sweep_job j;
+      j.id = next_id_++;
+      j.spec = spec_;
+      j.symbol = symbols_[s_];
+      j.window = window_;
+      j.frame = frame_;
+      s_ = (s_ + 1) % symbols_.size();
+      return j;
+    }
+    return std::nullopt;
+  }
+
+private:
+  std::vector<grid_run> grids_;
+  std::vector<std::string> symbols_;
+  backtest_frame frame_;
+  std::uint32_t window_;
+  std::uint64_t next_id_;
+  std::size_t g_ = 0;
+  std::size_t s_ = 0;
+  std::optional<std::uint64_t> point_;
+  std::string spec_;
+};
+
+std::string result_line(const sweep_result& r, const std::string& metric) {
+  nlohmann::ordered_json j;
+  j["id"] = r.id;
+  j["spec"] = r.spec;
+  j["symbol"] = r.symbol;
+  j["window"] = r.window;
+  const auto m = stat_number(r.stats, metric);
+  j["metric"] = m ? nlohmann::ordered_json(*m) : nlohmann::ordered_json();
+  std::vector<std::pair<std::string_view, stat_value>> fields;
+  for (const auto& [k, v] : r.stats)
+    fields.emplace_back(k, v);
+  j["stats"] = fields_json(fields);
+  if (!r.error.empty())
+    j["error"] = r.error;
+  return j.dump();
+}
+
+// Runs one pass of jobs on the workers and hands every result to `emit` in
+// job-id order (results arriving early wait in a buffer no larger than the
+// jobs in flight).
+class coordinator {
+public:
+  coordinator(caf::actor_system& sys, std::vector<caf::actor> workers,
+              sweep_state* state, std::size_t batch)
+      : self_(sys)
+      , workers_(std::move(workers))
+      , state_(state)
+      , batch_(std::max<std::size_t>(1, batch)) {}
+
+  expected<bool> run(job_source& jobs,
+                     const std::function<void(sweep_result&&, bool)>& emit) {
+    std::map<std::uint64_t, std::pair<sweep_result, bool>> ready;
+    std::optional<std::uint64_t> next_emit;
+    std::map<caf::actor_addr, std::size_t> in_flight;
+    std::size_t total_in_flight = 0;
+    bool exhausted = false;
+    std::string err;
+    auto flush = [&] {
+      while (next_emit) {
+        auto i = ready.find(*next_emit);
+        if (i == ready.end())
+          break;
+        emit(std::move(i->second.first), i->second.second);
+        ready.erase(i);
+        ++*next_emit;
+      }
+    };
+    // Sends `worker` its next batch, taking resumed jobs from the state.
+    auto feed = [&](const caf::actor& worker) {
+      std::vector<sweep_job> batch;
+      // Resumed results wait for the jobs in flight before them; stop
+      // pulling while too many wait, so memory stays flat.
+      while (!exhausted && batch.size() < batch_ && ready.size() < 4096) {
+        auto j = jobs.next();
+        if (!j) {
+          exhausted = true;
+          break;
+        }
+        if (!next_emit)
+          next_emit = j->id;
+        if (state_ != nullptr) {
+          auto found = state_->find(j->id);
+          if (!found) {
+            err = found.err().message;
+            exhausted = true;
+            break;
+          }
+          if (*found) {
+            ready.emplace(j->id, std::make_pair(std::move(**found), true));
+            continue;
+          }
+        }
+        batch.push_back(std::move(*j));
+      }
+      if (batch.empty())
+        return;
+      ++in_flight[worker.address()];
+      ++total_in_flight;
+      self_->send(worker, std::move(batch));
+    };
+    for (;;) {
+      for (auto& w : workers_)
+        while (err.empty() && !exhausted && in_flight[w.address()] < 2 &&
+               ready.size() < 4096) {
+          const auto before = total_in_flight;
+          feed(w);
+          flush();
+          if (total_in_flight == before)
+            break;
+        }
+      flush();
+      if (total_in_flight == 0) {
+        if (exhausted || !err.empty())
+          break;
+        continue;
+      }
+      self_->receive([&](std::vector<sweep_result>& results) {
+        const auto from =
+            caf::actor_cast<caf::actor_addr>(self_->current_sender());
+        --in_flight[from];
+        --total_in_flight;
+        if (state_ != nullptr) {
+          auto put = state_->put(results);
+          if (!put && err.empty())
+            err = put.err().message;
+        }
+        for (auto& r : results) {
+          const auto id = r.id;
+          ready.emplace(id, std::make_pair(std::move(r), false));
+        }
+        flush();
+      });
+    }
+    flush();
+    if (!err.empty())
+      return error{err};
+    return true;
+  }
+
+private:
+  caf::scoped_actor self_;
+  std::vector<caf::actor> workers_;
+  sweep_state* state_;
+  std::size_t batch_;
+};
+
+std::string describe_sweep(const sweep_options& o) {
+  nlohmann::ordered_json j;
+  j["grids"] = o.grids;
+  j["where"] = o.where;
+  j["sample"] = o.sample;
+  j["seed"] = o.seed;
+  j["symbols"] = o.symbols;
+  j["frame"] = {o.frame.start, o.frame.end, std::string{to_string(o.frame.iv)}};
+  j["metric"] = o.metric;
+  if (o.walk_forward)
+    j["walkForward"] = {o.walk_forward->train, o.walk_forward->test,
+                        o.walk_forward->step};
+  j["config"] = config_json(o.cfg);
+  return j.dump();
+}
+
+// Keeps the best `k` results by metric (ties: lower id first).
+class top_table {
+public:
+  explicit top_table(std::size_t k)
+      : k_(k) {}
+  void offer(const sweep_result& r, std::optional<double> m) {
+    if (!m || k_ == 0)
+      return;
+    auto better = [](const ranked_result& a, const ranked_result& b) {
+      return *a.metric > *b.metric ||
+             (*a.metric == *b.metric && a.result.id < b.result.id);
+    };
+    ranked_result x{r, m};
+    if (rows_.size() == k_ && !better(x, rows_.back()))
+      return;
+    rows_.insert(std::upper_bound(rows_.begin(), rows_.end(), x, better),
+                 std::move(x));
+    if (rows_.size() > k_)
+      rows_.pop_back();
+  }
+  std::vector<ranked_result> rows() && { return std::move(rows_); }
+
+private:
+  std::size_t k_;
+  std::vector<ranked_result> rows_;
+};
+
+std::uint64_t frame_candles(const backtest_frame& f) {
+  return static_cast<std::uint64_t>((f.end - f.start) / minute_ms + 1);
+}
+
+} // namespace
+
+expected<sweep_report>
+run_sweep(const sweep_options& opts,
+          const std::map<std::string, std::shared_ptr<const series>>& data) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (opts.grids.empty())
+    return error{"give at least one --grid (or --strategy)"};
+  if (opts.symbols.empty())
+    return error{"give at least one symbol"};
+  for (const auto& s : opts.symbols)
+    if (data.count(s) == 0)
+      return error{"no candles loaded for " + s};
+  // Validate the grids (and count the jobs) before anything runs.
+  auto probe = make_grids(opts);
+  if (!probe)
+    return probe.err();
+  std::uint64_t points = 0;
+  for (auto& g : *probe)
+    while (g.cursor->next())
+      ++points;
+  // Windows: the whole frame, or the walk-forward train/test spans.
+  struct window {
+    backtest_frame train;
+    backtest_frame test;
+  };
+  std::vector<window> windows;
+  if (opts.walk_forward) {
+    const auto& w = *opts.walk_forward;
+    for (timestamp start = opts.frame.start;; start += w.step) {
+      const timestamp train_end = start + w.train - minute_ms;
+      const timestamp test_end = train_end + w.test;
+      if (test_end > opts.frame.end)
+        break;
+      windows.push_back({{start, train_end, opts.frame.iv},
+                         {train_end + minute_ms, test_end, opts.frame.iv}});
+    }
+    if (windows.empty())
+      return error{"--walk-forward: the frame " + to_iso(opts.frame.start) +
+                   " .. " + to_iso(opts.frame.end) +
+                   " is shorter than one train + test span"};
+  } else {
+    windows.push_back({opts.frame, {}});
+  }
+  sweep_report rep;
+  rep.jobs = points * opts.symbols.size() * windows.size();
+  std::optional<sweep_state> state;
+  if (!opts.state_dir.empty()) {
+    auto st = sweep_state::open(opts.state_dir, describe_sweep(opts));
+    if (!st)
+      return st.err();
+    state.emplace(std::move(*st));
+  }
+  std::ofstream out;
+  if (!opts.results_out.empty()) {
+    out.open(opts.results_out, std::ios::binary | std::ios::trunc);
+    if (!out)
+      return error{"cannot write " + opts.results_out};
+  }
+  caf::actor_system_config cfg;
+  add_message_types(cfg);
+  const std::size_t threads =
+      opts.workers > 0 ? opts.workers
+                       : std::max(1u, std::thread::hardware_concurrency());
+  cfg.set("scheduler.max-threads", threads);
+  cfg.set("scheduler.policy", caf::atom("stealing"));
+  cfg.set("work-stealing.relaxed-sleep-duration",
+          caf::timespan{std::chrono::milliseconds{1}});
+  caf::actor_system sys{cfg};
+  std::vector<caf::actor> workers;
+  for (std::size_t i = 0; i < threads; ++i)
+    workers.push_back(spawn_sweep_worker(sys, data, opts.cfg));
+  std::string err;
+  {
+    coordinator coord{sys, workers, state ? &*state : nullptr, opts.batch};
+    top_table top{opts.top};
+    std::uint64_t done = 0;
+    std::map<std::string, closed_trade_list> oos;
+    for (std::uint32_t w = 0; w < windows.size() && err.empty(); ++w) {
+      auto grids = make_grids(opts);
+      if (!grids)
+        return grids.err();
+      job_source jobs{std::move(*grids), opts.symbols, windows[w].train,
+                      opts.walk_forward ? w + 1 : 0,
+                      static_cast<std::uint64_t>(w) << 40};
+      // The best train result per symbol (in id order: ties keep the first).
+      std::map<std::string, ranked_result> best;
+      auto emit = [&](sweep_result&& r, bool resumed) {
+        const auto m = stat_number(r.stats, opts.metric);
+        (resumed ? rep.resumed : rep.run) += 1;
+        if (!r.error.empty())
+          ++rep.failed;
+        if (!resumed)
+          rep.candle_evaluations += frame_candles(windows[w].train);
+        if (out.is_open())
+          out << result_line(r, opts.metric) << '\n';
+        if (opts.walk_forward) {
+          auto& b = best[r.symbol];
+          if (m && (!b.metric || *m > *b.metric))
+            b = ranked_result{r, m};
+        } else {
+          top.offer(r, m);
+        }
+        if (opts.on_progress)
+          opts.on_progress(++done, rep.jobs);
+      };
+      auto ran = coord.run(jobs, emit);
+      if (!ran) {
+        err = ran.err().message;
+        break;
+      }
+      if (!opts.walk_forward)
+        continue;
+      // Evaluate each symbol's best train spec on the following test span.
+      for (const auto& symbol : opts.symbols) {
+        walk_window ww;
+        ww.index = w + 1;
+        ww.symbol = symbol;
+        ww.train = windows[w].train;
+        ww.test = windows[w].test;
+        auto b = best.find(symbol);
+        if (b != best.end() && b->second.metric) {
+          ww.best_spec = b->second.result.spec;
+          ww.train_metric = b->second.metric;
+          sweep_job test;
+          test.spec = ww.best_spec;
+          test.symbol = symbol;
+          test.window = ww.index;
+          test.frame = ww.test;
+          closed_trade_list trades{opts.cfg.max_backtest_markdown_rows};
+          auto r = run_sweep_job(test, data, opts.cfg, &trades);
+          if (!r.error.empty()) {
+            err = "walk-forward window " + std::to_string(ww.index) + ", " +
+                  symbol + ", test " + ww.best_spec + ": " + r.error;
+            break;
+          }
+          ww.test_stats = r.stats;
+          ww.test_metric = stat_number(r.stats, opts.metric);
+          // Stitch the test trades, oldest first.
+          auto& all =
+              oos.try_emplace(symbol, std::int64_t{1} << 40).first->second;
+          std::vector<const tick_result*> xs;
+          for (const auto& t : trades)
+            xs.push_back(&t);
+          for (auto i = xs.rbegin(); i != xs.rend(); ++i)
+            all.push(**i);
+        }
+        rep.windows.push_back(std::move(ww));
+      }
+    }
+    rep.top = std::move(top).rows();
+    for (auto& [symbol, list] : oos)
+      rep.out_of_sample[symbol] =
+          to_stat_list(compute_backtest_statistics(list));
+  }
+  for (auto& w : workers)
+    caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  if (!err.empty())
+    return error{err};
+  rep.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count();
+  return rep;
+}
+
+} // namespace btk

@@ -1,0 +1,104 @@
+#include "runtime/sweep/sweep_state.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+namespace btk {
+
+namespace {
+
+const char* description_key = "d";
+
+std::string result_key(std::uint64_t id) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "r/%016llx",
+                static_cast<unsigned long long>(id));
+  return buf;
+}
+
+} // namespace
+
+struct sweep_state::impl {
+  std::string dir;
+  std::unique_ptr<rocksdb::DB> db;
+};
+
+sweep_state::sweep_state(std::unique_ptr<impl> p)
+    : impl_(std::move(p)) {}
+sweep_state::sweep_state(sweep_state&&) noexcept = default;
+sweep_state& sweep_state::operator=(sweep_state&&) noexcept = default;
+sweep_state::~sweep_state() = default;
+
+expected<sweep_state> sweep_state::open(const std::string& dir,
+                                        const std::string& description) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    return error{"sweep state " + dir + ": cannot create: " + ec.message()};
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.compression = rocksdb::kNoCompression;
+  rocksdb::DB* raw = nullptr;
+  const auto s = rocksdb::DB::Open(o, dir, &raw);
+  if (!s.ok())
+    return error{"sweep state " + dir + ": " + s.ToString()};
+  auto p = std::make_unique<impl>();
+  p->dir = dir;
+  p->db.reset(raw);
+  std::string stored;
+  const auto got = p->db->Get(rocksdb::ReadOptions(), description_key, &stored);
+  if (got.IsNotFound()) {
+    rocksdb::WriteOptions w;
+    w.sync = true;
+    const auto put = p->db->Put(w, description_key, description);
+    if (!put.ok())
+      return error{"sweep state " + dir + ": " + put.ToString()};
+  } else if (!got.ok()) {
+    return error{"sweep state " + dir + ": " + got.ToString()};
+  } else if (stored != description) {
+    return error{"sweep state " + dir +
+                 " belongs to another sweep; use a new --state directory "
+                 "(stored: " +
+                 stored + "; this one: " + description + ")"};
+  }
+  return sweep_state{std::move(p)};
+}
+
+expected<std::optional<sweep_result>>
+sweep_state::find(std::uint64_t id) const {
+  std::string v;
+  const auto s = impl_->db->Get(rocksdb::ReadOptions(), result_key(id), &v);
+  if (s.IsNotFound())
+    return std::optional<sweep_result>{};
+  if (!s.ok())
+    return error{"sweep state " + impl_->dir + ": " + s.ToString()};
+  auto r = decode_sweep_result(v);
+  if (!r)
+    return error{"sweep state " + impl_->dir + ", job " + std::to_string(id) +
+                 ": " + r.err().message};
+  return std::optional<sweep_result>{std::move(*r)};
+}
+
+expected<bool> sweep_state::put(const std::vector<sweep_result>& results) {
+  rocksdb::WriteBatch batch;
+  for (const auto& r : results)
+    batch.Put(result_key(r.id), encode_sweep_result(r));
+  const auto s = impl_->db->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok())
+    return error{"sweep state " + impl_->dir + ": " + s.ToString()};
+  return true;
+}
+
+std::uint64_t sweep_state::count() const {
+  std::uint64_t n = 0;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek("r/"); it->Valid() && it->key().starts_with("r/"); it->Next())
+    ++n;
+  return n;
+}
+
+} // namespace btk
