@@ -61,3 +61,7 @@ import json, sys
 t = json.load(open(sys.argv[1]))["timing"]
 print(f"last run: load {t['load_ms']:.1f} ms, engine {t['engine_ms']:.2f} ms")
 PY
+
+echo
+echo "## Parameter sweeps (btk walker --grid)"
+"$(dirname "$0")/sweep_bench.sh" "$build"
