@@ -88,6 +88,16 @@ caf::behavior event_bus(bus_actor* self, subscriptions initial) {
       [=](topic t, const error_event& e) {
         forward(self, t, std::vector<error_event>{e});
       },
+      [=](const std::vector<walker_event>& batch) {
+        forward(self, topic::walker, batch);
+      },
+      [=](const walker_complete_event& e) {
+        forward(self, topic::walker_complete,
+                std::vector<walker_complete_event>{e});
+      },
+      [=](topic t, const done_event& e) {
+        forward(self, t, std::vector<done_event>{e});
+      },
       [=](flush_atom) -> caf::result<flush_atom> {
         // Every listener acknowledges in its own order; answer after all.
         std::vector<caf::actor> all;
@@ -171,6 +181,8 @@ BTK_LISTENER(risk_event)
 BTK_LISTENER(partial_event)
 BTK_LISTENER(performance_event)
 BTK_LISTENER(error_event)
+BTK_LISTENER(walker_event)
+BTK_LISTENER(walker_complete_event)
 #undef BTK_LISTENER
 
 } // namespace btk

@@ -21,6 +21,8 @@ namespace btk {
 ///   partial_event (split into partial_profit / partial_loss),
 ///   performance_event; a single `done_event` (done_backtest / done_live);
 ///   `(topic, error_event)` for the error and exit topics;
+///   `std::vector<walker_event>`, a `walker_complete_event` and
+///   `(topic, done_event)` (done_walker) from walker runs;
 /// - `flush_atom`: answers once every listener has handled every event
 ///   forwarded before it.
 caf::actor spawn_event_bus(caf::actor_system& sys);

@@ -120,3 +120,8 @@ void add_message_types(caf::actor_system_config& cfg);
 } // namespace btk
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(btk::series_ref)
+// Walker events carry whole statistics models (optional fields, which CAF
+// 0.17 cannot inspect); they only travel inside one process.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<btk::walker_event>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(btk::walker_complete_event)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<btk::walker_complete_event>)

@@ -2,10 +2,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/signal.hpp"
+#include "core/statistics.hpp"
 
 namespace btk {
 
@@ -131,6 +133,34 @@ struct performance_event {
   timestamp when = 0;
   /// The previous event's `when` for this instance, or 0.
   timestamp previous = 0;
+};
+
+/// A walker finished one strategy (topic walker; backtest-kit's
+/// WalkerContract). `source.strategy` is the strategy just tested.
+struct walker_event {
+  event_source source;
+  std::string walker;
+  std::string metric;
+  backtest_statistics stats;
+  std::optional<double> metric_value;
+  /// The best so far (empty strategy: none yet).
+  std::optional<double> best_metric;
+  std::string best_strategy;
+  std::int64_t strategies_tested = 0;
+  std::int64_t total_strategies = 0;
+};
+
+/// A walker ranked all its strategies (topic walker_complete; backtest-kit's
+/// WalkerCompleteContract). `source.strategy` is the walker's name.
+struct walker_complete_event {
+  event_source source;
+  std::string walker;
+  std::string metric;
+  std::int64_t total_strategies = 0;
+  /// Empty when no strategy had a metric.
+  std::string best_strategy;
+  std::optional<double> best_metric;
+  std::optional<backtest_statistics> best_stats;
 };
 
 /// An error (topics error and exit).

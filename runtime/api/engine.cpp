@@ -390,7 +390,7 @@ void engine::add_walker(walker_schema schema) {
   impl_->walkers.emplace(std::move(name), std::move(schema));
 }
 
-const walker_schema& engine::walker(const std::string& name) const {
+const walker_schema& engine::walker_schema_of(const std::string& name) const {
   std::lock_guard<std::mutex> guard{impl_->mtx};
   auto w = impl_->walkers.find(name);
   if (w == impl_->walkers.end())
@@ -550,6 +550,9 @@ BTK_LISTEN(partial_loss, partial_event, topic::partial_loss)
 BTK_LISTEN(performance, performance_event, topic::performance)
 BTK_LISTEN(error, error_event, topic::error)
 BTK_LISTEN(exit, error_event, topic::exit)
+BTK_LISTEN(walker, walker_event, topic::walker)
+BTK_LISTEN(walker_complete, walker_complete_event, topic::walker_complete)
+BTK_LISTEN(done_walker, done_event, topic::done_walker)
 #undef BTK_LISTEN
 
 // -- backtest facade

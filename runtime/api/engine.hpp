@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -28,6 +29,7 @@
 #include "core/schedule_report.hpp"
 #include "core/sizing.hpp"
 #include "core/statistics.hpp"
+#include "core/walker.hpp"
 #include "messages/events.hpp"
 #include "strategies/strategy.hpp"
 
@@ -87,6 +89,22 @@ struct walker_schema {
   std::vector<std::string> strategies;
   /// Statistic to rank by. Default: sharpeRatio
   std::string metric = "sharpeRatio";
+  /// Called in schema order before each strategy is ranked. Default: none
+  std::function<void(const std::string& strategy, const std::string& symbol)>
+      on_strategy_start;
+  /// Called after a strategy is ranked, with its statistics and metric.
+  /// Default: none
+  std::function<void(const std::string& strategy, const std::string& symbol,
+                     const backtest_statistics& stats,
+                     std::optional<double> metric)>
+      on_strategy_complete;
+  /// Called when a strategy's run failed (it is then not ranked).
+  /// Default: none
+  std::function<void(const std::string& strategy, const std::string& symbol,
+                     const std::string& error)>
+      on_strategy_error;
+  /// Called once with the final model. Default: none
+  std::function<void(const walker_statistics&)> on_complete;
 };
 
 /// Which exchange and frame a strategy runs on.
@@ -315,6 +333,61 @@ private:
   engine& engine_;
 };
 
+/// A walker run pulled strategy by strategy (`walker.run`): each `next`
+/// waits for the next strategy in schema order (all of them run at once),
+/// ranks it and returns its event; nothing once the walker is done.
+class walker_run {
+public:
+  walker_run(walker_run&&) noexcept;
+  walker_run& operator=(walker_run&&) noexcept;
+  ~walker_run();
+  /// The next strategy's event, or nothing when the walker is complete.
+  std::optional<walker_event> next();
+  /// Runs to the end and returns the final model.
+  walker_statistics finish();
+
+  /// Implementation detail (defined in walker.cpp).
+  struct state;
+
+private:
+  friend class walker_facade;
+  explicit walker_run(std::shared_ptr<state> st);
+  std::shared_ptr<state> state_;
+};
+
+/// `Walker` of backtest-kit: rank a walker's strategies on a symbol.
+class walker_facade {
+public:
+  /// Starts walker `walker` on `symbol` (every name it refers to must
+  /// exist) and returns the run to pull from.
+  walker_run run(const std::string& symbol, const std::string& walker);
+  /// Runs it to the end on its own thread; `wait()` on the future gives
+  /// the final model (or rethrows the api_error).
+  std::shared_future<walker_statistics> background(const std::string& symbol,
+                                                   const std::string& walker);
+  /// Stops the walker on `symbol`: the strategy being ranked is the last
+  /// one (its run ends early); later strategies are skipped. Filtered by
+  /// symbol and walker name; a no-op when nothing runs.
+  void stop(const std::string& symbol, const std::string& walker);
+  /// The model of the last completed run (statistics.md §3.4).
+  walker_statistics get_data(const std::string& symbol,
+                             const std::string& walker);
+  /// Its Markdown report (statistics.md §3.5).
+  std::string get_report(const std::string& symbol, const std::string& walker);
+  /// Writes the report to `{dir}/{walker}.md` and returns the path.
+  /// Default dir: ./dump/walker
+  std::string dump(const std::string& symbol, const std::string& walker,
+                   const std::string& dir = "./dump/walker");
+  /// Every walker run (`symbol:walker`) with its status.
+  std::vector<instance_info> list();
+
+private:
+  friend class engine;
+  explicit walker_facade(engine& e)
+      : engine_(e) {}
+  engine& engine_;
+};
+
 /// Owns the actor system and everything registered on it.
 class engine {
 public:
@@ -360,12 +433,13 @@ public:
                               const std::string& symbol, double quantity);
 
   /// The walker schema `name`, checked: every name it refers to exists.
-  const walker_schema& walker(const std::string& name) const;
+  const walker_schema& walker_schema_of(const std::string& name) const;
 
   // -- facades
   // -------------------------------------------------------------------
 
   backtest_facade& backtest() { return backtest_; }
+  walker_facade& walker() { return walker_; }
   heat_facade& heat() { return heat_; }
   report_facade<schedule_statistics>& schedule() { return schedule_; }
   report_facade<performance_statistics>& performance() { return performance_; }
@@ -407,6 +481,16 @@ public:
   subscription listen_error(listener_fn<error_event> fn);
   subscription listen_error_once(filter_fn<error_event> filter,
                                  listener_fn<error_event> fn);
+  subscription listen_walker(listener_fn<walker_event> fn);
+  subscription listen_walker_once(filter_fn<walker_event> filter,
+                                  listener_fn<walker_event> fn);
+  subscription listen_walker_complete(listener_fn<walker_complete_event> fn);
+  subscription
+  listen_walker_complete_once(filter_fn<walker_complete_event> filter,
+                              listener_fn<walker_complete_event> fn);
+  subscription listen_done_walker(listener_fn<done_event> fn);
+  subscription listen_done_walker_once(filter_fn<done_event> filter,
+                                       listener_fn<done_event> fn);
   subscription listen_exit(listener_fn<error_event> fn);
   subscription listen_exit_once(filter_fn<error_event> filter,
                                 listener_fn<error_event> fn);
@@ -419,6 +503,7 @@ public:
 
 private:
   friend class backtest_facade;
+  friend class walker_facade;
   friend class heat_facade;
   template <class Model>
   friend class report_facade;
@@ -429,6 +514,7 @@ private:
 
   std::shared_ptr<impl> impl_;
   backtest_facade backtest_{*this};
+  walker_facade walker_{*this};
   heat_facade heat_{*this};
   report_facade<schedule_statistics> schedule_{*this, 0};
   report_facade<performance_statistics> performance_{*this, 1};

@@ -113,6 +113,15 @@ struct engine::impl {
   std::shared_ptr<std::atomic<std::uint32_t>> topic_mask =
       std::make_shared<std::atomic<std::uint32_t>>(0);
   std::uint32_t next_rank = 0;
+  /// Walker runs by `symbol:walker`: the last completed model (for
+  /// get_data / get_report) and the stop flag of a run going on.
+  struct walker_entry {
+    std::string status = "idle";
+    std::shared_ptr<std::atomic<bool>> stop;
+    std::shared_ptr<walker_statistics> data;
+    std::vector<closed_trade_list> lists;
+  };
+  std::map<std::string, walker_entry> walkers_run;
 };
 
 } // namespace btk

@@ -175,7 +175,7 @@ TEST_CASE("registration refuses duplicates and runs name unknown references",
   e->add_walker(w);
   CHECK_THROWS_WITH(e->add_walker(w),
                     "add_walker: walker 'w' is already registered");
-  CHECK_THROWS_WITH(e->walker("w"),
+  CHECK_THROWS_WITH(e->walker_schema_of("w"),
                     "walker 'w' refers to strategy 'ghost', which is not "
                     "registered");
 }
