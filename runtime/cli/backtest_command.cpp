@@ -83,16 +83,14 @@ int run_sweep_mode(
     const backtest_options& opts, const config& cfg,
     const std::vector<std::string>& grids,
     const std::map<std::string, std::shared_ptr<const series>>& data,
-    const backtest_frame& frame, double load_ms) {
+    const std::vector<std::string>& symbols, const backtest_frame& frame,
+    double load_ms) {
   sweep_options so;
   so.grids = grids;
   so.where = opts.where;
   so.sample = opts.sample;
   so.seed = opts.seed;
-  for (const auto& [symbol, s] : data)
-    so.symbols.push_back(symbol);
-  if (!opts.symbols.empty())
-    so.symbols = opts.symbols;
+  so.symbols = symbols;
   so.frame = frame;
   so.cfg = cfg;
   so.metric = opts.metric;
@@ -279,13 +277,26 @@ int run_backtest_command(const backtest_options& opts) {
 
   // -- data ------------------------------------------------------------------
   std::vector<std::string> wanted;
-  if (!opts.symbols.empty()) {
+  backtest_options split = opts;
+  if (split.symbols.empty() && split.symbol.find(',') != std::string::npos) {
+    // `--symbol A,B` reads as `--symbols A,B`.
+    std::string rest = split.symbol;
+    split.symbol.clear();
+    for (std::size_t pos = 0; pos <= rest.size();) {
+      auto comma = rest.find(',', pos);
+      if (comma == std::string::npos)
+        comma = rest.size();
+      split.symbols.push_back(rest.substr(pos, comma - pos));
+      pos = comma + 1;
+    }
+  }
+  if (!split.symbols.empty()) {
     if (opts.store.empty())
       return fail("--symbols needs --store DIR (files hold one symbol each; "
                   "import them with `btk data import`)");
-    if (!opts.symbol.empty())
+    if (!split.symbol.empty())
       return fail("give --symbol or --symbols, not both");
-    for (const auto& sym : opts.symbols) {
+    for (const auto& sym : split.symbols) {
       if (std::find(wanted.begin(), wanted.end(), sym) != wanted.end())
         return fail("--symbols lists " + sym + " twice");
       wanted.push_back(sym);
@@ -366,7 +377,7 @@ int run_backtest_command(const backtest_options& opts) {
                 std::to_string(lookahead) + " min)");
 
   if (sweep)
-    return run_sweep_mode(opts, *cfg, sweep_grids, inputs_map(inputs),
+    return run_sweep_mode(opts, *cfg, sweep_grids, inputs_map(inputs), wanted,
                           backtest_frame{frame.start, frame.end, frame.iv},
                           load_ms);
 
@@ -466,7 +477,7 @@ int run_backtest_command(const backtest_options& opts) {
     const auto cancelled = run.counters.cancelled;
     const auto stats = eng.backtest().get_data(symbol, name);
     std::string report_path;
-    if (!opts.report_dir.empty()) {
+    if (!opts.report_dir.empty() && !opts.walker) {
       report_path = (std::filesystem::path(opts.report_dir) /
                      fmt::format("{}_{}_local_{}_backtest-{}.md", symbol, name,
                                  frame.name, dump_ts))
@@ -541,6 +552,25 @@ int run_backtest_command(const backtest_options& opts) {
                             : nlohmann::ordered_json();
       w["totalStrategies"] = ranking.total_strategies();
       w["progress"] = progress;
+      // The walker's comparison report (statistics.md §3.5).
+      if (!opts.report_dir.empty()) {
+        std::vector<closed_trade_list> lists;
+        for (const auto& e : entries)
+          lists.push_back(eng.backtest().get_trades(symbol, e.name));
+        std::vector<const closed_trade_list*> ptrs;
+        for (const auto& l : lists)
+          ptrs.push_back(&l);
+        const auto model = make_walker_statistics(
+            {"walker", symbol, "local", frame.name}, ranking, ptrs);
+        const auto path = (std::filesystem::path(opts.report_dir) /
+                           fmt::format("{}_walker_local_{}-{}.md", symbol,
+                                       frame.name, dump_ts))
+                              .string();
+        if (!write_text(path, render_walker_report(model, ptrs, *cfg), err))
+          return fail(err);
+        w["report"] = path;
+        lines.push_back("  walker report: " + path);
+      }
       walkers.push_back(w);
       lines.push_back(fmt::format(
           "  {}best by {}: {} ({})", inputs.size() > 1 ? symbol + " " : "",
@@ -553,7 +583,7 @@ int run_backtest_command(const backtest_options& opts) {
   // Several symbols: the Heat report pools every run (statistics.md §4.2).
   nlohmann::ordered_json heat_json;
   std::string heat_path;
-  if (inputs.size() > 1) {
+  if (inputs.size() > 1 && !opts.walker) {
     const backtest_context heat_ctx{"portfolio", "local", frame.name};
     const auto heat = eng.heat().get_data(heat_ctx);
     heat_json = fields_json(stat_fields(heat));
@@ -604,7 +634,7 @@ int run_backtest_command(const backtest_options& opts) {
     summary["config"] = config_json(*cfg);
     summary["configUnsafe"] = opts.unsafe_config;
     summary["strategies"] = strategies_json;
-    if (inputs.size() > 1)
+    if (inputs.size() > 1 && !opts.walker)
       summary["heat"] = heat_json;
     if (opts.walker) {
       if (walkers.size() == 1)
