@@ -146,4 +146,12 @@ backtest_statistics compute_backtest_statistics(const closed_trade_list& list) {
   return out;
 }
 
+std::optional<double> numeric_value(const stat_value& v) noexcept {
+  if (const auto* d = std::get_if<double>(&v))
+    return std::isfinite(*d) ? std::optional<double>{*d} : std::nullopt;
+  if (const auto* i = std::get_if<std::int64_t>(&v))
+    return static_cast<double>(*i);
+  return std::nullopt;
+}
+
 } // namespace btk

@@ -126,6 +126,10 @@ constexpr double eps = 1e-9;
 using stat_value =
     std::variant<std::monostate, std::int64_t, double, std::string>;
 
+/// `v` as a ranking value: a finite number (integers included), else
+/// nothing (null, text, NaN, infinities).
+std::optional<double> numeric_value(const stat_value& v) noexcept;
+
 /// The fields of `s` under the reference's JSON key names (`"totalSignals"`,
 /// `"winCount"`, …, `"trendConfidence"`, `"signalListLength"`), in the order
 /// of the parity summary, so a JSON writer elsewhere can emit them without

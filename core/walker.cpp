@@ -14,15 +14,9 @@ namespace btk {
 
 std::optional<double> metric_value(const backtest_statistics& stats,
                                    std::string_view metric) {
-  for (const auto& [key, value] : stat_fields(stats)) {
-    if (key != metric)
-      continue;
-    if (const auto* d = std::get_if<double>(&value))
-      return std::isfinite(*d) ? std::optional<double>{*d} : std::nullopt;
-    if (const auto* i = std::get_if<std::int64_t>(&value))
-      return static_cast<double>(*i);
-    return std::nullopt;
-  }
+  for (const auto& [key, value] : stat_fields(stats))
+    if (key == metric)
+      return numeric_value(value);
   return std::nullopt;
 }
 

@@ -17,15 +17,9 @@ stat_list to_stat_list(const backtest_statistics& s) {
 
 std::optional<double> stat_number(const stat_list& stats,
                                   std::string_view name) {
-  for (const auto& [key, value] : stats) {
-    if (key != name)
-      continue;
-    if (const auto* d = std::get_if<double>(&value))
-      return std::isfinite(*d) ? std::optional<double>{*d} : std::nullopt;
-    if (const auto* i = std::get_if<std::int64_t>(&value))
-      return static_cast<double>(*i);
-    return std::nullopt;
-  }
+  for (const auto& [key, value] : stats)
+    if (key == name)
+      return numeric_value(value);
   return std::nullopt;
 }
 

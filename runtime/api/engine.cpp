@@ -16,6 +16,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include "actors/event_bus.hpp"
+#include "actors/scheduler.hpp"
 #include "actors/strategy_actor.hpp"
 #include "core/report.hpp"
 #include "messages/actor_messages.hpp"
@@ -71,18 +72,7 @@ run_result to_result(const run_outcome& o) {
 engine::impl::impl(const engine_options& opts)
     : options(opts) {
   add_message_types(sys_cfg);
-  const std::size_t threads =
-      opts.threads > 0 ? opts.threads
-                       : std::max(1u, std::thread::hardware_concurrency());
-  sys_cfg.set("scheduler.max-threads", threads);
-  // Work stealing spreads the runs over the workers; CAF 0.17 lets an idle
-  // worker sleep 10 ms between polls, longer than many whole backtests, so
-  // poll every millisecond instead (about 1 % of a core per idle worker).
-  // The sharing policy wakes workers at once but kept two of them from
-  // running side by side here (bench/README.md).
-  sys_cfg.set("scheduler.policy", caf::atom("stealing"));
-  sys_cfg.set("work-stealing.relaxed-sleep-duration",
-              caf::timespan{std::chrono::milliseconds{1}});
+  configure_scheduler(sys_cfg, opts.threads);
   sys = std::make_unique<caf::actor_system>(sys_cfg);
   bus = spawn_event_bus(*sys);
   frames = spawn_frame_actor(*sys);

@@ -11,6 +11,7 @@
 #include <caf/scoped_actor.hpp>
 #include <nlohmann/json.hpp>
 
+#include "actors/scheduler.hpp"
 #include "actors/sweep_worker.hpp"
 #include "core/statistics.hpp"
 #include "messages/actor_messages.hpp"
@@ -398,13 +399,7 @@ run_sweep(const sweep_options& opts,
   }
   caf::actor_system_config cfg;
   add_message_types(cfg);
-  const std::size_t threads =
-      opts.workers > 0 ? opts.workers
-                       : std::max(1u, std::thread::hardware_concurrency());
-  cfg.set("scheduler.max-threads", threads);
-  cfg.set("scheduler.policy", caf::atom("stealing"));
-  cfg.set("work-stealing.relaxed-sleep-duration",
-          caf::timespan{std::chrono::milliseconds{1}});
+  const std::size_t threads = configure_scheduler(cfg, opts.workers);
   caf::actor_system sys{cfg};
   std::vector<caf::actor> workers;
   for (std::size_t i = 0; i < threads; ++i)

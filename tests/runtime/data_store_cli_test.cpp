@@ -23,8 +23,6 @@
 #include "runtime/store/candle_store.hpp"
 #include "tests/runtime/btk_process.hpp"
 
-extern char** environ;
-
 using namespace btk::test;
 
 namespace fs = std::filesystem;
@@ -311,7 +309,7 @@ TEST_CASE("An import killed at any moment leaves the store with all of it "
                                 ca->candles.begin() + 5 * 1440);
   both.insert(both.end(), cb->candles.begin(), cb->candles.end());
 
-  const std::string bin = btk_bin();
+  btk_bin(); // fails early when BTK_BIN is not set
   int none = 0;
   int all = 0;
   for (int delay_ms : {5, 30, 80, 150, 250, 400, 700, 1200}) {
@@ -320,20 +318,8 @@ TEST_CASE("An import killed at any moment leaves the store with all of it "
     REQUIRE(
         run_btk(tmp, {"data", "import", a, "--symbol", "SYM", "--store", store})
             .code == 0);
-    std::vector<std::string> args = {bin,        "data", "import",  b,
-                                     "--symbol", "SYM",  "--store", store};
-    std::vector<char*> argv;
-    for (auto& s : args)
-      argv.push_back(s.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    REQUIRE(::posix_spawn(&pid, bin.c_str(), &fa, nullptr, argv.data(),
-                          environ) == 0);
-    posix_spawn_file_actions_destroy(&fa);
+    const auto pid =
+        start_btk({"data", "import", b, "--symbol", "SYM", "--store", store});
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     ::kill(pid, SIGKILL);
     int status = 0;
