@@ -23,14 +23,6 @@ constexpr std::uint64_t max_scaled = 1'000'000'000'000'000'000ull;
 /// A grid never has more points than this.
 constexpr std::uint64_t max_points = std::uint64_t{1} << 63;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 std::uint64_t pow10(int n) {
   std::uint64_t out = 1;
   for (int i = 0; i < n; ++i)
@@ -40,19 +32,6 @@ std::uint64_t pow10(int n) {
 
 bool is_numeric(param_kind k) {
   return k == param_kind::number || k == param_kind::count;
-}
-
-std::string kind_text(param_kind k) {
-  switch (k) {
-  case param_kind::number:
-    return "a number";
-  case param_kind::count:
-    return "a whole number >= 1";
-  case param_kind::side_choice:
-    return "long, short or alt";
-  default:
-    return "one of 1m 3m 5m 15m 30m 1h";
-  }
 }
 
 std::string accepted(const std::vector<param_spec>& params) {
@@ -276,16 +255,16 @@ template <class Fail>
 expected<grid_axis> parse_range(const param_spec& p, std::string_view value,
                                 Fail fail) {
   if (!is_numeric(p.kind))
-    return fail("parameter " + p.name + " takes " + kind_text(p.kind) +
+    return fail("parameter " + p.name + " takes " + describe(p.kind) +
                 ", so it cannot be a range");
   const auto dots = value.find("..");
-  const std::string_view start_text = trim(value.substr(0, dots));
+  const std::string_view start_text = trim_blanks(value.substr(0, dots));
   std::string_view rest = value.substr(dots + 2);
   const auto colon = rest.find(':');
   if (colon == std::string_view::npos)
     return fail("a range needs a step (form: start..end:step)");
-  const std::string_view end_text = trim(rest.substr(0, colon));
-  const std::string_view step_text = trim(rest.substr(colon + 1));
+  const std::string_view end_text = trim_blanks(rest.substr(0, colon));
+  const std::string_view step_text = trim_blanks(rest.substr(colon + 1));
   decimal_text start, end, step;
   const std::pair<std::string_view, decimal_text*> parts[] = {
       {start_text, &start}, {end_text, &end}, {step_text, &step}};
@@ -324,7 +303,7 @@ expected<grid_axis> parse_range(const param_spec& p, std::string_view value,
         s + static_cast<std::int64_t>(steps) * st; // <= e, no overflow
     if (s % unit != 0 || st % unit != 0 || s < unit ||
         last / unit >= 1'000'000'000'000)
-      return fail("parameter " + p.name + " takes " + kind_text(p.kind) +
+      return fail("parameter " + p.name + " takes " + describe(p.kind) +
                   ", so the range must start at a whole number >= 1, use a "
                   "whole step and stay below 1e12");
   }
@@ -340,9 +319,9 @@ expected<parameter_grid> parse_grid(std::string_view text,
   auto fail = [&](const std::string& reason) {
     return error{"parameter grid '" + grid.text_ + "': " + reason};
   };
-  text = trim(text);
+  text = trim_blanks(text);
   const auto colon = text.find(':');
-  grid.strategy_ = std::string{trim(text.substr(0, colon))};
+  grid.strategy_ = std::string{trim_blanks(text.substr(0, colon))};
   if (grid.strategy_.empty())
     return fail("missing the strategy name (form: name:key=values,...)");
   const strategy_info* info = reg.find(grid.strategy_);
@@ -359,7 +338,7 @@ expected<parameter_grid> parse_grid(std::string_view text,
                               : text.substr(colon + 1);
   while (!rest.empty()) {
     const auto comma = rest.find(',');
-    const std::string_view item = trim(rest.substr(0, comma));
+    const std::string_view item = trim_blanks(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view{}
                                            : rest.substr(comma + 1);
     if (item.empty())
@@ -370,8 +349,8 @@ expected<parameter_grid> parse_grid(std::string_view text,
     const auto eq = item.find('=');
     if (eq == std::string_view::npos)
       return item_fail("has no value (form: key=values)");
-    const std::string key{trim(item.substr(0, eq))};
-    const std::string_view value = trim(item.substr(eq + 1));
+    const std::string key{trim_blanks(item.substr(0, eq))};
+    const std::string_view value = trim_blanks(item.substr(eq + 1));
     if (key.empty())
       return item_fail("missing the parameter name (form: key=values)");
     const param_spec* p = nullptr;
@@ -400,12 +379,12 @@ expected<parameter_grid> parse_grid(std::string_view text,
     std::string_view alts = value;
     for (;;) {
       const auto bar = alts.find('|');
-      const std::string_view alt = trim(alts.substr(0, bar));
+      const std::string_view alt = trim_blanks(alts.substr(0, bar));
       if (alt.empty())
         return item_fail("an alternative is empty (form: a|b|c)");
       double number = 0;
       if (!valid_value(p->kind, alt, number))
-        return item_fail("parameter " + key + " takes " + kind_text(p->kind) +
+        return item_fail("parameter " + key + " takes " + describe(p->kind) +
                          " (got '" + std::string{alt} + "')");
       for (std::size_t j = 0; j < texts.size(); ++j)
         if (texts[j] == alt || (is_numeric(p->kind) && numbers[j] == number))
@@ -493,11 +472,11 @@ expected<grid_filter> parse_where(std::string_view expr,
       ++i;
     }
   }
-  if (trim(expr).empty())
+  if (trim_blanks(expr).empty())
     return fail("no comparison (form: fast<slow && tp>=1)");
   grid_filter out;
   for (std::string_view raw : terms) {
-    const std::string_view term = trim(raw);
+    const std::string_view term = trim_blanks(raw);
     auto term_fail = [&](const std::string& reason) {
       return fail("comparison '" + std::string{term} + "': " + reason);
     };
@@ -530,8 +509,8 @@ expected<grid_filter> parse_where(std::string_view expr,
       cmp = grid_filter::op::ne;
       break;
     }
-    const std::string_view lhs = trim(term.substr(0, at));
-    const std::string_view rhs = trim(term.substr(at + (two ? 2 : 1)));
+    const std::string_view lhs = trim_blanks(term.substr(0, at));
+    const std::string_view rhs = trim_blanks(term.substr(at + (two ? 2 : 1)));
     if (lhs.empty() || rhs.empty())
       return term_fail(std::string{"missing the "} +
                        (lhs.empty() ? "left" : "right") + " side");

@@ -7,9 +7,7 @@
 
 namespace btk {
 
-namespace {
-
-std::string_view trim(std::string_view s) {
+std::string_view trim_blanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
     s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
@@ -17,7 +15,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string kind_text(param_kind k) {
+std::string describe(param_kind k) {
   switch (k) {
   case param_kind::number:
     return "a number";
@@ -29,6 +27,8 @@ std::string kind_text(param_kind k) {
     return "one of 1m 3m 5m 15m 30m 1h";
   }
 }
+
+namespace {
 
 std::string accepted(const strategy_info& info) {
   std::string out;
@@ -63,9 +63,9 @@ void param_values::set(const std::string& name, std::string text,
 expected<strategy_spec> parse_spec(std::string_view text) {
   strategy_spec out;
   const std::string whole{text};
-  text = trim(text);
+  text = trim_blanks(text);
   const auto colon = text.find(':');
-  out.name = std::string{trim(text.substr(0, colon))};
+  out.name = std::string{trim_blanks(text.substr(0, colon))};
   if (out.name.empty())
     return error{"strategy spec '" + whole +
                  "': missing the strategy name (form: name:key=value,...)"};
@@ -74,7 +74,7 @@ expected<strategy_spec> parse_spec(std::string_view text) {
   std::string_view rest = text.substr(colon + 1);
   while (!rest.empty()) {
     const auto comma = rest.find(',');
-    const std::string_view item = trim(rest.substr(0, comma));
+    const std::string_view item = trim_blanks(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view{}
                                            : rest.substr(comma + 1);
     if (item.empty())
@@ -83,8 +83,8 @@ expected<strategy_spec> parse_spec(std::string_view text) {
     if (eq == std::string_view::npos)
       return error{"strategy spec '" + whole + "': parameter '" +
                    std::string{item} + "' has no value (form: key=value)"};
-    auto key = std::string{trim(item.substr(0, eq))};
-    auto value = std::string{trim(item.substr(eq + 1))};
+    auto key = std::string{trim_blanks(item.substr(0, eq))};
+    auto value = std::string{trim_blanks(item.substr(eq + 1))};
     for (const auto& [k, v] : out.params)
       if (k == key)
         return error{"strategy spec '" + whole + "': parameter '" + key +
@@ -147,7 +147,7 @@ strategy_registry::resolve(const strategy_spec& spec,
     }
     if (!ok)
       return error{"strategy '" + info.name + "': parameter " + p.name +
-                   " takes " + kind_text(p.kind) + " (got '" + text + "')"};
+                   " takes " + describe(p.kind) + " (got '" + text + "')"};
     out.set(p.name, text, number);
   }
   return out;

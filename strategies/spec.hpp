@@ -25,6 +25,14 @@ enum class param_kind : std::uint8_t {
   signal_interval,
 };
 
+/// What values a parameter of kind `k` takes, for error messages
+/// ("a whole number >= 1").
+std::string describe(param_kind k);
+
+/// `s` without leading and trailing blanks (spaces, tabs), as specs and
+/// grids read their items.
+std::string_view trim_blanks(std::string_view s);
+
 /// One parameter a strategy accepts, with its default.
 struct param_spec {
   std::string name;
