@@ -20,15 +20,6 @@ using namespace btk;
 
 namespace {
 
-struct system_fixture {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  system_fixture() {
-    add_message_types(cfg);
-    sys = std::make_unique<caf::actor_system>(cfg);
-  }
-};
-
 risk_check check_at(std::uint32_t rank, timestamp t) {
   risk_check c;
   c.rank = rank;
@@ -49,18 +40,43 @@ risk_schema at_most_one() {
   return r;
 }
 
+// An actor system with the event bus, one risk actor and two member
+// instances (ranks 0 and 1) that have joined it; ends the actors at the
+// end of the test.
+struct risk_fixture {
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  caf::actor bus;
+  caf::actor risk;
+  std::unique_ptr<caf::scoped_actor> m0;
+  std::unique_ptr<caf::scoped_actor> m1;
+
+  explicit risk_fixture(risk_schema schema) {
+    add_message_types(cfg);
+    sys = std::make_unique<caf::actor_system>(cfg);
+    bus = spawn_event_bus(*sys);
+    risk = spawn_risk_actor(*sys, std::move(schema), bus);
+    m0 = std::make_unique<caf::scoped_actor>(*sys);
+    m1 = std::make_unique<caf::scoped_actor>(*sys);
+    (*m0)->send(risk, join_atom::value, std::uint32_t{0});
+    (*m1)->send(risk, join_atom::value, std::uint32_t{1});
+  }
+
+  ~risk_fixture() {
+    caf::anon_send_exit(risk, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(bus, caf::exit_reason::user_shutdown);
+  }
+};
+
 } // namespace
 
 TEST_CASE("the risk actor answers the earliest check once every member "
           "waits, with the positions of that simulated time",
           "[actors]") {
-  system_fixture fx;
-  auto bus = spawn_event_bus(*fx.sys);
-  auto risk = spawn_risk_actor(*fx.sys, at_most_one(), bus);
-  caf::scoped_actor m0{*fx.sys};
-  caf::scoped_actor m1{*fx.sys};
-  m0->send(risk, join_atom::value, std::uint32_t{0});
-  m1->send(risk, join_atom::value, std::uint32_t{1});
+  risk_fixture fx{at_most_one()};
+  auto& risk = fx.risk;
+  auto& m0 = *fx.m0;
+  auto& m1 = *fx.m1;
   // Member 1 asks at t=100 while member 0 is still running: no answer yet.
   auto pending =
       m1->request(risk, caf::infinite, check_atom::value, check_at(1, 100));
@@ -85,20 +101,15 @@ TEST_CASE("the risk actor answers the earliest check once every member "
                 [](caf::error&) { FAIL("check failed"); });
   CHECK(second.allowed);
   CHECK(second.active_position_count == 0);
-  caf::anon_send_exit(risk, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(bus, caf::exit_reason::user_shutdown);
 }
 
 TEST_CASE("equal check times are answered in rank order and a position "
           "opened at that time counts only for higher ranks",
           "[actors]") {
-  system_fixture fx;
-  auto bus = spawn_event_bus(*fx.sys);
-  auto risk = spawn_risk_actor(*fx.sys, at_most_one(), bus);
-  caf::scoped_actor m0{*fx.sys};
-  caf::scoped_actor m1{*fx.sys};
-  m0->send(risk, join_atom::value, std::uint32_t{0});
-  m1->send(risk, join_atom::value, std::uint32_t{1});
+  risk_fixture fx{at_most_one()};
+  auto& risk = fx.risk;
+  auto& m0 = *fx.m0;
+  auto& m1 = *fx.m1;
   // Rank 1 asks first in real time; rank 0 asks at the same simulated time.
   auto h1 =
       m1->request(risk, caf::infinite, check_atom::value, check_at(1, 500));
@@ -121,20 +132,14 @@ TEST_CASE("equal check times are answered in rank order and a position "
   CHECK(v1.active_position_count == 1);
   m1->send(risk, leave_atom::value, std::uint32_t{1});
   h0b.receive([](const risk_verdict&) {}, [](caf::error&) {});
-  caf::anon_send_exit(risk, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(bus, caf::exit_reason::user_shutdown);
 }
 
 TEST_CASE("a risk without validations answers at once", "[actors]") {
-  system_fixture fx;
-  auto bus = spawn_event_bus(*fx.sys);
   risk_schema open;
   open.name = "open";
-  auto risk = spawn_risk_actor(*fx.sys, open, bus);
-  caf::scoped_actor m0{*fx.sys};
-  caf::scoped_actor m1{*fx.sys};
-  m0->send(risk, join_atom::value, std::uint32_t{0});
-  m1->send(risk, join_atom::value, std::uint32_t{1});
+  risk_fixture fx{open};
+  auto& risk = fx.risk;
+  auto& m1 = *fx.m1;
   risk_verdict v;
   v.allowed = false;
   m1->request(risk, std::chrono::seconds(5), check_atom::value,
@@ -143,6 +148,4 @@ TEST_CASE("a risk without validations answers at once", "[actors]") {
                [](caf::error&) { FAIL("no answer"); });
   CHECK(v.allowed);
   CHECK(v.risk == "open");
-  caf::anon_send_exit(risk, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(bus, caf::exit_reason::user_shutdown);
 }
