@@ -7,9 +7,9 @@
 
 #include <caf/fwd.hpp>
 
-#include "core/candle.hpp"
+#include "core/market/candle.hpp"
 #include "core/error.hpp"
-#include "core/series.hpp"
+#include "core/market/series.hpp"
 
 namespace btk {
 

@@ -4,7 +4,7 @@
 
 #include <caf/fwd.hpp>
 
-#include "core/backtest.hpp"
+#include "core/engine/backtest.hpp"
 
 namespace btk {
 

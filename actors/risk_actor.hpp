@@ -6,7 +6,7 @@
 
 #include <caf/fwd.hpp>
 
-#include "core/risk.hpp"
+#include "core/risk/risk.hpp"
 
 namespace btk {
 

@@ -14,9 +14,9 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/fwd.hpp>
 
-#include "core/backtest.hpp"
-#include "core/config.hpp"
-#include "core/statistics.hpp"
+#include "core/engine/backtest.hpp"
+#include "core/engine/config.hpp"
+#include "core/stats/statistics.hpp"
 #include "messages/actor_messages.hpp"
 #include "messages/events.hpp"
 #include "strategies/strategy.hpp"

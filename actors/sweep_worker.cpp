@@ -6,7 +6,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 
-#include "core/statistics.hpp"
+#include "core/stats/statistics.hpp"
 #include "messages/sweep_messages.hpp"
 #include "strategies/spec.hpp"
 

@@ -6,8 +6,8 @@
 
 #include <caf/fwd.hpp>
 
-#include "core/config.hpp"
-#include "core/series.hpp"
+#include "core/engine/config.hpp"
+#include "core/market/series.hpp"
 
 namespace btk {
 

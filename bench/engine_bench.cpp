@@ -12,7 +12,7 @@
 #include <cstdio>
 #include <string>
 
-#include "core/backtest.hpp"
+#include "core/engine/backtest.hpp"
 #include "runtime/data/candle_reader.hpp"
 #include "runtime/data/synth.hpp"
 #include "strategies/builtins.hpp"

@@ -49,8 +49,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/backtest.hpp"
-#include "core/statistics.hpp"
+#include "core/engine/backtest.hpp"
+#include "core/stats/statistics.hpp"
 #include "runtime/api/engine.hpp"
 #include "runtime/data/candle_reader.hpp"
 #include "runtime/data/synth.hpp"

@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "core/statistics.hpp"
+#include "core/stats/statistics.hpp"
 #include "runtime/data/synth.hpp"
 #include "strategies/strategy.hpp"
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "core/time.hpp"
+#include "core/market/time.hpp"
 #include "runtime/api/engine.hpp"
 #include "runtime/data/synth.hpp"
 

@@ -14,8 +14,8 @@
 #include <caf/atom.hpp>
 #include <caf/fwd.hpp>
 
-#include "core/backtest.hpp"
-#include "core/series.hpp"
+#include "core/engine/backtest.hpp"
+#include "core/market/series.hpp"
 #include "messages/events.hpp"
 #include "messages/inspect.hpp"
 

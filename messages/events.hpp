@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/signal.hpp"
-#include "core/statistics.hpp"
+#include "core/engine/signal.hpp"
+#include "core/stats/statistics.hpp"
 
 namespace btk {
 

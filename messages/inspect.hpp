@@ -6,8 +6,8 @@
 
 #include <caf/meta/type_name.hpp>
 
-#include "core/backtest.hpp"
-#include "core/signal.hpp"
+#include "core/engine/backtest.hpp"
+#include "core/engine/signal.hpp"
 #include "messages/events.hpp"
 
 namespace btk {

@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "core/backtest.hpp"
+#include "core/engine/backtest.hpp"
 #include "core/error.hpp"
-#include "core/statistics.hpp"
+#include "core/stats/statistics.hpp"
 
 namespace btk {
 

@@ -6,8 +6,8 @@
 #include <unordered_set>
 #include <utility>
 
-#include "core/interval.hpp"
-#include "core/number_format.hpp"
+#include "core/market/interval.hpp"
+#include "core/stats/number_format.hpp"
 
 namespace btk {
 

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "core/number_format.hpp"
+#include "core/stats/number_format.hpp"
 
 namespace btk {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/interval.hpp"
+#include "core/market/interval.hpp"
 #include "strategies/strategy.hpp"
 
 namespace btk {

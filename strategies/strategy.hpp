@@ -5,11 +5,11 @@
 #include <optional>
 #include <string>
 
-#include "core/backtest.hpp"
-#include "core/interval.hpp"
-#include "core/series.hpp"
-#include "core/signal.hpp"
-#include "core/signal_context.hpp"
+#include "core/engine/backtest.hpp"
+#include "core/market/interval.hpp"
+#include "core/market/series.hpp"
+#include "core/engine/signal.hpp"
+#include "core/engine/signal_context.hpp"
 
 namespace btk {
 

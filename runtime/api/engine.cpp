@@ -18,7 +18,7 @@
 #include "actors/event_bus.hpp"
 #include "actors/scheduler.hpp"
 #include "actors/strategy_actor.hpp"
-#include "core/report.hpp"
+#include "core/stats/report.hpp"
 #include "messages/actor_messages.hpp"
 #include "runtime/api/engine_impl.hpp"
 #include "strategies/spec.hpp"

@@ -11,10 +11,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/heat.hpp"
-#include "core/report.hpp"
-#include "core/statistics.hpp"
-#include "core/walker.hpp"
+#include "core/stats/heat.hpp"
+#include "core/stats/report.hpp"
+#include "core/stats/statistics.hpp"
+#include "core/walker/walker.hpp"
 #include "runtime/api/engine.hpp"
 #include "runtime/cli/candle_source.hpp"
 #include "runtime/cli/json_output.hpp"

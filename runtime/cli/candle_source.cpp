@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/series.hpp"
-#include "core/time.hpp"
+#include "core/market/series.hpp"
+#include "core/market/time.hpp"
 #include "runtime/data/candle_reader.hpp"
 #include "runtime/store/candle_store.hpp"
 

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "core/candle.hpp"
+#include "core/market/candle.hpp"
 #include "core/error.hpp"
 #include "runtime/cli/backtest_command.hpp"
 

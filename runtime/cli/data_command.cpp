@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "core/time.hpp"
+#include "core/market/time.hpp"
 #include "runtime/data/candle_reader.hpp"
 #include "runtime/data/synth.hpp"
 #include "runtime/store/candle_store.hpp"

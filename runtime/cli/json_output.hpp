@@ -7,9 +7,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "core/config.hpp"
-#include "core/signal.hpp"
-#include "core/statistics.hpp"
+#include "core/engine/config.hpp"
+#include "core/engine/signal.hpp"
+#include "core/stats/statistics.hpp"
 
 namespace btk {
 

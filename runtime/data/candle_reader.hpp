@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/candle.hpp"
+#include "core/market/candle.hpp"
 #include "core/error.hpp"
 
 namespace btk {

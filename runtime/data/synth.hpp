@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/candle.hpp"
+#include "core/market/candle.hpp"
 
 namespace btk {
 

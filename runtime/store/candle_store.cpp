@@ -14,7 +14,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
-#include "core/time.hpp"
+#include "core/market/time.hpp"
 
 namespace btk {
 

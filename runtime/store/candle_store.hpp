@@ -20,9 +20,9 @@
 #include <string_view>
 #include <vector>
 
-#include "core/candle.hpp"
+#include "core/market/candle.hpp"
 #include "core/error.hpp"
-#include "core/interval.hpp"
+#include "core/market/interval.hpp"
 #include "messages/candles_convert.hpp"
 
 namespace btk {

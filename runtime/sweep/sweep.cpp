@@ -13,7 +13,7 @@
 
 #include "actors/scheduler.hpp"
 #include "actors/sweep_worker.hpp"
-#include "core/statistics.hpp"
+#include "core/stats/statistics.hpp"
 #include "messages/actor_messages.hpp"
 #include "messages/sweep_messages.hpp"
 #include "runtime/cli/json_output.hpp"

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "core/backtest.hpp"
-#include "core/config.hpp"
+#include "core/engine/backtest.hpp"
+#include "core/engine/config.hpp"
 #include "core/error.hpp"
-#include "core/series.hpp"
+#include "core/market/series.hpp"
 #include "messages/sweep_convert.hpp"
 
 namespace btk {

@@ -14,7 +14,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/backtest.hpp"
+#include "core/engine/backtest.hpp"
 #include "tests/core/test_trades.hpp"
 
 namespace btk::test {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/signal.hpp"
-#include "core/time.hpp"
+#include "core/engine/signal.hpp"
+#include "core/market/time.hpp"
 
 namespace btk::test {
 

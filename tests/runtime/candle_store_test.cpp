@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "core/time.hpp"
+#include "core/market/time.hpp"
 #include "runtime/data/synth.hpp"
 #include "runtime/store/candle_store.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/backtest.hpp"
+#include "core/engine/backtest.hpp"
 #include "runtime/api/engine.hpp"
 #include "runtime/data/synth.hpp"
 #include "strategies/spec.hpp"

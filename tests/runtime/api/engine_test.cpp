@@ -13,7 +13,7 @@
 
 #include <unistd.h>
 
-#include "core/report.hpp"
+#include "core/stats/report.hpp"
 #include "tests/runtime/api/engine_fixture.hpp"
 
 using namespace btk;

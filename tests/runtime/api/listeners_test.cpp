@@ -8,7 +8,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "core/partial.hpp"
+#include "core/risk/partial.hpp"
 #include "tests/runtime/api/engine_fixture.hpp"
 
 using namespace btk;

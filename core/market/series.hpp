@@ -1,0 +1,112 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/market/candle.hpp"
+#include "core/error.hpp"
+#include "core/market/interval.hpp"
+
+namespace btk {
+
+/// Bars of one interval as a structure of arrays: bar `k` opens at
+/// `first + k * step`. Used for 1-minute candles and for the higher
+/// intervals aggregated from them.
+struct bar_series {
+  interval iv = interval::m1;
+  /// Open time of bar 0.
+  timestamp first = 0;
+  /// Bar length in milliseconds.
+  timestamp step = minute_ms;
+  std::vector<double> open, high, low, close, volume;
+
+  std::size_t size() const noexcept { return close.size(); }
+  timestamp open_time(std::size_t k) const noexcept {
+    return first + static_cast<timestamp>(k) * step;
+  }
+};
+
+/// A read-only window of `size` consecutive bars, oldest first. Points into
+/// a `bar_series` owned by a `series`; valid while that series lives.
+struct bar_window {
+  const double* open = nullptr;
+  const double* high = nullptr;
+  const double* low = nullptr;
+  const double* close = nullptr;
+  const double* volume = nullptr;
+  /// Open time of the oldest bar.
+  timestamp first = 0;
+  timestamp step = minute_ms;
+  std::size_t size = 0;
+
+  candle at(std::size_t k) const noexcept {
+    return {first + static_cast<timestamp>(k) * step,
+            open[k],
+            high[k],
+            low[k],
+            close[k],
+            volume[k]};
+  }
+};
+
+/// The immutable market data of one symbol: contiguous 1-minute candles plus
+/// caches derived from them (higher-interval bars, VWAP windows). Shared
+/// read-only (`std::shared_ptr<const series>`) by every strategy that trades
+/// the symbol; the caches are filled once, under a lock, on first use.
+class series {
+public:
+  /// Builds a series from 1-minute candles in ascending order. Fails when the
+  /// list is empty, a timestamp is off the minute grid, out of order, or
+  /// leaves a gap, or a price or volume is not valid; the error names the
+  /// symbol, the index and the value.
+  static expected<std::shared_ptr<const series>>
+  make(std::string symbol, const std::vector<candle>& candles);
+
+  const std::string& symbol() const noexcept { return symbol_; }
+
+  /// The 1-minute candles.
+  const bar_series& minutes() const noexcept { return m1_; }
+
+  std::size_t size() const noexcept { return m1_.size(); }
+  /// Open time of the first 1-minute candle.
+  timestamp first() const noexcept { return m1_.first; }
+  /// Open time of the last 1-minute candle.
+  timestamp last() const noexcept { return m1_.open_time(m1_.size() - 1); }
+
+  /// Index of the 1-minute candle opening at `t`, or -1 when `t` is off the
+  /// grid or outside the series.
+  std::ptrdiff_t index_of(timestamp t) const noexcept;
+
+  /// Bars of `iv` aggregated from the 1-minute candles: buckets aligned to
+  /// UTC epoch multiples of the step; open of the first minute, max high,
+  /// min low, close of the last minute, summed volume. Only buckets fully
+  /// covered by the data are kept.
+  std::shared_ptr<const bar_series> bars(interval iv) const;
+
+  /// `result[i]` is the VWAP of the `n` 1-minute candles ending at candle `i`
+  /// (inclusive), computed exactly as the reference does (typical price
+  /// (h + l + c) / 3 times volume, summed oldest to newest, divided by the
+  /// summed volume; the mean of the closes when that volume is 0). Entries
+  /// with fewer than `n` candles are NaN.
+  std::shared_ptr<const std::vector<double>> vwap(int n) const;
+
+private:
+  series() = default;
+
+  std::string symbol_;
+  bar_series m1_;
+  mutable std::mutex mtx_;
+  mutable std::array<std::shared_ptr<const bar_series>, interval_count> bars_;
+  mutable std::map<int, std::shared_ptr<const std::vector<double>>> vwap_;
+};
+
+/// VWAP of candles `[from, to]` (inclusive) of `m`, in the reference's order
+/// of operations. Exposed for tests and for callers without a `series`.
+double vwap_of(const bar_series& m, std::size_t from, std::size_t to) noexcept;
+
+} // namespace btk
