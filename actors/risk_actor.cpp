@@ -35,15 +35,8 @@ using risk_actor = caf::stateful_actor<risk_state>;
 
 risk_verdict decide(risk_actor* self, const risk_check& c) {
   auto& st = self->state;
-  risk_args args;
-  args.symbol = c.symbol;
-  args.strategy = c.strategy;
-  args.exchange = c.exchange;
-  args.frame = c.frame;
-  args.current_price = c.current_price;
-  args.when = c.when;
-  args.pending = c.pending;
-  args.active_positions = st.book.active_at(c.when, c.rank);
+  risk_args args = c.args;
+  args.active_positions = st.book.active_at(c.args.when, c.rank);
   args.active_position_count = args.active_positions.size();
   const auto d = check_risk(st.schema.validations, args);
   risk_verdict v;
@@ -54,13 +47,13 @@ risk_verdict decide(risk_actor* self, const risk_check& c) {
   if (!d.allowed) {
     v.comment = d.comment;
     risk_event e;
-    e.source = {c.symbol, c.strategy, c.exchange, c.frame, true};
+    e.source = {c.args.symbol, c.args.strategy, c.args.exchange, c.args.frame, true};
     e.risk = st.schema.name;
-    e.pending = c.pending;
-    e.current_price = c.current_price;
+    e.pending = c.args.pending;
+    e.current_price = c.args.current_price;
     e.active_position_count = v.active_position_count;
     e.comment = d.comment;
-    e.when = c.when;
+    e.when = c.args.when;
     self->send(st.bus, std::vector<risk_event>{std::move(e)});
     if (st.schema.on_rejected)
       st.schema.on_rejected(args, d);
@@ -78,7 +71,7 @@ void answer(risk_actor* self) {
     for (auto& [rank, m] : st.members) {
       if (!m.waiting)
         return; // a member is still running: it may open a position first
-      if (best == nullptr || m.waiting->check.when < best->waiting->check.when)
+      if (best == nullptr || m.waiting->check.args.when < best->waiting->check.args.when)
         best = &m;
     }
     if (best == nullptr)
@@ -87,10 +80,10 @@ void answer(risk_actor* self) {
     best->waiting.reset();
     w.promise.deliver(decide(self, w.check));
     // Positions closed before every member's clock can no longer matter.
-    timestamp low = w.check.when;
+    timestamp low = w.check.args.when;
     for (auto& [rank, m] : st.members)
-      if (m.waiting && m.waiting->check.when < low)
-        low = m.waiting->check.when;
+      if (m.waiting && m.waiting->check.args.when < low)
+        low = m.waiting->check.args.when;
     st.book.forget_closed_before(low);
   }
 }
@@ -110,7 +103,7 @@ caf::behavior risk_impl(risk_actor* self, risk_schema schema, caf::actor bus) {
           risk_verdict v;
           v.risk = st.schema.name;
           v.active_position_count = static_cast<std::int64_t>(
-              st.book.active_at(c.when, c.rank).size());
+              st.book.active_at(c.args.when, c.rank).size());
           return v;
         }
         auto rp = self->make_response_promise<risk_verdict>();

@@ -84,8 +84,8 @@ struct strategy_state {
   // -- the current run --
   run_job job;
   std::unique_ptr<backtest_run> run;
-  caf::typed_response_promise<run_outcome> promise;
-  run_outcome outcome;
+  caf::typed_response_promise<run_result> promise;
+  run_result outcome;
   std::shared_ptr<const std::vector<double>> avg;
   timestamp started_wall = 0;
   std::chrono::steady_clock::time_point started;
@@ -248,13 +248,13 @@ void ask_risks(strategy_actor* self) {
   auto& st = self->state;
   risk_check c;
   c.rank = st.job.rank;
-  c.symbol = st.source.symbol;
-  c.strategy = st.source.strategy;
-  c.exchange = st.source.exchange;
-  c.frame = st.source.frame;
-  c.current_price = st.run->pending_price();
-  c.when = st.run->clock();
-  c.pending = st.run->pending();
+  c.args.symbol = st.source.symbol;
+  c.args.strategy = st.source.strategy;
+  c.args.exchange = st.source.exchange;
+  c.args.frame = st.source.frame;
+  c.args.current_price = st.run->pending_price();
+  c.args.when = st.run->clock();
+  c.args.pending = st.run->pending();
   st.verdicts_due = st.job.risks.size();
   st.verdicts_allow = true;
   for (auto& risk : st.job.risks) {
@@ -282,11 +282,11 @@ void ask_risks(strategy_actor* self) {
               risk_event e;
               e.source = self->state.source;
               e.risk = v.risk;
-              e.pending = c.pending;
-              e.current_price = c.current_price;
+              e.pending = c.args.pending;
+              e.current_price = c.args.current_price;
               e.active_position_count = v.active_position_count;
               e.comment = v.comment;
-              e.when = c.when;
+              e.when = c.args.when;
               on_verdict(false, &e);
             },
             [=](caf::error&) { on_verdict(false, nullptr); });
@@ -328,13 +328,13 @@ caf::behavior strategy_impl(strategy_actor* self,
   st.books = std::make_shared<instance_snapshot>();
   st.books->source = st.source;
   return {
-      [=](run_atom, run_job& job) -> caf::result<run_outcome> {
+      [=](run_atom, run_job& job) -> caf::result<run_result> {
         auto& st = self->state;
         if (st.status == instance_status::running) {
           const auto why = st.source.symbol + ":" + st.source.strategy +
                            " is already running";
           if (job.done) {
-            run_outcome refused;
+            run_result refused;
             refused.error = why;
             job.done(refused);
           }
@@ -348,7 +348,7 @@ caf::behavior strategy_impl(strategy_actor* self,
             closed_trade_list{job.cfg.max_backtest_markdown_rows};
         st.books->status = instance_status::running;
         st.job = std::move(job);
-        st.outcome = run_outcome{};
+        st.outcome = run_result{};
         st.dropped = {};
         st.first_drop = {};
         st.stop = false;
@@ -360,7 +360,7 @@ caf::behavior strategy_impl(strategy_actor* self,
         st.run->set_stop_flag(&st.stop);
         st.started = std::chrono::steady_clock::now();
         st.started_wall = wall_ms();
-        st.promise = self->make_response_promise<run_outcome>();
+        st.promise = self->make_response_promise<run_result>();
         // The first chunk runs now; later ones after a look at the mailbox.
         auto promise = st.promise;
         step(self);

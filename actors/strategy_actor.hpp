@@ -15,6 +15,7 @@
 #include <caf/fwd.hpp>
 
 #include "core/engine/backtest.hpp"
+#include "core/engine/run_result.hpp"
 #include "core/engine/config.hpp"
 #include "core/stats/statistics.hpp"
 #include "messages/actor_messages.hpp"
@@ -35,24 +36,6 @@ enum class instance_status : std::uint8_t {
 
 /// Name of a status: "idle", "running" or "done".
 std::string_view to_string(instance_status s) noexcept;
-
-/// Why signals were dropped: rule name -> (count, first example).
-using rejection_counts =
-    std::map<std::string, std::pair<std::uint64_t, std::string>>;
-
-/// The reply to a run: what it did and how it ended.
-struct run_outcome {
-  run_counters counters;
-  bool stopped = false;
-  /// Set when the run failed.
-  std::string error;
-  rejection_counts rejected;
-  /// Signals a risk profile vetoed.
-  std::uint64_t risk_rejected = 0;
-  /// Times `get_signal` threw, and the first message.
-  std::uint64_t errors = 0;
-  std::string first_error;
-};
 
 /// What a strategy actor needs to run a backtest (in-process only: it holds
 /// the shared series and actor handles).
@@ -80,7 +63,7 @@ struct run_job {
   /// Called with the outcome when the run ends (or is refused), on the
   /// actor's thread; lets a host wait without an actor of its own.
   /// Default: none
-  std::function<void(const run_outcome&)> done;
+  std::function<void(const run_result&)> done;
   /// Simulated time per chunk between two looks at the mailbox while the
   /// run is watched (a stream, or a progress listener); unwatched runs take
   /// 30 chunks at a time. Stop and snapshot requests wait at most one
@@ -105,7 +88,7 @@ struct instance_snapshot {
   /// Wall-clock timings in arrival order
   /// (CC_MAX_PERFORMANCE_MARKDOWN_ROWS).
   std::deque<performance_event> performance;
-  run_outcome last;
+  run_result last;
 };
 
 using snapshot_ptr = std::shared_ptr<const instance_snapshot>;
@@ -115,7 +98,7 @@ using snapshot_ptr = std::shared_ptr<const instance_snapshot>;
 /// simulated time, publishing each chunk's results to `bus` (and the job's
 /// stream), so other messages (stop, snapshot) are answered between chunks.
 ///
-/// Messages: `(run_atom, run_job)` -> `run_outcome` when the run ends (an
+/// Messages: `(run_atom, run_job)` -> `run_result` when the run ends (an
 /// error if already running); `stop_atom`: a stopped instance opens nothing
 /// new, an open position still closes, the run then ends; idempotent;
 /// `status_atom` -> `std::string`; `snapshot_atom` -> `snapshot_ptr`.
@@ -126,5 +109,5 @@ caf::actor spawn_strategy_actor(caf::actor_system& sys,
 } // namespace btk
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(btk::run_job)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(btk::run_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(btk::run_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(btk::snapshot_ptr)

@@ -16,6 +16,7 @@
 
 #include "core/engine/backtest.hpp"
 #include "core/market/series.hpp"
+#include "core/risk/risk.hpp"
 #include "messages/events.hpp"
 #include "messages/inspect.hpp"
 
@@ -49,17 +50,12 @@ struct series_ref {
 };
 
 /// A risk check (strategy actor -> risk actor): may the instance of `rank`
-/// open `args.pending` at simulated time `args.when`?
+/// open `args.pending` at simulated time `args.when`? The risk actor fills
+/// `args.active_positions` (and the count) from its book before validating.
 struct risk_check {
   /// Global order of the asking instance; breaks ties at equal times.
   std::uint32_t rank = 0;
-  std::string symbol;
-  std::string strategy;
-  std::string exchange;
-  std::string frame;
-  double current_price = 0;
-  timestamp when = 0;
-  signal_request pending;
+  risk_args args;
 };
 
 /// The risk actor's answer.
@@ -90,9 +86,21 @@ struct position_closed {
 };
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, risk_position& x) {
+  return f(caf::meta::type_name("risk_position"), x.strategy, x.symbol,
+           x.exchange, x.open_timestamp);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, risk_args& x) {
+  return f(caf::meta::type_name("risk_args"), x.symbol, x.strategy, x.exchange,
+           x.frame, x.current_price, x.when, x.pending,
+           x.active_position_count, x.active_positions);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, risk_check& x) {
-  return f(caf::meta::type_name("risk_check"), x.rank, x.symbol, x.strategy,
-           x.exchange, x.frame, x.current_price, x.when, x.pending);
+  return f(caf::meta::type_name("risk_check"), x.rank, x.args);
 }
 
 template <class Inspector>

@@ -11,19 +11,11 @@
 #include <vector>
 
 #include "core/market/candle.hpp"
+#include "core/market/gaps.hpp"
 #include "core/error.hpp"
 #include "core/market/interval.hpp"
 
 namespace btk {
-
-/// A run of missing candles: open times of the first and the last missing
-/// candle, both included (the reader's gap errors use the same convention).
-struct candle_gap {
-  /// Open time of the first missing candle.
-  timestamp from = 0;
-  /// Open time of the last missing candle.
-  timestamp to = 0;
-};
 
 /// What a candle store holds for one symbol and interval (the
 /// `CandleSeriesInfo` record): enough for `btk data ls` without reading the
@@ -41,7 +33,8 @@ struct candle_series_info {
   std::uint64_t count = 0;
   /// Number of UTC days holding at least one candle (one store value each).
   std::uint32_t days = 0;
-  /// Missing stretches between `first` and `last`, ascending.
+  /// Missing stretches between `first` and `last`, ascending (`missing`
+  /// counts candles of `iv`).
   std::vector<candle_gap> gaps;
 };
 

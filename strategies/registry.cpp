@@ -1,6 +1,8 @@
 #include "strategies/builtins.hpp"
 #include "strategies/spec.hpp"
 
+#include "core/stats/number_format.hpp"
+
 namespace btk {
 
 namespace {
@@ -13,28 +15,47 @@ side_mode mode_of(const std::string& text) {
 
 using k = param_kind;
 
+// Defaults are written once, in each strategy's `params`; the registry
+// (and so `btk strategies`, specs and grids) reads them from there.
+std::string text(std::int64_t v) {
+  return std::to_string(v);
+}
+std::string text(double v) {
+  return js_number(v);
+}
+std::string text(interval iv) {
+  return std::string{to_string(iv)};
+}
+std::string text(side_mode m) {
+  return m == side_mode::long_only    ? "long"
+         : m == side_mode::short_only ? "short"
+                                      : "alt";
+}
+
 strategy_registry make_builtins() {
   strategy_registry reg;
+  const every_n::params en{};
   reg.add({"every-n",
            "opens at the current price every n minutes",
-           {{"n", k::count, "60", "period in minutes"},
-            {"side", k::side_choice, "long", "long, short or alt"},
-            {"tp", k::number, "1", "take-profit, percent"},
-            {"sl", k::number, "1", "stop-loss, percent"},
-            {"minutes", k::number, "60", "lifetime in minutes"}},
+           {{"n", k::count, text(en.n), "period in minutes"},
+            {"side", k::side_choice, text(en.mode), "long, short or alt"},
+            {"tp", k::number, text(en.tp), "take-profit, percent"},
+            {"sl", k::number, text(en.sl), "stop-loss, percent"},
+            {"minutes", k::number, text(en.minutes), "lifetime in minutes"}},
            [](const param_values& v) -> expected<std::unique_ptr<strategy>> {
              return std::make_unique<every_n>(every_n::params{
                  v.count("n"), mode_of(v.text("side")), v.number("tp"),
                  v.number("sl"), v.number("minutes")});
            }});
+  const sma_cross::params sc{};
   reg.add({"sma-cross",
            "fast/slow moving-average cross on bars of an interval",
-           {{"fast", k::count, "10", "fast window, bars"},
-            {"slow", k::count, "30", "slow window, bars"},
-            {"interval", k::signal_interval, "5m", "bar interval"},
-            {"tp", k::number, "1", "take-profit, percent"},
-            {"sl", k::number, "1", "stop-loss, percent"},
-            {"minutes", k::number, "240", "lifetime in minutes"}},
+           {{"fast", k::count, text(sc.fast), "fast window, bars"},
+            {"slow", k::count, text(sc.slow), "slow window, bars"},
+            {"interval", k::signal_interval, text(sc.iv), "bar interval"},
+            {"tp", k::number, text(sc.tp), "take-profit, percent"},
+            {"sl", k::number, text(sc.sl), "stop-loss, percent"},
+            {"minutes", k::number, text(sc.minutes), "lifetime in minutes"}},
            [](const param_values& v) -> expected<std::unique_ptr<strategy>> {
              if (v.count("fast") >= v.count("slow"))
                return error{"strategy 'sma-cross': fast (" + v.text("fast") +
@@ -44,28 +65,30 @@ strategy_registry make_builtins() {
                  v.count("fast"), v.count("slow"), v.iv("interval"),
                  v.number("tp"), v.number("sl"), v.number("minutes")});
            }});
+  const scheduled_entry::params se{};
   reg.add({"scheduled",
            "limit entry offset percent away from the price every n minutes",
-           {{"n", k::count, "120", "period in minutes"},
-            {"offset", k::number, "0.3", "entry offset, percent"},
-            {"side", k::side_choice, "long", "long, short or alt"},
-            {"tp", k::number, "1", "take-profit, percent"},
-            {"sl", k::number, "1", "stop-loss, percent"},
-            {"minutes", k::number, "60", "lifetime in minutes"}},
+           {{"n", k::count, text(se.n), "period in minutes"},
+            {"offset", k::number, text(se.offset), "entry offset, percent"},
+            {"side", k::side_choice, text(se.mode), "long, short or alt"},
+            {"tp", k::number, text(se.tp), "take-profit, percent"},
+            {"sl", k::number, text(se.sl), "stop-loss, percent"},
+            {"minutes", k::number, text(se.minutes), "lifetime in minutes"}},
            [](const param_values& v) -> expected<std::unique_ptr<strategy>> {
              return std::make_unique<scheduled_entry>(scheduled_entry::params{
                  v.count("n"), v.number("offset"), mode_of(v.text("side")),
                  v.number("tp"), v.number("sl"), v.number("minutes")});
            }});
+  const rsi_reversion::params rr{};
   reg.add({"rsi-reversion",
            "Wilder RSI leaving oversold (long) or overbought (short)",
-           {{"period", k::count, "14", "RSI period, bars"},
-            {"interval", k::signal_interval, "15m", "bar interval"},
-            {"oversold", k::number, "30", "long trigger level"},
-            {"overbought", k::number, "70", "short trigger level"},
-            {"tp", k::number, "1.5", "take-profit, percent"},
-            {"sl", k::number, "1", "stop-loss, percent"},
-            {"minutes", k::number, "360", "lifetime in minutes"}},
+           {{"period", k::count, text(rr.period), "RSI period, bars"},
+            {"interval", k::signal_interval, text(rr.iv), "bar interval"},
+            {"oversold", k::number, text(rr.oversold), "long trigger level"},
+            {"overbought", k::number, text(rr.overbought), "short trigger level"},
+            {"tp", k::number, text(rr.tp), "take-profit, percent"},
+            {"sl", k::number, text(rr.sl), "stop-loss, percent"},
+            {"minutes", k::number, text(rr.minutes), "lifetime in minutes"}},
            [](const param_values& v) -> expected<std::unique_ptr<strategy>> {
              if (!(v.number("oversold") < v.number("overbought")))
                return error{"strategy 'rsi-reversion': oversold (" +
@@ -77,13 +100,14 @@ strategy_registry make_builtins() {
                  v.number("overbought"), v.number("tp"), v.number("sl"),
                  v.number("minutes")});
            }});
+  const donchian_breakout::params db{};
   reg.add({"donchian-breakout",
            "close beyond the high/low channel of the previous bars",
-           {{"period", k::count, "20", "channel length, bars"},
-            {"interval", k::signal_interval, "1h", "bar interval"},
-            {"tp", k::number, "3", "take-profit, percent"},
-            {"sl", k::number, "1.5", "stop-loss, percent"},
-            {"minutes", k::number, "1440", "lifetime in minutes"}},
+           {{"period", k::count, text(db.period), "channel length, bars"},
+            {"interval", k::signal_interval, text(db.iv), "bar interval"},
+            {"tp", k::number, text(db.tp), "take-profit, percent"},
+            {"sl", k::number, text(db.sl), "stop-loss, percent"},
+            {"minutes", k::number, text(db.minutes), "lifetime in minutes"}},
            [](const param_values& v) -> expected<std::unique_ptr<strategy>> {
              return std::make_unique<donchian_breakout>(
                  donchian_breakout::params{v.count("period"), v.iv("interval"),

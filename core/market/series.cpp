@@ -1,18 +1,9 @@
 #include "core/market/series.hpp"
 
-#include <cmath>
 #include <limits>
 #include <string>
 
 namespace btk {
-
-namespace {
-
-std::string num(double x) {
-  return std::to_string(x);
-}
-
-} // namespace
 
 expected<std::shared_ptr<const series>>
 series::make(std::string symbol, const std::vector<candle>& cs) {
@@ -36,17 +27,10 @@ series::make(std::string symbol, const std::vector<candle>& cs) {
       return error{"series " + s->symbol_ + ": candle " + std::to_string(i) +
                    " opens at " + to_iso(c.ts) + ", expected " + to_iso(want) +
                    " (1-minute candles must be contiguous)"};
-    const bool prices_ok = std::isfinite(c.open) && std::isfinite(c.high) &&
-                           std::isfinite(c.low) && std::isfinite(c.close) &&
-                           c.open > 0 && c.high > 0 && c.low > 0 && c.close > 0;
-    if (!prices_ok)
+    if (const auto flaws = candle_flaws(c))
       return error{"series " + s->symbol_ + ": candle " + std::to_string(i) +
-                   " at " + to_iso(c.ts) +
-                   " has a price that is not a finite number > 0"};
-    if (!(std::isfinite(c.volume) && c.volume >= 0))
-      return error{"series " + s->symbol_ + ": candle " + std::to_string(i) +
-                   " at " + to_iso(c.ts) + " has volume " + num(c.volume) +
-                   " (must be >= 0)"};
+                   " at " + to_iso(c.ts) + ": " +
+                   describe_candle_flaws(flaws, c)};
     m.open.push_back(c.open);
     m.high.push_back(c.high);
     m.low.push_back(c.low);

@@ -243,7 +243,7 @@ heat_statistics compute_heat(const heat_book& book) {
 std::vector<std::pair<std::string_view, stat_value>>
 stat_fields(const heat_row& r) {
   using stat_math::nullable;
-  return {
+  std::vector<std::pair<std::string_view, stat_value>> out{
       {"symbol", r.symbol},
       {"totalPnl", nullable(r.total_pnl)},
       {"sharpeRatio", nullable(r.sharpe_ratio)},
@@ -277,16 +277,9 @@ stat_fields(const heat_row& r) {
       {"certaintyRatio", nullable(r.certainty_ratio)},
       {"expectedYearlyReturns", nullable(r.expected_yearly_returns)},
       {"tradesPerYear", nullable(r.trades_per_year)},
-      {"medianStepSize", nullable(r.profile.median_step_size)},
-      {"buyerPressure", nullable(r.profile.buyer_pressure)},
-      {"sellerPressure", nullable(r.profile.seller_pressure)},
-      {"buyerStrength", nullable(r.profile.buyer_strength)},
-      {"sellerStrength", nullable(r.profile.seller_strength)},
-      {"pressureImbalance", nullable(r.profile.pressure_imbalance)},
-      {"trend", nullable(r.profile.trend)},
-      {"trendStrength", nullable(r.profile.trend_strength)},
-      {"trendConfidence", nullable(r.profile.trend_confidence)},
   };
+  append_stat_fields(out, r.profile);
+  return out;
 }
 
 std::vector<std::pair<std::string_view, stat_value>>

@@ -155,18 +155,18 @@ std::vector<std::string> footer(const backtest_statistics& s) {
                    with(signed_pct3, higher)));
   f.push_back(line("Avg Consecutive Loss PNL", s.avg_consecutive_loss_pnl,
                    with(pct3, closer)));
-  f.push_back("**Trend:** " + (s.trend ? *s.trend : std::string("N/A")));
+  f.push_back("**Trend:** " + (s.profile.trend ? *s.profile.trend : std::string("N/A")));
   f.push_back(
-      line("Trend Strength", s.trend_strength, with(signed_pct3, "/day")));
+      line("Trend Strength", s.profile.trend_strength, with(signed_pct3, "/day")));
   f.push_back(
-      line("Trend Confidence (R²)", s.trend_confidence, with(fixed3, "")));
-  f.push_back(line("Buyer Pressure", s.buyer_pressure, with(share, "")));
-  f.push_back(line("Seller Pressure", s.seller_pressure, with(share, "")));
-  f.push_back(line("Buyer Strength", s.buyer_strength, with(share, "")));
-  f.push_back(line("Seller Strength", s.seller_strength, with(share, "")));
-  f.push_back(line("Pressure Imbalance", s.pressure_imbalance,
+      line("Trend Confidence (R²)", s.profile.trend_confidence, with(fixed3, "")));
+  f.push_back(line("Buyer Pressure", s.profile.buyer_pressure, with(share, "")));
+  f.push_back(line("Seller Pressure", s.profile.seller_pressure, with(share, "")));
+  f.push_back(line("Buyer Strength", s.profile.buyer_strength, with(share, "")));
+  f.push_back(line("Seller Strength", s.profile.seller_strength, with(share, "")));
+  f.push_back(line("Pressure Imbalance", s.profile.pressure_imbalance,
                    [](double x) { return plus(x) + to_fixed(x, 3); }));
-  f.push_back(line("Median Step Size", s.median_step_size, with(pct3, "")));
+  f.push_back(line("Median Step Size", s.profile.median_step_size, with(pct3, "")));
   return f;
 }
 

@@ -13,30 +13,6 @@
 
 namespace btk {
 
-/// The nine price-profile fields of statistics.md §1.4, computed from the
-/// chronological exit points of a set of trades. Shared by the backtest
-/// statistics and every Heat row so both follow one order of operations.
-struct price_profile_stats {
-  /// Median absolute relative change between consecutive exit prices, %.
-  std::optional<double> median_step_size;
-  /// Share of rising steps among the non-flat ones.
-  std::optional<double> buyer_pressure;
-  /// Share of falling steps among the non-flat ones.
-  std::optional<double> seller_pressure;
-  /// Share of the total step magnitude that went up.
-  std::optional<double> buyer_strength;
-  /// Share of the total step magnitude that went down.
-  std::optional<double> seller_strength;
-  /// buyer_strength - seller_strength.
-  std::optional<double> pressure_imbalance;
-  /// "bullish", "bearish", "neutral" or "sideways" from the log-price fit.
-  std::optional<std::string> trend;
-  /// Slope of ln(exit price) per day, times 100.
-  std::optional<double> trend_strength;
-  /// R² of that fit, within [0, 1].
-  std::optional<double> trend_confidence;
-};
-
 /// The building blocks of the statistics models (statistics.md §0-§1, §4.2),
 /// each in the reference's order of operations so every model that uses them
 /// reproduces backtest-kit's bits. Internal to core: the public models are

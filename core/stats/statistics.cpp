@@ -17,7 +17,7 @@ void closed_trade_list::push(const tick_result& x) {
 std::vector<std::pair<std::string_view, stat_value>>
 stat_fields(const backtest_statistics& s) {
   using stat_math::nullable;
-  return {
+  std::vector<std::pair<std::string_view, stat_value>> out{
       {"totalSignals", s.total_signals},
       {"winCount", s.win_count},
       {"lossCount", s.loss_count},
@@ -41,17 +41,25 @@ stat_fields(const backtest_statistics& s) {
       {"avgConsecutiveLossPnl", nullable(s.avg_consecutive_loss_pnl)},
       {"avgWinDuration", nullable(s.avg_win_duration)},
       {"avgLossDuration", nullable(s.avg_loss_duration)},
-      {"medianStepSize", nullable(s.median_step_size)},
-      {"buyerPressure", nullable(s.buyer_pressure)},
-      {"sellerPressure", nullable(s.seller_pressure)},
-      {"buyerStrength", nullable(s.buyer_strength)},
-      {"sellerStrength", nullable(s.seller_strength)},
-      {"pressureImbalance", nullable(s.pressure_imbalance)},
-      {"trend", nullable(s.trend)},
-      {"trendStrength", nullable(s.trend_strength)},
-      {"trendConfidence", nullable(s.trend_confidence)},
-      {"signalListLength", static_cast<std::int64_t>(s.signal_list_length)},
   };
+  append_stat_fields(out, s.profile);
+  out.emplace_back("signalListLength",
+                   static_cast<std::int64_t>(s.signal_list_length));
+  return out;
+}
+
+void append_stat_fields(std::vector<std::pair<std::string_view, stat_value>>& out,
+                        const price_profile_stats& p) {
+  using stat_math::nullable;
+  out.emplace_back("medianStepSize", nullable(p.median_step_size));
+  out.emplace_back("buyerPressure", nullable(p.buyer_pressure));
+  out.emplace_back("sellerPressure", nullable(p.seller_pressure));
+  out.emplace_back("buyerStrength", nullable(p.buyer_strength));
+  out.emplace_back("sellerStrength", nullable(p.seller_strength));
+  out.emplace_back("pressureImbalance", nullable(p.pressure_imbalance));
+  out.emplace_back("trend", nullable(p.trend));
+  out.emplace_back("trendStrength", nullable(p.trend_strength));
+  out.emplace_back("trendConfidence", nullable(p.trend_confidence));
 }
 
 backtest_statistics compute_backtest_statistics(const closed_trade_list& list) {
@@ -133,16 +141,7 @@ backtest_statistics compute_backtest_statistics(const closed_trade_list& list) {
   if (ratios)
     out.recovery_factor = recovery_factor(curve);
   // Step 22: price profile over the chronological exits.
-  auto profile = price_profile(c);
-  out.median_step_size = profile.median_step_size;
-  out.buyer_pressure = profile.buyer_pressure;
-  out.seller_pressure = profile.seller_pressure;
-  out.buyer_strength = profile.buyer_strength;
-  out.seller_strength = profile.seller_strength;
-  out.pressure_imbalance = profile.pressure_imbalance;
-  out.trend = std::move(profile.trend);
-  out.trend_strength = profile.trend_strength;
-  out.trend_confidence = profile.trend_confidence;
+  out.profile = price_profile(c);
   return out;
 }
 

@@ -30,6 +30,30 @@ public:
   void push(const tick_result& x);
 };
 
+/// The nine price-profile fields of statistics.md §1.4, computed from the
+/// chronological exit points of a set of trades. Shared by the backtest
+/// statistics and every Heat row so both follow one order of operations.
+struct price_profile_stats {
+  /// Median absolute relative change between consecutive exit prices, %.
+  std::optional<double> median_step_size;
+  /// Share of rising steps among the non-flat ones.
+  std::optional<double> buyer_pressure;
+  /// Share of falling steps among the non-flat ones.
+  std::optional<double> seller_pressure;
+  /// Share of the total step magnitude that went up.
+  std::optional<double> buyer_strength;
+  /// Share of the total step magnitude that went down.
+  std::optional<double> seller_strength;
+  /// buyer_strength - seller_strength.
+  std::optional<double> pressure_imbalance;
+  /// "bullish", "bearish", "neutral" or "sideways" from the log-price fit.
+  std::optional<std::string> trend;
+  /// Slope of ln(exit price) per day, times 100.
+  std::optional<double> trend_strength;
+  /// R² of that fit, within [0, 1].
+  std::optional<double> trend_confidence;
+};
+
 /// `Backtest.getData` without its signal list (backtest-kit 19.5.0
 /// `BacktestStatisticsModel`, statistics.md §1.3-1.5). Every optional field is
 /// empty where the reference reports `null`: below the gates, or when the
@@ -81,24 +105,8 @@ struct backtest_statistics {
   std::optional<double> avg_win_duration;
   /// Mean holding time of losing trades, minutes.
   std::optional<double> avg_loss_duration;
-  /// Median absolute relative change between consecutive exit prices, %.
-  std::optional<double> median_step_size;
-  /// Share of rising exit-price steps among the non-flat ones.
-  std::optional<double> buyer_pressure;
-  /// Share of falling exit-price steps among the non-flat ones.
-  std::optional<double> seller_pressure;
-  /// Share of the total step magnitude that went up.
-  std::optional<double> buyer_strength;
-  /// Share of the total step magnitude that went down.
-  std::optional<double> seller_strength;
-  /// buyerStrength - sellerStrength.
-  std::optional<double> pressure_imbalance;
-  /// "bullish", "bearish", "neutral" or "sideways" from the log-price fit.
-  std::optional<std::string> trend;
-  /// Slope of ln(exit price) per day, times 100.
-  std::optional<double> trend_strength;
-  /// R² of that fit, within [0, 1].
-  std::optional<double> trend_confidence;
+  /// The price profile of the exits (statistics.md §1.4).
+  price_profile_stats profile;
   /// Number of stored trades, valid or not (the reference's
   /// `signalList.length`).
   std::size_t signal_list_length = 0;
@@ -136,6 +144,12 @@ std::optional<double> numeric_value(const stat_value& v) noexcept;
 /// knowing the model.
 std::vector<std::pair<std::string_view, stat_value>>
 stat_fields(const backtest_statistics& s);
+
+/// Appends the nine price-profile fields of `p` under the reference's key
+/// names (`"medianStepSize"` … `"trendConfidence"`), as every model that
+/// carries a profile lists them.
+void append_stat_fields(std::vector<std::pair<std::string_view, stat_value>>& out,
+                        const price_profile_stats& p);
 
 /// Computes `Backtest.getData` over the stored trades exactly like
 /// backtest-kit 19.5.0 (statistics.md §1.3-1.5, §5), including its summation

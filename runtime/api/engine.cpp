@@ -52,18 +52,6 @@ std::string names_of(const Map& m) {
   return join_names(xs);
 }
 
-run_result to_result(const run_outcome& o) {
-  run_result r;
-  r.counters = o.counters;
-  r.stopped = o.stopped;
-  r.error = o.error;
-  r.rejected = o.rejected;
-  r.risk_rejected = o.risk_rejected;
-  r.errors = o.errors;
-  r.first_error = o.first_error;
-  return r;
-}
-
 } // namespace
 
 // -- impl
@@ -638,7 +626,7 @@ using batch_entries = std::vector<batch_entry>;
 void start_runs(batch_entries entries) {
   for (auto& e : entries) {
     auto st = e.st;
-    e.job.done = [st](const run_outcome& o) { st->finish(to_result(o)); };
+    e.job.done = [st](const run_result& o) { st->finish(o); };
     caf::anon_send(e.target, run_atom::value, std::move(e.job));
   }
 }

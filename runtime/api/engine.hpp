@@ -22,6 +22,7 @@
 #include "actors/risk_actor.hpp"
 #include "core/engine/backtest.hpp"
 #include "core/engine/config.hpp"
+#include "core/engine/run_result.hpp"
 #include "core/stats/heat.hpp"
 #include "core/stats/partial_report.hpp"
 #include "core/stats/performance_report.hpp"
@@ -122,22 +123,6 @@ struct instance_info {
   std::string strategy;
   /// "idle", "running" or "done".
   std::string status;
-};
-
-/// How a run ended.
-struct run_result {
-  run_counters counters;
-  /// True when `stop` ended it early.
-  bool stopped = false;
-  /// Set when it failed (data missing, unknown symbol...).
-  std::string error;
-  /// Signals dropped by validation: rule -> (count, first example).
-  std::map<std::string, std::pair<std::uint64_t, std::string>> rejected;
-  /// Signals a risk profile vetoed (they never reached validation).
-  std::uint64_t risk_rejected = 0;
-  /// Times the strategy threw, and the first message.
-  std::uint64_t errors = 0;
-  std::string first_error;
 };
 
 /// Options of an engine.

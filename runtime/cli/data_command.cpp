@@ -173,18 +173,14 @@ int run_ls_command(const ls_command_options& opts) {
   for (const auto& i : *all) {
     if (i.gaps.empty())
       continue;
-    const timestamp step = interval_ms(i.iv);
-    std::uint64_t missing = 0;
-    for (const auto& g : i.gaps)
-      missing += static_cast<std::uint64_t>((g.to - g.from) / step + 1);
+    const auto missing = missing_candles(i.gaps);
     fmt::print("{} {}: {} missing candle{} in {} gap{}:\n", i.symbol,
                to_string(i.iv), missing, plural(missing), i.gaps.size(),
                plural(i.gaps.size()));
     const std::size_t shown = std::min(i.gaps.size(), opts.max_gaps);
     for (std::size_t k = 0; k < shown; ++k) {
       const auto& g = i.gaps[k];
-      fmt::print("  {} .. {} ({})\n", to_iso(g.from), to_iso(g.to),
-                 (g.to - g.from) / step + 1);
+      fmt::print("  {} .. {} ({})\n", to_iso(g.from), to_iso(g.to), g.missing);
     }
     if (shown < i.gaps.size())
       fmt::print("  and {} more (--max-gaps to list them)\n",

@@ -14,6 +14,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/market/gaps.hpp"
+#include "core/market/time.hpp"
+
 namespace btk {
 
 namespace {
@@ -297,12 +300,6 @@ private:
   std::vector<std::string> listed_;
 };
 
-struct gap {
-  timestamp from = 0; // first missing minute
-  timestamp to = 0;   // last missing minute
-  std::int64_t missing = 0;
-};
-
 std::string quoted(std::string_view s) {
   std::string out = "\"";
   out += s;
@@ -334,8 +331,7 @@ expected<candle_data> parse_candles(std::string_view text,
 
   candle_data out;
   problem_list problems(name, opt.max_listed);
-  std::vector<gap> gaps;
-  std::int64_t missing_total = 0;
+  std::vector<candle_gap> gaps;
 
   const std::size_t line_estimate =
       static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
@@ -471,42 +467,20 @@ expected<candle_data> parse_candles(std::string_view text,
       }
     }
     if (numbers_ok) {
-      bool prices_ok = true;
-      for (std::size_t k = 0; k < 4; ++k) {
-        if (!(v[k] > 0) || !std::isfinite(v[k])) {
-          prices_ok = false;
-          add_reason(reasons, std::string(names[k + 1]) + " " +
-                                  std::string(f.v[k + 1]) +
-                                  " is not a positive finite price");
-        }
-      }
-      const double o = v[0], h = v[1], l = v[2], c = v[3], vol = v[4];
-      if (prices_ok) {
-        if (h < l) {
-          add_reason(reasons, "high " + std::string(f.v[2]) + " is below low " +
-                                  std::string(f.v[3]));
-        } else {
-          if (o < l || o > h)
-            add_reason(reasons, "open " + std::string(f.v[1]) +
-                                    " is outside [low " + std::string(f.v[3]) +
-                                    ", high " + std::string(f.v[2]) + "]");
-          if (c < l || c > h)
-            add_reason(reasons, "close " + std::string(f.v[4]) +
-                                    " is outside [low " + std::string(f.v[3]) +
-                                    ", high " + std::string(f.v[2]) + "]");
-        }
-      }
-      if (!std::isfinite(vol))
-        add_reason(reasons, "volume " + std::string(f.v[5]) + " is not finite");
-      else if (vol < 0)
-        add_reason(reasons, "volume " + std::string(f.v[5]) + " is negative");
+      // The timestamp was checked above, with the file's own wording.
+      const auto flaws = static_cast<std::uint16_t>(
+          candle_flaws({0, v[0], v[1], v[2], v[3], v[4]}) & ~off_grid);
+      if (flaws != 0)
+        add_reason(reasons,
+                   describe_candle_flaws(flaws, candle_text{f.v[0], f.v[1],
+                                                            f.v[2], f.v[3],
+                                                            f.v[4], f.v[5]}));
     }
 
     // Gaps: measured from the previous row with a usable timestamp.
     if (ts_ok && have_prev && ts > prev_ts + minute_ms) {
       const std::int64_t missing = (ts - prev_ts) / minute_ms - 1;
       gaps.push_back({prev_ts + minute_ms, ts - minute_ms, missing});
-      missing_total += missing;
       if (filling && problems.count() == 0 && reasons.empty() &&
           !out.candles.empty()) {
         if (out.candles.size() + static_cast<std::size_t>(missing) >=
@@ -519,7 +493,7 @@ expected<candle_data> parse_candles(std::string_view text,
         } else {
           const double pc = out.candles.back().close;
           for (timestamp t = prev_ts + minute_ms; t < ts; t += minute_ms)
-            out.candles.push_back({t, pc, pc, pc, pc, 0.0});
+            out.candles.push_back(flat_candle(t, pc));
           out.filled += static_cast<std::size_t>(missing);
         }
       }
@@ -548,28 +522,7 @@ expected<candle_data> parse_candles(std::string_view text,
   if (!gaps.empty() && !opt.fill_gaps) {
     std::string msg(name);
     msg += ": ";
-    msg += std::to_string(missing_total);
-    msg += " missing 1-minute candle";
-    msg += missing_total == 1 ? "" : "s";
-    msg += " in ";
-    msg += std::to_string(gaps.size());
-    msg += gaps.size() == 1 ? " gap: " : " gaps: ";
-    const std::size_t shown = std::min(gaps.size(), opt.max_listed_gaps);
-    for (std::size_t i = 0; i < shown; ++i) {
-      if (i > 0)
-        msg += ", ";
-      msg += to_iso(gaps[i].from);
-      msg += " .. ";
-      msg += to_iso(gaps[i].to);
-      msg += " (";
-      msg += std::to_string(gaps[i].missing);
-      msg += ')';
-    }
-    if (shown < gaps.size()) {
-      msg += " and ";
-      msg += std::to_string(gaps.size() - shown);
-      msg += " more";
-    }
+    msg += describe_gaps(gaps, opt.max_listed_gaps);
     if (gaps.size() + 1 == out.rows) {
       // Every row is followed by a gap: most likely hourly or daily bars.
       msg += "; every row is followed by a gap (the first two rows are ";

@@ -32,18 +32,6 @@ constexpr std::string_view format_value = "btk-candle-store 1";
 // so higher intervals (or live-appended ones) can share the layout.
 constexpr interval stored_iv = interval::m1;
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// algorithm).
-constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m,
-                                       unsigned d) noexcept {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 // Keys carry 4-digit years, so stored days run from 0000-01-01 to
 // 9999-12-31.
 constexpr std::int64_t min_day = days_from_civil(0, 1, 1);
@@ -51,15 +39,7 @@ constexpr std::int64_t max_day = days_from_civil(9999, 12, 31);
 
 // `yyyymmdd` of a day number in [min_day, max_day].
 std::string yyyymmdd(std::int64_t z) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+  const auto [y, m, d] = civil_from_days(z);
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04lld%02u%02u", static_cast<long long>(y), m,
                 d);
@@ -85,50 +65,23 @@ std::string info_key(std::string_view symbol, interval iv) {
 
 // -- candle checks ------------------------------------------------------------
 
-std::string num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
 // Why candle `c` cannot be stored after `prev` (nullptr for the first), or
-// an empty string.
+// an empty string: the candle rules every source shares, plus the store's
+// own (4-digit years in keys, strictly ascending times).
 std::string candle_problem(const candle& c, const candle* prev) {
-  std::string why;
+  std::string why = describe_candle_flaws(candle_flaws(c), c);
   auto add = [&](const std::string& s) {
     if (!why.empty())
       why += "; ";
     why += s;
   };
   const std::int64_t day = floor_div(c.ts, day_ms);
-  if (c.ts - floor_div(c.ts, minute_ms) * minute_ms != 0)
-    add("open time " + std::to_string(c.ts) + " is not on the 1-minute grid");
-  else if (day < min_day || day > max_day)
+  if (day < min_day || day > max_day)
     add("open time " + std::to_string(c.ts) +
         " is outside the years 0000..9999");
   if (prev != nullptr && c.ts <= prev->ts)
     add("open time is not after the previous candle's " + to_iso(prev->ts) +
         " (candles must be strictly ascending)");
-  bool prices_ok = true;
-  const std::pair<const char*, double> prices[] = {
-      {"open", c.open}, {"high", c.high}, {"low", c.low}, {"close", c.close}};
-  for (const auto& [name, v] : prices)
-    if (!(v > 0) || !std::isfinite(v)) {
-      prices_ok = false;
-      add(std::string(name) + " " + num(v) + " is not a positive finite price");
-    }
-  if (prices_ok) {
-    if (c.high < c.low)
-      add("high " + num(c.high) + " is below low " + num(c.low));
-    else {
-      if (c.open < c.low || c.open > c.high)
-        add("open " + num(c.open) + " is outside [low, high]");
-      if (c.close < c.low || c.close > c.high)
-        add("close " + num(c.close) + " is outside [low, high]");
-    }
-  }
-  if (!std::isfinite(c.volume) || c.volume < 0)
-    add("volume " + num(c.volume) + " is not a finite number >= 0");
   return why;
 }
 
@@ -205,7 +158,8 @@ symbol_info merge_coverage(const std::optional<symbol_info>& old,
         (merged[k].to - merged[k].from) / minute_ms + 1);
     if (k > 0)
       info.gaps.push_back(
-          {merged[k - 1].to + minute_ms, merged[k].from - minute_ms});
+          {merged[k - 1].to + minute_ms, merged[k].from - minute_ms,
+           (merged[k].from - merged[k - 1].to) / minute_ms - 1});
   }
   return info;
 }

@@ -23,11 +23,11 @@ namespace {
 risk_check check_at(std::uint32_t rank, timestamp t) {
   risk_check c;
   c.rank = rank;
-  c.symbol = "BTCUSDT";
-  c.strategy = "s" + std::to_string(rank);
-  c.exchange = "x";
-  c.when = t;
-  c.current_price = 100;
+  c.args.symbol = "BTCUSDT";
+  c.args.strategy = "s" + std::to_string(rank);
+  c.args.exchange = "x";
+  c.args.when = t;
+  c.args.current_price = 100;
   return c;
 }
 

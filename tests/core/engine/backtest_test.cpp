@@ -658,9 +658,9 @@ TEST_CASE("a scheduled long whose entry candle also reaches the stop is "
           "cancelled with price_reject at the VWAP",
           "[engine]") {
   // Candle 12: low 96.5 reaches both the limit 99 and the stop 97.
-  // typical (100 + 96.5 + 100.5) / 3 = 99 (N = 1).
+  // typical (100.5 + 96.5 + 100) / 3 = 99 (N = 1).
   market mk(40);
-  mk.set(12, 100, 96.5, 100.5);
+  mk.set(12, 100.5, 96.5, 100);
   auto s = mk.build();
   scripted st;
   st.plan[at(10)] = go(side::long_, 101, 97, 60, 99);

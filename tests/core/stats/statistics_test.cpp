@@ -108,8 +108,8 @@ TEST_CASE("fewer than ten trades give sums and means but null ratios") {
   CHECK_FALSE(s.annualized_sharpe_ratio);
   CHECK_FALSE(s.expected_yearly_returns);
   CHECK_FALSE(s.calmar_ratio);
-  CHECK_FALSE(s.median_step_size);
-  CHECK_FALSE(s.trend);
+  CHECK_FALSE(s.profile.median_step_size);
+  CHECK_FALSE(s.profile.trend);
 }
 
 TEST_CASE("the win rate is zero, not null, without decisive trades") {
@@ -313,16 +313,16 @@ TEST_CASE("a steadily rising exit price is a bullish profile") {
   for (int i = 0; i < 10; ++i)
     list.push(trade(t0 + i * day_ms, t0 + i * day_ms + minute_ms, 1, 100 + i));
   const auto s = compute_backtest_statistics(list);
-  CHECK(*s.buyer_pressure == 1);
-  CHECK(*s.seller_pressure == 0);
-  CHECK(*s.buyer_strength == 1);
-  CHECK(*s.seller_strength == 0);
-  CHECK(*s.pressure_imbalance == 1);
+  CHECK(*s.profile.buyer_pressure == 1);
+  CHECK(*s.profile.seller_pressure == 0);
+  CHECK(*s.profile.buyer_strength == 1);
+  CHECK(*s.profile.seller_strength == 0);
+  CHECK(*s.profile.pressure_imbalance == 1);
   // Steps 1/100 ... 1/108: the fifth of nine is 1/104.
-  CHECK(*s.median_step_size == Approx(100.0 / 104).epsilon(1e-14));
-  CHECK(*s.trend == "bullish");
-  CHECK(*s.trend_strength == Approx(0.95).epsilon(0.02));
-  CHECK(*s.trend_confidence > 0.99);
+  CHECK(*s.profile.median_step_size == Approx(100.0 / 104).epsilon(1e-14));
+  CHECK(*s.profile.trend == "bullish");
+  CHECK(*s.profile.trend_strength == Approx(0.95).epsilon(0.02));
+  CHECK(*s.profile.trend_confidence > 0.99);
 }
 
 TEST_CASE("a flat exit price is sideways with null pressures") {
@@ -330,14 +330,14 @@ TEST_CASE("a flat exit price is sideways with null pressures") {
   for (int i = 0; i < 10; ++i)
     list.push(trade(t0 + i * day_ms, t0 + i * day_ms + minute_ms, 1));
   const auto s = compute_backtest_statistics(list);
-  CHECK(*s.median_step_size == 0);
-  CHECK_FALSE(s.buyer_pressure);
-  CHECK_FALSE(s.seller_pressure);
-  CHECK_FALSE(s.buyer_strength);
-  CHECK_FALSE(s.pressure_imbalance);
-  CHECK(*s.trend == "sideways");
-  CHECK(*s.trend_strength == 0);
-  CHECK(*s.trend_confidence == 0);
+  CHECK(*s.profile.median_step_size == 0);
+  CHECK_FALSE(s.profile.buyer_pressure);
+  CHECK_FALSE(s.profile.seller_pressure);
+  CHECK_FALSE(s.profile.buyer_strength);
+  CHECK_FALSE(s.profile.pressure_imbalance);
+  CHECK(*s.profile.trend == "sideways");
+  CHECK(*s.profile.trend_strength == 0);
+  CHECK(*s.profile.trend_confidence == 0);
 }
 
 TEST_CASE("exits at one instant give pressures but no trend") {
@@ -347,11 +347,11 @@ TEST_CASE("exits at one instant give pressures but no trend") {
   const auto s = compute_backtest_statistics(list);
   // Equal close times keep the newest-first order: prices 101, 100, 101, …,
   // 100 give five falls and four rises.
-  CHECK(*s.buyer_pressure == 4.0 / 9);
-  CHECK(*s.seller_pressure == 5.0 / 9);
-  CHECK_FALSE(s.trend);
-  CHECK_FALSE(s.trend_strength);
-  CHECK_FALSE(s.trend_confidence);
+  CHECK(*s.profile.buyer_pressure == 4.0 / 9);
+  CHECK(*s.profile.seller_pressure == 5.0 / 9);
+  CHECK_FALSE(s.profile.trend);
+  CHECK_FALSE(s.profile.trend_strength);
+  CHECK_FALSE(s.profile.trend_confidence);
 }
 
 TEST_CASE("stat_fields names every field in the parity summary order") {
