@@ -28,7 +28,7 @@ case "${1:-demo}" in
   demo)
     configure build -DCMAKE_BUILD_TYPE=RelWithDebInfo
     cmake --build build -j "$jobs" --target btk >/dev/null
-    ./build/runtime/btk demo --dir ./dump/demo
+    ./build/bin/btk demo --dir ./dump/demo
     ;;
   test)
     configure build -DCMAKE_BUILD_TYPE=RelWithDebInfo

@@ -19,11 +19,16 @@ class trades_sink final : public result_sink {
 public:
   explicit trades_sink(std::int64_t cap)
       : trades_(cap) {}
-  void on_result(const tick_result& r) override { trades_.push(r); }
+  void on_result(const tick_result& r) override {
+    closed_ += r.kind == action::closed ? 1 : 0;
+    trades_.push(r);
+  }
   const closed_trade_list& trades() const { return trades_; }
+  std::uint64_t closed() const { return closed_; }
 
 private:
   closed_trade_list trades_;
+  std::uint64_t closed_ = 0;
 };
 
 } // namespace
@@ -54,6 +59,7 @@ run_sweep_job(const sweep_job& job,
     return r;
   }
   r.stats = to_stat_list(compute_backtest_statistics(sink.trades()));
+  r.closed = sink.closed();
   if (keep != nullptr)
     *keep = sink.trades();
   return r;

@@ -21,8 +21,8 @@ echo "## Actor runtime overhead: 7 symbols x 20 strategies, plain loops vs engin
 
 echo
 echo "## End to end: btk backtest on a 30-day CSV (sma-cross, report written)"
-"$build/runtime/btk" data synth --out "$tmp/BTCUSDT-30d.csv" --days 30 --seed 11 >/dev/null
-python3 - "$build/runtime/btk" "$tmp" <<'PY'
+"$build/bin/btk" data synth --out "$tmp/BTCUSDT-30d.csv" --days 30 --seed 11 >/dev/null
+python3 - "$build/bin/btk" "$tmp" <<'PY'
 import statistics, subprocess, sys, time
 btk, tmp = sys.argv[1], sys.argv[2]
 cmd = [btk, "backtest", "--quiet", "--data", f"{tmp}/BTCUSDT-30d.csv", "--strategy",
@@ -42,8 +42,8 @@ PY
 
 echo
 echo "## End to end: the same run with btk backtest --store (candles imported once)"
-"$build/runtime/btk" data import "$tmp/BTCUSDT-30d.csv" --symbol BTCUSDT --store "$tmp/store" >/dev/null
-python3 - "$build/runtime/btk" "$tmp" <<'PY'
+"$build/bin/btk" data import "$tmp/BTCUSDT-30d.csv" --symbol BTCUSDT --store "$tmp/store" >/dev/null
+python3 - "$build/bin/btk" "$tmp" <<'PY'
 import statistics, subprocess, sys, time
 btk, tmp = sys.argv[1], sys.argv[2]
 cmd = [btk, "backtest", "--quiet", "--store", f"{tmp}/store", "--symbol", "BTCUSDT",

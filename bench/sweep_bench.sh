@@ -5,7 +5,7 @@
 #   bench/sweep_bench.sh BUILD_DIR
 set -euo pipefail
 build=${1:-build}
-btk="$build/runtime/btk"
+btk="$build/bin/btk"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$btk" data synth --out "$tmp/Y.csv.gz" --days 366 --seed 5 >/dev/null

@@ -40,4 +40,7 @@ struct SweepResult {
   stats @4 :List(StatField);
   # Set when the run failed (the stats are then empty).
   error @5 :Text;
+  # Closed trades of the run; the stats may cover only the newest
+  # CC_MAX_BACKTEST_MARKDOWN_ROWS of them.
+  closed @6 :UInt64;
 }

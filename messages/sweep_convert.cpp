@@ -23,6 +23,11 @@ std::optional<double> stat_number(const stat_list& stats,
   return std::nullopt;
 }
 
+bool sweep_result::capped() const {
+  const auto stored = stat_number(stats, "signalListLength");
+  return stored && static_cast<double>(closed) > *stored;
+}
+
 std::string encode_sweep_result(const sweep_result& r) {
   capnp::MallocMessageBuilder mb;
   auto b = mb.initRoot<schema::SweepResult>();
@@ -31,6 +36,7 @@ std::string encode_sweep_result(const sweep_result& r) {
   b.setSymbol(r.symbol);
   b.setWindow(r.window);
   b.setError(r.error);
+  b.setClosed(r.closed);
   auto list = b.initStats(static_cast<unsigned>(r.stats.size()));
   for (unsigned i = 0; i < r.stats.size(); ++i) {
     auto f = list[i];
@@ -58,6 +64,7 @@ expected<sweep_result> decode_sweep_result(std::string_view bytes) {
         r.symbol = x.getSymbol().cStr();
         r.window = x.getWindow();
         r.error = x.getError().cStr();
+        r.closed = x.getClosed();
         for (auto f : x.getStats()) {
           stat_value v;
           switch (f.which()) {

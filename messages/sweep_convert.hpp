@@ -40,6 +40,13 @@ struct sweep_result {
   stat_list stats;
   /// Set when the run failed.
   std::string error;
+  /// Closed trades of the run; `stats` covers only the newest
+  /// `CC_MAX_BACKTEST_MARKDOWN_ROWS` of them (0 in results stored before
+  /// btk counted them).
+  std::uint64_t closed = 0;
+
+  /// True when `stats` leaves out older closed trades of the run.
+  bool capped() const;
 };
 
 /// `stat_fields(s)` with owned names.

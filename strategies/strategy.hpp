@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/engine/backtest.hpp"
+#include "core/engine/frame.hpp"
 #include "core/market/interval.hpp"
 #include "core/market/series.hpp"
 #include "core/engine/signal.hpp"
@@ -79,6 +80,11 @@ public:
         s, static_cast<Derived&>(*this), cfg, f, gated);
   }
 };
+
+/// What `s` needs around its frame (for `frame_margins_for`).
+inline frame_needs needs_of(const strategy& s) {
+  return {s.lookback_minutes(), s.max_lifetime_minutes(), s.may_schedule()};
+}
 
 /// TP and SL levels `tp`/`sl` percent away from entry `p`, evaluated in the
 /// reference's order: long `p * (1 + tp / 100)`, `p * (1 - sl / 100)`; short

@@ -20,6 +20,28 @@ std::optional<double> metric_value(const backtest_statistics& stats,
   return std::nullopt;
 }
 
+std::vector<std::string_view> walker_metric_names() {
+  std::vector<std::string_view> out;
+  for (const auto& [key, value] : stat_fields(backtest_statistics{}))
+    if (key != "trend")
+      out.push_back(key);
+  return out;
+}
+
+expected<std::string> check_walker_metric(std::string_view metric) {
+  if (metric.empty())
+    return std::string{default_walker_metric};
+  std::string names;
+  for (const auto name : walker_metric_names()) {
+    if (name == metric)
+      return std::string{metric};
+    names += (names.empty() ? "" : ", ") + std::string{name};
+  }
+  return error{"metric '" + std::string{metric} +
+               "' is not a statistic a walker can rank by; accepted: " +
+               names};
+}
+
 walker_ranking::walker_ranking(std::string metric, std::int64_t total)
     : metric_(metric.empty() ? std::string{default_walker_metric}
                              : std::move(metric))

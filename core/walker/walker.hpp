@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/engine/config.hpp"
+#include "core/error.hpp"
 #include "core/stats/statistics.hpp"
 #include "core/market/time.hpp"
 
@@ -21,6 +22,15 @@ std::optional<double> metric_value(const backtest_statistics& stats,
 
 /// The default walker metric. Default: sharpeRatio
 inline constexpr std::string_view default_walker_metric = "sharpeRatio";
+
+/// The statistics a walker can rank by: every numeric field of
+/// `stat_fields(backtest_statistics)` (all but `trend`), in that order.
+std::vector<std::string_view> walker_metric_names();
+
+/// `metric` when a walker can rank by it (empty means
+/// `default_walker_metric`); else an error naming it and listing
+/// `walker_metric_names()`, so a typo never ranks every strategy on null.
+expected<std::string> check_walker_metric(std::string_view metric);
 
 /// One strategy as the walker tested it (the reference's WalkerContract
 /// without the names of the run).

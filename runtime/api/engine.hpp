@@ -206,7 +206,11 @@ public:
   };
 
   result_stream(result_stream&&) noexcept;
+  /// Stops the run this stream was pulling (as the destructor) first.
   result_stream& operator=(result_stream&&) noexcept;
+  /// Leaving the stream before the run ended (a `break` out of the loop)
+  /// stops the run, as an early exit from backtest-kit's generator does,
+  /// and waits until it has ended.
   ~result_stream();
 
   /// Starts pulling (the first call only).
@@ -222,6 +226,7 @@ private:
   struct state;
   explicit result_stream(std::unique_ptr<state> st);
   void advance();
+  void close() noexcept;
   std::unique_ptr<state> state_;
   std::optional<signal_event> current_;
 };
@@ -264,13 +269,20 @@ public:
   std::string dump(const std::string& symbol, const std::string& strategy,
                    const std::string& dir = "./dump/backtest");
 
-  /// Every memoized instance with its status.
+  /// Every memoized instance with its status (walkers' runs are listed by
+  /// `walker().list()`).
   std::vector<instance_info> list();
 
 private:
   friend class engine;
+  friend class walker_facade;
   explicit backtest_facade(engine& e)
       : engine_(e) {}
+  /// `background(runs)` on the instances of `scope` (empty: the backtest
+  /// instances; a walker's name: that walker's own).
+  std::vector<run_handle>
+  start(const std::vector<std::pair<std::string, backtest_context>>& runs,
+        const std::string& scope);
   engine& engine_;
 };
 
@@ -330,6 +342,9 @@ public:
   std::optional<walker_event> next();
   /// Runs to the end and returns the final model.
   walker_statistics finish();
+  /// How each strategy's run ended, in schema order (waits for the runs;
+  /// a strategy skipped after a stop shows as stopped).
+  std::vector<run_result> outcomes();
 
   /// Implementation detail (defined in walker.cpp).
   struct state;

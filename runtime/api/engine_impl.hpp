@@ -44,6 +44,9 @@ struct engine::impl {
   struct instance {
     std::string symbol;
     std::string strategy;
+    /// Empty for `backtest` runs; the walker's name for its own runs, so
+    /// walkers sharing a strategy on a symbol never share an instance.
+    std::string scope;
     std::string exchange;
     std::string frame;
     std::uint32_t rank = 0;
@@ -57,16 +60,22 @@ struct engine::impl {
   };
 
   prepared prepare(const std::string& where, const std::string& symbol,
-                   const backtest_context& ctx);
+                   const backtest_context& ctx, const std::string& scope = "");
   /// Gives every job its frame and series (one request per distinct
   /// exchange and symbol, all in flight at once) and joins the risks.
   void load(const std::string& where, std::vector<prepared>& ps);
   /// Counts a listener of `t` in or out of the topic mask.
   void count_listener(topic t, int delta);
+  /// `symbol:strategy`, or `scope/symbol:strategy` for a walker's runs.
+  static std::string instance_key(const std::string& scope,
+                                  const std::string& symbol,
+                                  const std::string& strategy);
   caf::actor instance_actor(const std::string& symbol,
-                            const std::string& strategy);
+                            const std::string& strategy,
+                            const std::string& scope = "");
   snapshot_ptr snapshot(const std::string& where, const std::string& symbol,
-                        const std::string& strategy);
+                        const std::string& strategy,
+                        const std::string& scope = "");
   /// Snapshots of every instance in rank order.
   std::vector<snapshot_ptr> snapshots();
   std::string instance_names();

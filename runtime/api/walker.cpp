@@ -88,7 +88,8 @@ std::optional<walker_event> walker_run::next() {
       continue;
     }
     // Statistics of the instance (the capped list, as the reference).
-    auto snap = st.im->snapshot("walker.run", st.symbol, strategy);
+    auto snap = st.im->snapshot("walker.run", st.symbol, strategy,
+                                 st.schema.name);
     const auto& step =
         st.ranking.add(strategy, compute_backtest_statistics(snap->trades));
     st.lists.push_back(snap->trades);
@@ -117,6 +118,13 @@ walker_statistics walker_run::finish() {
   return state_->result;
 }
 
+std::vector<run_result> walker_run::outcomes() {
+  std::vector<run_result> out;
+  for (auto& h : state_->handles)
+    out.push_back(h.wait());
+  return out;
+}
+
 walker_run walker_facade::run(const std::string& symbol,
                               const std::string& walker) {
   auto& im = *engine_.impl_;
@@ -141,7 +149,9 @@ walker_run walker_facade::run(const std::string& symbol,
   for (const auto& s : schema.strategies)
     runs.push_back({symbol, {s, schema.exchange, schema.frame}});
   try {
-    st->handles = engine_.backtest().background(runs);
+    // The walker's own instances: another walker (or a backtest) running
+    // the same strategy on this symbol never collides with these.
+    st->handles = engine_.backtest().start(runs, schema.name);
   } catch (...) {
     std::lock_guard<std::mutex> guard{im.mtx};
     im.walkers_run[st->key()].status = "done";
@@ -177,7 +187,8 @@ void walker_facade::stop(const std::string& symbol, const std::string& walker) {
       strategies = w->second.strategies;
   }
   for (const auto& s : strategies)
-    engine_.backtest().stop(symbol, s);
+    if (auto a = im.instance_actor(symbol, s, walker))
+      caf::anon_send(a, stop_atom::value);
 }
 
 walker_statistics walker_facade::get_data(const std::string& symbol,

@@ -1,11 +1,12 @@
-// The `btk` command line: backtest, data, strategies, demo.
+// The `btk` command line: backtest, walker, data, strategies, demo.
 
 #include <cstdio>
 #include <filesystem>
 
 #include <CLI/CLI.hpp>
 
-#include "runtime/cli/backtest_command.hpp"
+#include "runtime/api/runs.hpp"
+#include "runtime/cli/commands.hpp"
 #include "runtime/cli/data_command.hpp"
 #include "strategies/spec.hpp"
 
@@ -31,7 +32,7 @@ int run_demo(const std::string& dir) {
   so.price = 42000;
   if (int rc = btk::run_synth_command(so); rc != 0)
     return rc;
-  btk::backtest_options bo;
+  btk::run_flags bo;
   bo.data = data;
   bo.symbol = "DEMOUSDT";
   bo.strategies = {"sma-cross:fast=10,slow=30,interval=15m,tp=1.5,sl=1,"
@@ -54,64 +55,17 @@ int main(int argc, char** argv) {
   CLI::App app{"btk — backtesting engine with backtest-kit semantics"};
   app.require_subcommand(1);
 
-  btk::backtest_options bo;
-  // The options `btk backtest` and `btk walker` share.
-  auto add_run_options = [](CLI::App* bt, btk::backtest_options& o) {
-    bt->add_option("--data", o.data,
-                   "candle file (CSV or Binance dump, "
-                   "plain or .gz); this or --store");
-    bt->add_option("--store", o.store,
-                   "candle store directory to read --symbol from (see `btk "
-                   "data import`); this or --data");
-    bt->add_option("--symbol", o.symbol,
-                   "symbol (required with --store; default: from the file "
-                   "name)");
-    bt->add_option("--symbols", o.symbols,
-                   "several symbols from --store, comma-separated; every "
-                   "symbol runs every strategy as concurrent actors")
-        ->delimiter(',');
-    bt->add_option("--workers", o.workers,
-                   "scheduler threads of the actor runtime (default: one per "
-                   "core)");
-    bt->add_option("--strategy", o.strategies,
-                   "strategy spec name:key=value,... (repeatable; see `btk "
-                   "strategies`)");
-    bt->add_option("--frame-start", o.frame_start,
-                   "first tick: ISO-8601 UTC "
-                   "or epoch ms (default: first candle + warm-up)");
-    bt->add_option("--frame-end", o.frame_end,
-                   "last tick (default: last "
-                   "candle - look-ahead)");
-    bt->add_option("--frame-interval", o.frame_interval, "tick spacing")
-        ->capture_default_str();
-    bt->add_option("--set", o.sets,
-                   "configuration override CC_KEY=VALUE "
-                   "(repeatable)");
-    bt->add_flag("--unsafe-config", o.unsafe_config,
-                 "apply --set values "
-                 "without the safety rules");
-    bt->add_flag("--fill-gaps", o.fill_gaps,
-                 "fill missing minutes with flat "
-                 "candles instead of failing");
-    bt->add_option("--trades-out", o.trades_out,
-                   "write closed/cancelled "
-                   "results as JSON lines");
-    bt->add_option("--summary-out", o.summary_out, "write a JSON summary");
-    bt->add_option("--report-dir", o.report_dir,
-                   "Markdown report folder "
-                   "('' to skip)")
-        ->capture_default_str();
-    bt->add_flag("-q,--quiet", o.quiet, "print only errors");
-  };
+  app.set_version_flag("--version", "btk " + btk::version() +
+                                         " (backtest-kit 19.5.0 semantics)");
+
+  btk::run_flags bo;
   auto* bt = app.add_subcommand("backtest", "run strategies over candles");
-  add_run_options(bt, bo);
-  btk::backtest_options wo;
-  wo.walker = true;
-  wo.report_dir = "./dump/walker";
+  btk::add_run_flags(bt, bo);
+  btk::walker_flags wo;
   auto* walker = app.add_subcommand(
       "walker", "run strategies over candles and rank them by a metric, as "
                 "backtest-kit's Walker (ties keep the earlier strategy)");
-  add_run_options(walker, wo);
+  btk::add_run_flags(walker, wo);
   walker
       ->add_option("--metric", wo.metric,
                    "statistic to rank by (sharpeRatio, annualizedSharpeRatio, "
@@ -199,7 +153,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (walker->parsed())
-    return btk::run_backtest_command(wo);
+    return btk::run_walker_command(wo);
   if (bt->parsed())
     return btk::run_backtest_command(bo);
   if (synth->parsed())

@@ -1,7 +1,6 @@
 #include "runtime/sweep/sweep.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -16,75 +15,12 @@
 #include "core/stats/statistics.hpp"
 #include "messages/actor_messages.hpp"
 #include "messages/sweep_messages.hpp"
-#include "runtime/cli/json_output.hpp"
+#include "runtime/results/json.hpp"
 #include "runtime/sweep/sweep_state.hpp"
 #include "strategies/grid.hpp"
 #include "strategies/spec.hpp"
 
 namespace btk {
-
-expected<walk_forward_spec> parse_walk_forward(std::string_view text) {
-  walk_forward_spec w;
-  const std::string all{text};
-  auto fail = [&](const std::string& why) {
-    return error{"--walk-forward '" + all + "': " + why +
-                 " (expected train=30d,test=7d[,step=7d]; units m h d w)"};
-  };
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    auto comma = text.find(',', pos);
-    if (comma == std::string_view::npos)
-      comma = text.size();
-    const auto item = text.substr(pos, comma - pos);
-    pos = comma + 1;
-    if (item.empty())
-      return fail("empty item");
-    const auto eq = item.find('=');
-    if (eq == std::string_view::npos)
-      return fail("'" + std::string{item} + "' has no '='");
-    const auto key = item.substr(0, eq);
-    auto value = item.substr(eq + 1);
-    if (value.size() < 2)
-      return fail("'" + std::string{item} + "': give a number and a unit");
-    timestamp unit = 0;
-    switch (value.back()) {
-    case 'm':
-      unit = minute_ms;
-      break;
-    case 'h':
-      unit = 60 * minute_ms;
-      break;
-    case 'd':
-      unit = day_ms;
-      break;
-    case 'w':
-      unit = 7 * day_ms;
-      break;
-    default:
-      return fail("'" + std::string{item} + "': unknown unit");
-    }
-    std::int64_t n = 0;
-    const auto num = value.substr(0, value.size() - 1);
-    const auto r = std::from_chars(num.data(), num.data() + num.size(), n);
-    if (r.ec != std::errc{} || r.ptr != num.data() + num.size() || n <= 0)
-      return fail("'" + std::string{item} + "': not a positive whole number");
-    if (key == "train")
-      w.train = n * unit;
-    else if (key == "test")
-      w.test = n * unit;
-    else if (key == "step")
-      w.step = n * unit;
-    else
-      return fail("unknown key '" + std::string{key} + "'");
-    if (comma == text.size())
-      break;
-  }
-  if (w.train == 0 || w.test == 0)
-    return fail("train and test are required");
-  if (w.step == 0)
-    w.step = w.test;
-  return w;
-}
 
 namespace {
 
@@ -95,7 +31,7 @@ struct grid_run {
 };
 
 // Builds the grids and their cursors (fresh cursors for every pass).
-expected<std::vector<grid_run>> make_grids(const sweep_options& opts) {
+expected<std::vector<grid_run>> make_grids(const sweep_plan& opts) {
   std::vector<grid_run> out;
   for (const auto& text : opts.grids) {
     auto g = parse_grid(text, builtin_strategies());
@@ -164,23 +100,6 @@ private:
   std::optional<std::uint64_t> point_;
   std::string spec_;
 };
-
-std::string result_line(const sweep_result& r, const std::string& metric) {
-  nlohmann::ordered_json j;
-  j["id"] = r.id;
-  j["spec"] = r.spec;
-  j["symbol"] = r.symbol;
-  j["window"] = r.window;
-  const auto m = stat_number(r.stats, metric);
-  j["metric"] = m ? nlohmann::ordered_json(*m) : nlohmann::ordered_json();
-  std::vector<std::pair<std::string_view, stat_value>> fields;
-  for (const auto& [k, v] : r.stats)
-    fields.emplace_back(k, v);
-  j["stats"] = fields_json(fields);
-  if (!r.error.empty())
-    j["error"] = r.error;
-  return j.dump();
-}
 
 // Runs one pass of jobs on the workers and hands every result to `emit` in
 // job-id order (results arriving early wait in a buffer no larger than the
@@ -291,7 +210,7 @@ private:
   std::size_t batch_;
 };
 
-std::string describe_sweep(const sweep_options& o) {
+std::string describe_sweep(const sweep_plan& o) {
   nlohmann::ordered_json j;
   j["grids"] = o.grids;
   j["where"] = o.where;
@@ -341,8 +260,8 @@ std::uint64_t frame_candles(const backtest_frame& f) {
 } // namespace
 
 expected<sweep_report>
-run_sweep(const sweep_options& opts,
-          const std::map<std::string, std::shared_ptr<const series>>& data) {
+run_sweep_plan(const sweep_plan& opts,
+               const std::map<std::string, std::shared_ptr<const series>>& data) {
   const auto t0 = std::chrono::steady_clock::now();
   if (opts.grids.empty())
     return error{"give at least one --grid (or --strategy)"};
@@ -383,6 +302,14 @@ run_sweep(const sweep_options& opts,
     windows.push_back({opts.frame, {}});
   }
   sweep_report rep;
+  rep.grids = opts.grids;
+  rep.where = opts.where;
+  rep.symbols = opts.symbols;
+  rep.frame = opts.frame;
+  rep.cfg = opts.cfg;
+  rep.metric = opts.metric;
+  rep.walk_forward = opts.walk_forward;
+  rep.workers = opts.workers;
   rep.jobs = points * opts.symbols.size() * windows.size();
   std::optional<sweep_state> state;
   if (!opts.state_dir.empty()) {
@@ -424,10 +351,12 @@ run_sweep(const sweep_options& opts,
         (resumed ? rep.resumed : rep.run) += 1;
         if (!r.error.empty())
           ++rep.failed;
+        if (r.capped())
+          ++rep.capped;
         if (!resumed)
           rep.candle_evaluations += frame_candles(windows[w].train);
         if (out.is_open())
-          out << result_line(r, opts.metric) << '\n';
+          out << sweep_result_line(r, opts.metric) << '\n';
         if (opts.walk_forward) {
           auto& b = best[r.symbol];
           if (m && (!b.metric || *m > *b.metric))

@@ -30,7 +30,7 @@ inline std::string btk_bin() {
   const char* bin = std::getenv("BTK_BIN");
   if (bin == nullptr || *bin == '\0')
     FAIL("BTK_BIN is not set: run through ctest, or set "
-         "BTK_BIN=/path/to/build/runtime/btk");
+         "BTK_BIN=/path/to/build/bin/btk");
   if (!std::filesystem::exists(bin))
     FAIL("BTK_BIN=" << bin << " does not exist: build the btk target first");
   return bin;

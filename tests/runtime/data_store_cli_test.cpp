@@ -224,7 +224,7 @@ TEST_CASE("btk backtest takes exactly one of --data and --store and names "
 
   const auto no_symbol = with({"--store", store});
   CHECK(no_symbol.code == 1);
-  CHECK(has(no_symbol.err, "needs --symbol (stored: ETHUSDT)"));
+  CHECK(has(no_symbol.err, "give the symbols to load (stored: ETHUSDT)"));
 
   const auto unknown = with({"--store", store, "--symbol", "BTCUSDT"});
   CHECK(unknown.code == 1);

@@ -1,0 +1,88 @@
+#include "runtime/api/batch.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "runtime/api/engine.hpp"
+#include "strategies/spec.hpp"
+
+namespace btk::detail {
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - t0)
+      .count();
+}
+
+config effective_config(const batch_options& opts) {
+  auto cfg = apply_config(opts.cfg, opts.overrides, opts.unsafe_config);
+  if (!cfg)
+    throw api_error(cfg.err().message);
+  return *cfg;
+}
+
+std::vector<named_spec> name_specs(const std::vector<std::string>& specs) {
+  std::vector<named_spec> out;
+  for (const auto& spec : specs) {
+    auto made = builtin_strategies().make(spec);
+    if (!made)
+      throw api_error("strategy '" + spec + "': " + made.err().message);
+    out.push_back({parse_spec(spec)->name + "#" +
+                       std::to_string(out.size() + 1),
+                   spec, needs_of(**made)});
+  }
+  return out;
+}
+
+std::map<std::string, std::shared_ptr<const series>>
+loaded_batch::by_symbol() const {
+  std::map<std::string, std::shared_ptr<const series>> out;
+  for (const auto& d : data)
+    out[d.info.symbol] = d.data;
+  return out;
+}
+
+loaded_batch load_batch(const batch_options& opts, const config& cfg,
+                        const std::vector<frame_needs>& needs) {
+  loaded_batch out;
+  const auto t0 = std::chrono::steady_clock::now();
+  out.data = load_candles(opts.source);
+  out.load_ms = ms_since(t0);
+  // The default frame fits every symbol's data.
+  timestamp first = out.data.front().data->first();
+  timestamp last = out.data.front().data->last();
+  for (const auto& d : out.data) {
+    first = std::max(first, d.data->first());
+    last = std::min(last, d.data->last());
+  }
+  auto frame =
+      resolve_frame(first, last, frame_margins_for(needs, cfg),
+                    opts.frame_start, opts.frame_end, opts.frame_interval);
+  if (!frame)
+    throw api_error(frame.err().message);
+  out.frame = *frame;
+  return out;
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::error_code ec;
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty())
+    std::filesystem::create_directories(parent, ec);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (out)
+    out << text;
+  out.close();
+  if (!out)
+    throw api_error("cannot write " + path);
+}
+
+timestamp dump_stamp() {
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  return floor_div(now, minute_ms) * minute_ms;
+}
+
+} // namespace btk::detail

@@ -1,0 +1,127 @@
+#include "runtime/api/candle_source.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+#include "core/market/gaps.hpp"
+#include "runtime/api/engine.hpp"
+#include "runtime/data/candle_reader.hpp"
+#include "runtime/store/candle_store.hpp"
+
+namespace btk {
+
+namespace {
+
+std::string symbol_from_path(const std::string& path) {
+  std::string stem = std::filesystem::path(path).filename().string();
+  stem = stem.substr(0, stem.find_first_of("-._"));
+  for (auto& ch : stem)
+    ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return stem.empty() ? "SYMBOL" : stem;
+}
+
+struct raw_candles {
+  std::vector<candle> candles;
+  data_info info;
+};
+
+raw_candles from_file(const candle_source& src) {
+  read_options ro;
+  ro.fill_gaps = src.fill_gaps;
+  auto data = read_candles(src.file, ro);
+  if (!data)
+    throw api_error(data.err().message);
+  raw_candles out;
+  out.info.symbol =
+      src.symbols.empty() ? symbol_from_path(src.file) : src.symbols.front();
+  out.info.file = src.file;
+  out.info.format = std::move(data->format);
+  out.info.rows = data->rows;
+  out.info.filled = data->filled;
+  out.info.gaps = data->gaps;
+  out.candles = std::move(data->candles);
+  return out;
+}
+
+raw_candles from_store(const candle_store& store, const candle_source& src,
+                       const std::string& symbol) {
+  auto candles = store.load(symbol);
+  if (!candles)
+    throw api_error(candles.err().message);
+  raw_candles out;
+  out.info.symbol = symbol;
+  out.info.store = src.store;
+  out.info.format = "store";
+  out.info.rows = candles->size();
+  const std::string where = "store " + src.store + ": " + symbol;
+  const auto gaps = find_gaps(*candles);
+  out.info.gaps = gaps.size();
+  if (!gaps.empty() && !src.fill_gaps)
+    throw api_error(where + ": " +
+                    describe_gaps(gaps, read_options{}.max_listed_gaps) +
+                    "; use --fill-gaps to fill them with flat zero-volume "
+                    "candles at the previous close");
+  auto filled = fill_gaps(*candles, read_options{}.max_candles);
+  if (!filled)
+    throw api_error(where + ": " + filled.err().message);
+  out.info.filled = *filled;
+  out.candles = std::move(*candles);
+  return out;
+}
+
+// The store's symbols, for an error that says what to ask for.
+std::string stored_symbols(const candle_store& store) {
+  std::string names;
+  if (auto all = store.list(); all)
+    for (const auto& i : *all)
+      names += (names.empty() ? "" : ", ") + i.symbol;
+  return names.empty() ? std::string("the store is empty")
+                       : "stored: " + names;
+}
+
+loaded_series make_series(raw_candles raw, const std::string& origin) {
+  auto s = series::make(raw.info.symbol, raw.candles);
+  if (!s)
+    throw api_error(origin + ": " + s.err().message);
+  loaded_series out{std::move(raw.info), std::move(*s)};
+  out.info.candles = out.data->size();
+  out.info.first = out.data->first();
+  out.info.last = out.data->last();
+  return out;
+}
+
+} // namespace
+
+std::vector<loaded_series> load_candles(const candle_source& src) {
+  if (!src.file.empty() && !src.store.empty())
+    throw api_error("give either a candle file or a candle store, not both");
+  for (std::size_t i = 0; i < src.symbols.size(); ++i)
+    if (std::find(src.symbols.begin(), src.symbols.begin() + i,
+                  src.symbols[i]) != src.symbols.begin() + i)
+      throw api_error("the symbols list " + src.symbols[i] + " twice");
+  std::vector<loaded_series> out;
+  if (!src.file.empty()) {
+    if (src.symbols.size() > 1)
+      throw api_error(src.file +
+                      ": a candle file holds one symbol; load several from a "
+                      "candle store (see `btk data import`)");
+    out.push_back(make_series(from_file(src), src.file));
+    return out;
+  }
+  if (src.store.empty())
+    throw api_error("no candles: give a candle file, or a candle store and "
+                    "its symbols (see `btk data import`)");
+  auto store = candle_store::open_read_only(src.store);
+  if (!store)
+    throw api_error(store.err().message);
+  if (src.symbols.empty())
+    throw api_error("store " + src.store + ": give the symbols to load (" +
+                    stored_symbols(*store) + ")");
+  for (const auto& symbol : src.symbols)
+    out.push_back(make_series(from_store(*store, src, symbol),
+                              "store " + src.store));
+  return out;
+}
+
+} // namespace btk

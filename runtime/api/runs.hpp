@@ -1,0 +1,129 @@
+#pragma once
+
+// Whole runs in one call: what `btk backtest` and `btk walker` do, for any
+// host. Each takes an options struct (candles, strategies, frame,
+// configuration, threads, output files) and returns the result model of
+// `runtime/results/results.hpp`; the command line only parses its flags
+// into these options and prints the model. Errors are `api_error`s naming
+// the file, symbol, strategy or option and the reason; nothing is written
+// before every run succeeded.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/engine/config.hpp"
+#include "core/market/interval.hpp"
+#include "core/market/time.hpp"
+#include "runtime/api/candle_source.hpp"
+#include "runtime/results/results.hpp"
+
+namespace btk {
+
+/// What every batch shares: its candles, strategies, frame, configuration,
+/// threads and output files.
+struct batch_options {
+  /// Where the candles come from. Required.
+  candle_source source;
+  /// Strategy specs `name:key=value,...` (see `btk strategies`); every
+  /// symbol runs all of them, the k-th named `name#k`. At least one
+  /// (a sweep may give grids instead).
+  std::vector<std::string> strategies;
+  /// First tick. Default: the first candle plus the warm-up (the VWAP
+  /// window or the longest look-back), as backtest-kit
+  std::optional<timestamp> frame_start;
+  /// Last tick, included. Default: the last candle minus the look-ahead
+  /// (longest lifetime, plus the schedule wait for limit entries, plus 1m)
+  std::optional<timestamp> frame_end;
+  /// Tick spacing. Default: 1m
+  interval frame_interval = interval::m1;
+  /// The configuration the overrides apply to. Default: backtest-kit's
+  config cfg;
+  /// `CC_KEY=value` overrides, applied on `cfg` with every problem
+  /// reported at once. Default: none
+  std::vector<std::pair<std::string, std::string>> overrides;
+  /// Apply the overrides without the safety rules. Default: false
+  bool unsafe_config = false;
+  /// Scheduler (or sweep worker) threads. Default: 0 (one per core)
+  std::size_t workers = 0;
+  /// JSON lines of every closed and cancelled result, run by run in batch
+  /// order. Default: none (not written)
+  std::string trades_out;
+  /// JSON summary (`batch_summary_json` / `sweep_summary_json`).
+  /// Default: none (not written)
+  std::string summary_out;
+  /// Folder of the Markdown reports: one per run for backtests (plus the
+  /// Heat report in `../heatmap` for several symbols), one per symbol for
+  /// walkers. Default: none (not written)
+  std::string report_dir;
+  /// Keep every closed and cancelled result in the model
+  /// (`strategy_run::results`); always on when `trades_out` is set.
+  /// Default: false
+  bool keep_results = false;
+  /// Progress as (done, total): for backtests and walkers the summed
+  /// progress of the runs and their number, for sweeps the jobs done and
+  /// the jobs in all. Called one call at a time, from btk's threads.
+  /// Default: none
+  std::function<void(double done, double total)> on_progress;
+};
+
+/// Options of `run_backtests`.
+struct backtest_options : batch_options {};
+
+/// Options of `run_walker`.
+struct walker_options : batch_options {
+  /// The statistic to rank by; any numeric statistic of
+  /// `walker_metric_names()`. Default: sharpeRatio
+  std::string metric = "sharpeRatio";
+};
+
+/// Options of `run_sweep`.
+struct sweep_options : batch_options {
+  /// The statistic to rank by. Default: sharpeRatio
+  std::string metric = "sharpeRatio";
+  /// Parameter grids (`sma-cross:fast=5..50:5,interval=5m|15m`); the plain
+  /// `strategies` count as one-point grids. At least one of the two.
+  std::vector<std::string> grids;
+  /// Constraint on the parameters (`fast<slow`). Default: none
+  std::string where;
+  /// Run a uniform sample of this many points per grid. Default: 0 (all)
+  std::uint64_t sample = 0;
+  /// Seed of the sample. Default: 1
+  std::uint64_t seed = 1;
+  /// Rows of the top table. Default: 10
+  std::size_t top = 10;
+  /// One JSON line per job, in job-id order (the same file for any number
+  /// of workers). Default: none (not written)
+  std::string results_out;
+  /// RocksDB directory keeping every finished job; running the same sweep
+  /// again skips them. Default: none
+  std::string state_dir;
+  /// Walk-forward windows (`parse_walk_forward`). Default: none
+  std::optional<walk_forward_spec> walk_forward;
+};
+
+/// Runs every strategy on every symbol as concurrent actors (`btk
+/// backtest`) and writes the outputs asked for. Runs are listed symbol by
+/// symbol, strategies in order, whatever the scheduling; with several
+/// symbols the Heat report pools them.
+batch_report run_backtests(const backtest_options& opts);
+
+/// Ranks the strategies on each symbol by `opts.metric` through the walker
+/// facade, exactly as backtest-kit's walker (`btk walker --strategy ...`),
+/// and writes the outputs asked for.
+batch_report run_walker(const walker_options& opts);
+
+/// Runs every grid point on every symbol on all cores (`btk walker
+/// --grid ...`), resumably with `state_dir`, optionally walk-forward, and
+/// writes the outputs asked for.
+sweep_report run_sweep(const sweep_options& opts);
+
+/// btk's version, e.g. `0.1.0`, and the commit it was built from when known
+/// (`0.1.0 (git 94e7574)`), for bug reports.
+std::string version();
+
+} // namespace btk

@@ -1,0 +1,13 @@
+#include "runtime/api/runs.hpp"
+
+namespace btk {
+
+std::string version() {
+  std::string v = BTK_VERSION;
+  const std::string commit = BTK_GIT_COMMIT;
+  if (!commit.empty())
+    v += " (git " + commit + ")";
+  return v;
+}
+
+} // namespace btk

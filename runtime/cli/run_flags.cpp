@@ -1,0 +1,133 @@
+#include "runtime/cli/run_flags.hpp"
+
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+namespace btk {
+
+void add_run_flags(CLI::App* cmd, run_flags& f) {
+  cmd->add_option("--data", f.data,
+                  "candle file (CSV or Binance dump, plain or .gz); this or "
+                  "--store");
+  cmd->add_option("--store", f.store,
+                  "candle store directory to read --symbol from (see `btk "
+                  "data import`); this or --data");
+  cmd->add_option("--symbol", f.symbol,
+                  "symbol (required with --store; default: from the file "
+                  "name)");
+  cmd->add_option("--symbols", f.symbols,
+                  "several symbols from --store, comma-separated; every "
+                  "symbol runs every strategy as concurrent actors")
+      ->delimiter(',');
+  cmd->add_option("--workers", f.workers,
+                  "scheduler threads of the actor runtime (default: one per "
+                  "core)");
+  cmd->add_option("--strategy", f.strategies,
+                  "strategy spec name:key=value,... (repeatable; see `btk "
+                  "strategies`)");
+  cmd->add_option("--frame-start", f.frame_start,
+                  "first tick: ISO-8601 UTC or epoch ms (default: first "
+                  "candle + warm-up)");
+  cmd->add_option("--frame-end", f.frame_end,
+                  "last tick (default: last candle - look-ahead)");
+  cmd->add_option("--frame-interval", f.frame_interval, "tick spacing")
+      ->capture_default_str();
+  cmd->add_option("--set", f.sets,
+                  "configuration override CC_KEY=VALUE (repeatable)");
+  cmd->add_flag("--unsafe-config", f.unsafe_config,
+                "apply --set values without the safety rules");
+  cmd->add_flag("--fill-gaps", f.fill_gaps,
+                "fill missing minutes with flat candles instead of failing");
+  cmd->add_option("--trades-out", f.trades_out,
+                  "write closed/cancelled results as JSON lines");
+  cmd->add_option("--summary-out", f.summary_out, "write a JSON summary");
+  cmd->add_option("--report-dir", f.report_dir,
+                  "Markdown report folder ('' to skip)")
+      ->capture_default_str();
+  cmd->add_flag("-q,--quiet", f.quiet, "print only errors");
+}
+
+namespace {
+
+// `--symbol A,B` reads as `--symbols A,B`.
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t pos = 0; pos <= text.size();) {
+    auto comma = text.find(',', pos);
+    if (comma == std::string::npos)
+      comma = text.size();
+    out.push_back(text.substr(pos, comma - pos));
+    pos = comma + 1;
+  }
+  return out;
+}
+
+std::string read_time(const char* flag, const std::string& text,
+                      std::optional<timestamp>& out) {
+  if (text.empty())
+    return {};
+  if (auto t = parse_time(text)) {
+    out = *t;
+    return {};
+  }
+  return std::string{flag} + " '" + text +
+         "': expected an ISO-8601 UTC time or epoch milliseconds";
+}
+
+} // namespace
+
+std::string to_options(const run_flags& f, batch_options& out) {
+  for (const auto& s : f.sets) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos)
+      return "--set '" + s + "': expected KEY=VALUE";
+    out.overrides.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+  }
+  out.unsafe_config = f.unsafe_config;
+  out.strategies = f.strategies;
+  auto iv = parse_interval(f.frame_interval);
+  if (!iv)
+    return "--frame-interval '" + f.frame_interval +
+           "': expected one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d";
+  out.frame_interval = *iv;
+  if (auto e = read_time("--frame-start", f.frame_start, out.frame_start);
+      !e.empty())
+    return e;
+  if (auto e = read_time("--frame-end", f.frame_end, out.frame_end);
+      !e.empty())
+    return e;
+  auto& src = out.source;
+  src.file = f.data;
+  src.store = f.store;
+  src.fill_gaps = f.fill_gaps;
+  src.symbols = f.symbols;
+  if (!f.symbol.empty() && !f.symbols.empty())
+    return "give --symbol or --symbols, not both";
+  if (f.symbols.empty() && !f.symbol.empty())
+    src.symbols = split_commas(f.symbol);
+  if (!f.data.empty() && !f.store.empty())
+    return "give either --data FILE or --store DIR, not both";
+  if (f.data.empty() && f.store.empty())
+    return "no candles: give --data FILE, or --store DIR --symbol S (see "
+           "`btk data import`)";
+  if (!f.data.empty() && src.symbols.size() > 1)
+    return "--symbols needs --store DIR (files hold one symbol each; import "
+           "them with `btk data import`)";
+  for (std::size_t i = 0; i < src.symbols.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (src.symbols[i] == src.symbols[j])
+        return "--symbols lists " + src.symbols[i] + " twice";
+  out.workers = f.workers;
+  out.trades_out = f.trades_out;
+  out.summary_out = f.summary_out;
+  out.report_dir = f.report_dir;
+  return {};
+}
+
+int fail(const char* verb, const std::string& message) {
+  std::fprintf(stderr, "btk %s: %s\n", verb, message.c_str());
+  return 1;
+}
+
+} // namespace btk

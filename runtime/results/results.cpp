@@ -1,0 +1,77 @@
+#include "runtime/results/results.hpp"
+
+#include <charconv>
+
+namespace btk {
+
+std::vector<std::string> batch_report::symbols() const {
+  std::vector<std::string> out;
+  for (const auto& d : data)
+    out.push_back(d.symbol);
+  return out;
+}
+
+expected<walk_forward_spec> parse_walk_forward(std::string_view text) {
+  walk_forward_spec w;
+  const std::string all{text};
+  auto fail = [&](const std::string& why) {
+    return error{"--walk-forward '" + all + "': " + why +
+                 " (expected train=30d,test=7d[,step=7d]; units m h d w)"};
+  };
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    auto comma = text.find(',', pos);
+    if (comma == std::string_view::npos)
+      comma = text.size();
+    const auto item = text.substr(pos, comma - pos);
+    pos = comma + 1;
+    if (item.empty())
+      return fail("empty item");
+    const auto eq = item.find('=');
+    if (eq == std::string_view::npos)
+      return fail("'" + std::string{item} + "' has no '='");
+    const auto key = item.substr(0, eq);
+    auto value = item.substr(eq + 1);
+    if (value.size() < 2)
+      return fail("'" + std::string{item} + "': give a number and a unit");
+    timestamp unit = 0;
+    switch (value.back()) {
+    case 'm':
+      unit = minute_ms;
+      break;
+    case 'h':
+      unit = 60 * minute_ms;
+      break;
+    case 'd':
+      unit = day_ms;
+      break;
+    case 'w':
+      unit = 7 * day_ms;
+      break;
+    default:
+      return fail("'" + std::string{item} + "': unknown unit");
+    }
+    std::int64_t n = 0;
+    const auto num = value.substr(0, value.size() - 1);
+    const auto r = std::from_chars(num.data(), num.data() + num.size(), n);
+    if (r.ec != std::errc{} || r.ptr != num.data() + num.size() || n <= 0)
+      return fail("'" + std::string{item} + "': not a positive whole number");
+    if (key == "train")
+      w.train = n * unit;
+    else if (key == "test")
+      w.test = n * unit;
+    else if (key == "step")
+      w.step = n * unit;
+    else
+      return fail("unknown key '" + std::string{key} + "'");
+    if (comma == text.size())
+      break;
+  }
+  if (w.train == 0 || w.test == 0)
+    return fail("train and test are required");
+  if (w.step == 0)
+    w.step = w.test;
+  return w;
+}
+
+} // namespace btk

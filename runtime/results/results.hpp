@@ -1,0 +1,206 @@
+#pragma once
+
+// The result models of btk's runs: what a backtest batch, a walker and a
+// parameter sweep produced, as plain values. The public API returns them;
+// `runtime/results/json.hpp` encodes them for every front end (the command
+// line, sweeps, later the server and the nodes), so each field has one name
+// everywhere.
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/engine/backtest.hpp"
+#include "core/engine/config.hpp"
+#include "core/engine/run_result.hpp"
+#include "core/stats/heat.hpp"
+#include "core/stats/statistics.hpp"
+#include "core/walker/walker.hpp"
+#include "messages/sweep_convert.hpp"
+
+namespace btk {
+
+// -- candles ------------------------------------------------------------------
+
+/// Where one symbol's candles came from and what they hold (a summary's
+/// `data` section).
+struct data_info {
+  /// The symbol the candles were loaded for.
+  std::string symbol;
+  /// The candle file, or empty when they came from the store.
+  std::string file;
+  /// The candle store directory, or empty when they came from a file.
+  std::string store;
+  /// `csv` or `binance` for a file, `store` for the candle store.
+  std::string format;
+  /// Candles read (file rows or stored candles), before filling.
+  std::size_t rows = 0;
+  /// Flat candles inserted for missing minutes (`fill_gaps`).
+  std::size_t filled = 0;
+  /// Runs of missing minutes found (filled or not).
+  std::size_t gaps = 0;
+  /// Candles of the series, filled ones included.
+  std::size_t candles = 0;
+  /// Open times of the first and the last candle.
+  timestamp first = 0;
+  timestamp last = 0;
+};
+
+// -- backtests and walkers ----------------------------------------------------
+
+/// One `symbol × strategy` run of a batch.
+struct strategy_run {
+  std::string symbol;
+  /// The run's strategy name: `name#k` for the k-th spec of the batch.
+  std::string strategy;
+  /// The spec it was made from (`sma-cross:fast=5`).
+  std::string spec;
+  /// How the run ended: counts, dropped signals, errors.
+  run_result outcome;
+  /// `Backtest.getData` of the run (over the capped list of closed trades).
+  backtest_statistics stats;
+  /// Closed and cancelled results in engine order; filled only when the
+  /// batch collects results (a trades file was asked for).
+  std::vector<tick_result> results;
+  /// The Markdown report written for the run, or empty.
+  std::string report_path;
+
+  /// True when `stats` covers only the newest
+  /// `CC_MAX_BACKTEST_MARKDOWN_ROWS` closed trades of the run (backtest-kit
+  /// keeps 250 by default): the figures then say nothing about the older
+  /// trades.
+  bool capped() const noexcept {
+    return outcome.counters.closed > stats.signal_list_length;
+  }
+};
+
+/// A walker's ranking of one symbol's strategies.
+struct walker_summary {
+  /// `Walker.getData` (statistics.md §3.4).
+  walker_statistics model;
+  /// The comparison report written for it, or empty.
+  std::string report_path;
+};
+
+/// The Heat report over every run of a batch of several symbols.
+struct heat_summary {
+  heat_statistics model;
+  /// The report written for it, or empty.
+  std::string report_path;
+};
+
+/// How long a batch took.
+struct batch_timing {
+  /// Reading the candles, milliseconds.
+  double load_ms = 0;
+  /// Running the strategies, milliseconds.
+  double engine_ms = 0;
+  /// Frame minutes times runs, per second of `engine_ms`.
+  double candles_per_second = 0;
+  /// Scheduler threads asked for (0: one per core).
+  std::size_t workers = 0;
+};
+
+/// What a backtest batch or a walker did (`run_backtests`, `run_walker`).
+struct batch_report {
+  /// `backtest` or `walker`.
+  std::string mode = "backtest";
+  /// The candles of each symbol, in the order asked for.
+  std::vector<data_info> data;
+  /// The frame every run walked.
+  backtest_frame frame;
+  /// The configuration of the runs.
+  config cfg;
+  /// True when the overrides skipped the safety rules.
+  bool unsafe_config = false;
+  /// Every run, symbol by symbol, strategies in the order given.
+  std::vector<strategy_run> runs;
+  /// Backtests over several symbols: the Heat report pooling every run.
+  std::optional<heat_summary> heat;
+  /// Walkers: one ranking per symbol, in symbol order.
+  std::vector<walker_summary> walkers;
+  batch_timing timing;
+
+  /// The symbols, in order.
+  std::vector<std::string> symbols() const;
+};
+
+// -- parameter sweeps ---------------------------------------------------------
+
+/// Walk-forward windows: train on `train`, test on the `test` that follows,
+/// then move both by `step`.
+struct walk_forward_spec {
+  timestamp train = 0;
+  timestamp test = 0;
+  /// Default: `test`
+  timestamp step = 0;
+};
+
+/// Parses `train=30d,test=7d[,step=7d]` (units m, h, d, w).
+expected<walk_forward_spec> parse_walk_forward(std::string_view text);
+
+/// A sweep result with its metric, as ranked.
+struct ranked_result {
+  sweep_result result;
+  std::optional<double> metric;
+};
+
+/// One walk-forward window of one symbol.
+struct walk_window {
+  std::uint32_t index = 0;
+  std::string symbol;
+  backtest_frame train;
+  backtest_frame test;
+  /// The best spec on the train span, or empty when none had a metric.
+  std::string best_spec;
+  std::optional<double> train_metric;
+  /// The best spec's statistics on the test span.
+  stat_list test_stats;
+  std::optional<double> test_metric;
+};
+
+/// What a sweep did (`run_sweep`).
+struct sweep_report {
+  // -- what ran (the sweep's own description) --
+  /// The grids, plain specs included as one-point grids.
+  std::vector<std::string> grids;
+  /// The constraint on the parameters, or empty.
+  std::string where;
+  std::vector<std::string> symbols;
+  backtest_frame frame;
+  config cfg;
+  /// The statistic ranked by.
+  std::string metric;
+  /// Walk-forward windows, when the sweep had them.
+  std::optional<walk_forward_spec> walk_forward;
+
+  // -- what happened --
+  std::uint64_t jobs = 0;
+  /// Jobs run now, and jobs taken from the state of an earlier run.
+  std::uint64_t run = 0;
+  std::uint64_t resumed = 0;
+  std::uint64_t failed = 0;
+  /// Jobs whose statistics cover only the newest
+  /// `CC_MAX_BACKTEST_MARKDOWN_ROWS` closed trades.
+  std::uint64_t capped = 0;
+  /// The best results by the metric (ties: lower job id first); nulls are
+  /// never ranked. Without walk-forward only.
+  std::vector<ranked_result> top;
+  /// Walk-forward windows, in window then symbol order.
+  std::vector<walk_window> windows;
+  /// Per symbol, the statistics of every test span's trades stitched
+  /// together (the out-of-sample result).
+  std::map<std::string, stat_list> out_of_sample;
+  /// 1-minute candles the jobs walked or ticked over, for throughput.
+  std::uint64_t candle_evaluations = 0;
+  /// Seconds the sweep ran, and milliseconds spent loading its candles.
+  double seconds = 0;
+  double load_ms = 0;
+  /// Worker threads asked for (0: one per core).
+  std::size_t workers = 0;
+};
+
+} // namespace btk
