@@ -92,6 +92,10 @@ struct strategy_state {
   // Signals dropped per validation rule, and the first example of each.
   std::array<std::uint64_t, 16> dropped{};
   std::array<std::string, 16> first_drop;
+  // Batches sent to the job's stream and not yet read; true while the run
+  // waits for the reader.
+  std::size_t stream_unread = 0;
+  bool stream_waiting = false;
   // Risk answers still expected for the pending signal, and their AND.
   std::size_t verdicts_due = 0;
   bool verdicts_allow = true;
@@ -190,8 +194,10 @@ void publish(strategy_actor* self, chunk_sink& sink) {
   if (!sink.partials_.empty())
     self->send(st.bus, std::move(sink.partials_));
   if (!sink.signals_.empty()) {
-    if (st.job.stream)
+    if (st.job.stream) {
       self->send(st.job.stream, sink.signals_);
+      ++st.stream_unread;
+    }
     if (wanted(st.job, topic::signal) || wanted(st.job, topic::signal_backtest))
       self->send(st.bus, std::move(sink.signals_));
   }
@@ -306,7 +312,12 @@ void step(strategy_actor* self) {
   publish(self, sink);
   switch (state) {
   case machine_state::ready:
-    self->send(self, advance_atom::value);
+    // A pull stream that has not read enough holds the run (not a stopped
+    // one: its reader is gone).
+    if (st.job.stream && !st.stop && st.stream_unread >= st.job.stream_window)
+      st.stream_waiting = true;
+    else
+      self->send(self, advance_atom::value);
     break;
   case machine_state::awaiting:
     ask_risks(self);
@@ -315,6 +326,17 @@ void step(strategy_actor* self) {
   case machine_state::failed:
     finish(self);
     break;
+  }
+}
+
+// Runs on when the run waits for its stream and may go on.
+void resume_stream(strategy_actor* self) {
+  auto& st = self->state;
+  if (!st.stream_waiting || !st.run)
+    return;
+  if (st.stop || st.stream_unread < st.job.stream_window) {
+    st.stream_waiting = false;
+    step(self);
   }
 }
 
@@ -352,6 +374,8 @@ caf::behavior strategy_impl(strategy_actor* self,
         st.dropped = {};
         st.first_drop = {};
         st.stop = false;
+        st.stream_unread = 0;
+        st.stream_waiting = false;
         st.status = instance_status::running;
         st.avg = st.job.data.ptr->vwap(static_cast<int>(
             std::max<std::int64_t>(1, st.job.cfg.avg_price_candles_count)));
@@ -370,7 +394,17 @@ caf::behavior strategy_impl(strategy_actor* self,
         if (self->state.run)
           step(self);
       },
-      [=](stop_atom) { self->state.stop = true; },
+      [=](stop_atom) {
+        auto& st = self->state;
+        st.stop = true;
+        resume_stream(self);
+      },
+      [=](ack_atom) {
+        auto& st = self->state;
+        if (st.stream_unread > 0)
+          --st.stream_unread;
+        resume_stream(self);
+      },
       [=](status_atom) { return std::string{to_string(self->state.status)}; },
       [=](snapshot_atom) -> snapshot_ptr {
         // Copy on read: the actor keeps writing to its own books.

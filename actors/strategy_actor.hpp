@@ -57,6 +57,12 @@ struct run_job {
   /// Receives `std::vector<signal_event>` batches as they happen and the
   /// final `done_event` (the pull iterator of `backtest.run`). May be null.
   caf::actor stream;
+  /// Batches `stream` may hold unread: the run then waits for an
+  /// `ack_atom` per batch read, so it computes only a little ahead of its
+  /// reader (as backtest-kit's generator computes only as far as it is
+  /// read) and a reader that stops early stops the run there. A stopped run
+  /// no longer waits. Default: 1
+  std::size_t stream_window = 1;
   /// Which topics have listeners (bit `1 << topic`), kept up to date by
   /// the engine: events nobody listens to are not built. Null: all.
   std::shared_ptr<const std::atomic<std::uint32_t>> topics;
@@ -101,7 +107,8 @@ using snapshot_ptr = std::shared_ptr<const instance_snapshot>;
 /// Messages: `(run_atom, run_job)` -> `run_result` when the run ends (an
 /// error if already running); `stop_atom`: a stopped instance opens nothing
 /// new, an open position still closes, the run then ends; idempotent;
-/// `status_atom` -> `std::string`; `snapshot_atom` -> `snapshot_ptr`.
+/// `status_atom` -> `std::string`; `snapshot_atom` -> `snapshot_ptr`;
+/// `ack_atom` from the job's stream: one batch was read.
 caf::actor spawn_strategy_actor(caf::actor_system& sys,
                                 std::unique_ptr<strategy> impl,
                                 event_source source, caf::actor bus);

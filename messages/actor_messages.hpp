@@ -40,6 +40,7 @@ using close_atom = caf::atom_constant<caf::atom("close")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 using unsub_atom = caf::atom_constant<caf::atom("unsub")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using ack_atom = caf::atom_constant<caf::atom("ack")>;
 
 // -- records -----------------------------------------------------------------
 

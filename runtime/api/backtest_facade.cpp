@@ -201,6 +201,9 @@ std::optional<signal_event> result_stream::next() {
         [&](std::vector<signal_event>& batch) {
           for (auto& e : batch)
             st.queue.push_back(std::move(e));
+          // Read: the run may compute the next batch while this one is
+          // consumed.
+          (*st.self)->send(st.run->actor, ack_atom::value);
         },
         [&](done_event&) {
           // The outcome arrives through the run handle; wait for it so

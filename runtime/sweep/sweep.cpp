@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -320,6 +321,11 @@ run_sweep_plan(const sweep_plan& opts,
   }
   std::ofstream out;
   if (!opts.results_out.empty()) {
+    // Like every other output file, its folder is made when missing.
+    const auto parent = std::filesystem::path(opts.results_out).parent_path();
+    std::error_code ec;
+    if (!parent.empty())
+      std::filesystem::create_directories(parent, ec);
     out.open(opts.results_out, std::ios::binary | std::ios::trunc);
     if (!out)
       return error{"cannot write " + opts.results_out};

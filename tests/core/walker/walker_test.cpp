@@ -36,6 +36,23 @@ TEST_CASE("metric_value reads any numeric statistic and nothing else") {
   CHECK_FALSE(metric_value(s, "trend"));
 }
 
+TEST_CASE("a walker ranks by any numeric statistic; another name is an "
+          "error listing them") {
+  const auto names = walker_metric_names();
+  CHECK(names.size() == stat_fields(backtest_statistics{}).size() - 1);
+  CHECK(std::find(names.begin(), names.end(), "trend") == names.end());
+  CHECK(*check_walker_metric("") == "sharpeRatio");
+  CHECK(*check_walker_metric("expectedYearlyReturns") ==
+        "expectedYearlyReturns");
+  for (const auto bad : {"sharpe", "trend", "SharpeRatio"}) {
+    const auto r = check_walker_metric(bad);
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.err().message,
+               Catch::Contains(std::string{"metric '"} + bad + "'") &&
+                   Catch::Contains("accepted: totalSignals, winCount"));
+  }
+}
+
 TEST_CASE("the walker keeps the first of equal metrics and never ranks a "
           "null") {
   walker_ranking r{"", 5};

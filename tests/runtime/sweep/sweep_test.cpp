@@ -1,6 +1,5 @@
-// The sweep's walk-forward spec and its RocksDB state.
+// The sweep's RocksDB state.
 
-#include "runtime/sweep/sweep.hpp"
 #include "runtime/sweep/sweep_state.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,27 +9,6 @@
 #include <unistd.h>
 
 using namespace btk;
-
-TEST_CASE("walk-forward specs read train, test and step with units") {
-  auto w = parse_walk_forward("train=30d,test=7d");
-  REQUIRE(w);
-  CHECK(w->train == 30 * day_ms);
-  CHECK(w->test == 7 * day_ms);
-  CHECK(w->step == 7 * day_ms);
-  w = parse_walk_forward("train=2w,test=12h,step=90m");
-  REQUIRE(w);
-  CHECK(w->train == 14 * day_ms);
-  CHECK(w->test == 12 * 60 * minute_ms);
-  CHECK(w->step == 90 * minute_ms);
-  CHECK_THAT(parse_walk_forward("train=30d").err().message,
-             Catch::Contains("train and test are required"));
-  CHECK_THAT(parse_walk_forward("train=30x,test=1d").err().message,
-             Catch::Contains("unknown unit"));
-  CHECK_THAT(parse_walk_forward("train=0d,test=1d").err().message,
-             Catch::Contains("not a positive whole number"));
-  CHECK_THAT(parse_walk_forward("train=1d,test=1d,size=2d").err().message,
-             Catch::Contains("unknown key 'size'"));
-}
 
 TEST_CASE("a sweep state keeps results by job id across reopenings and "
           "refuses another sweep's directory") {
