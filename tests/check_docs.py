@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Checks that every Markdown file the docs and build files cite exists.
+
+    check_docs.py SOURCE_ROOT
+
+Looks in README.md, docs/*.md, bench/README.md, every CMakeLists.txt and
+tests/*.py for names ending in `.md` and finds each in the repository (from
+its root or from the citing file's folder) or in ../shared (the spec, the
+parity suites), where the project's own documents point. Prints one line
+per citation that leads nowhere and a closing count.
+"""
+import glob
+import os
+import re
+import sys
+
+root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), ".."))
+shared = os.path.join(root, "..", "shared")
+bases = [root, os.path.join(root, "docs"), shared, os.path.join(shared, "spec"), os.path.join(shared, "parity"),
+         os.path.join(shared, "parity-live")]
+files = [os.path.join(root, "README.md"), os.path.join(root, "bench", "README.md")]
+files += glob.glob(os.path.join(root, "docs", "*.md"))
+files += glob.glob(os.path.join(root, "tests", "*.py"))
+for dirpath, dirs, names in os.walk(root):
+    dirs[:] = [d for d in dirs if not d.startswith((".", "build"))]
+    if "CMakeLists.txt" in names:
+        files.append(os.path.join(dirpath, "CMakeLists.txt"))
+
+# A cited name: letters, digits, `_`, `-`, `.` and `/`, ending in `.md`, not
+# a pattern such as `{strategy}.md`.
+cite = re.compile(r"(?<![\w{}/.-])((?:\.\./)*[A-Za-z][\w./-]*\.md)\b")
+bad, checked = [], 0
+for path in files:
+    if not os.path.exists(path):
+        continue
+    for n, line in enumerate(open(path, encoding="utf-8"), 1):
+        for m in cite.finditer(line):
+            name = m.group(1)
+            checked += 1
+            where = [os.path.dirname(path)] + bases
+            if not any(os.path.exists(os.path.join(b, name)) for b in where):
+                bad.append(f"{os.path.relpath(path, root)}:{n}: cites {name}, which is nowhere")
+for line in bad:
+    print(line)
+print(f"{checked} citations checked, {len(bad)} lead nowhere")
+sys.exit(1 if bad else 0)
