@@ -8,8 +8,8 @@
 #include <caf/sec.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "core/stats/number_format.hpp"
 #include "core/market/series.hpp"
+#include "core/stats/number_format.hpp"
 #include "messages/actor_messages.hpp"
 
 namespace btk {

@@ -7,8 +7,8 @@
 
 #include <caf/fwd.hpp>
 
-#include "core/market/candle.hpp"
 #include "core/error.hpp"
+#include "core/market/candle.hpp"
 #include "core/market/series.hpp"
 
 namespace btk {

@@ -47,7 +47,8 @@ risk_verdict decide(risk_actor* self, const risk_check& c) {
   if (!d.allowed) {
     v.comment = d.comment;
     risk_event e;
-    e.source = {c.args.symbol, c.args.strategy, c.args.exchange, c.args.frame, true};
+    e.source = {c.args.symbol, c.args.strategy, c.args.exchange, c.args.frame,
+                true};
     e.risk = st.schema.name;
     e.pending = c.args.pending;
     e.current_price = c.args.current_price;
@@ -71,7 +72,8 @@ void answer(risk_actor* self) {
     for (auto& [rank, m] : st.members) {
       if (!m.waiting)
         return; // a member is still running: it may open a position first
-      if (best == nullptr || m.waiting->check.args.when < best->waiting->check.args.when)
+      if (best == nullptr ||
+          m.waiting->check.args.when < best->waiting->check.args.when)
         best = &m;
     }
     if (best == nullptr)

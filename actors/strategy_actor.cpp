@@ -9,8 +9,8 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "core/risk/partial.hpp"
 #include "core/engine/validation.hpp"
+#include "core/risk/partial.hpp"
 
 namespace btk {
 

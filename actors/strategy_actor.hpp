@@ -15,8 +15,8 @@
 #include <caf/fwd.hpp>
 
 #include "core/engine/backtest.hpp"
-#include "core/engine/run_result.hpp"
 #include "core/engine/config.hpp"
+#include "core/engine/run_result.hpp"
 #include "core/stats/statistics.hpp"
 #include "messages/actor_messages.hpp"
 #include "messages/events.hpp"

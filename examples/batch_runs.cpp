@@ -50,8 +50,9 @@ int main(int argc, char** argv) {
                   r.stats.total_pnl.value_or(0),
                   r.capped() ? " (statistics capped)" : "");
     if (rep.heat)
-      std::printf("portfolio: %lld trades\n",
-                  static_cast<long long>(rep.heat->model.portfolio_total_trades));
+      std::printf(
+          "portfolio: %lld trades\n",
+          static_cast<long long>(rep.heat->model.portfolio_total_trades));
 
     btk::walker_options wk;
     static_cast<btk::batch_options&>(wk) = bt;

@@ -95,8 +95,8 @@ typename Inspector::result_type inspect(Inspector& f, risk_position& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, risk_args& x) {
   return f(caf::meta::type_name("risk_args"), x.symbol, x.strategy, x.exchange,
-           x.frame, x.current_price, x.when, x.pending,
-           x.active_position_count, x.active_positions);
+           x.frame, x.current_price, x.when, x.pending, x.active_position_count,
+           x.active_positions);
 }
 
 template <class Inspector>

@@ -150,8 +150,8 @@ expected<candle_series_info> decode_candle_series_info(std::string_view bytes) {
         info.gaps.reserve(gaps.size());
         const timestamp step = interval_ms(info.iv);
         for (const auto g : gaps)
-          info.gaps.push_back({g.getFrom(), g.getTo(),
-                               (g.getTo() - g.getFrom()) / step + 1});
+          info.gaps.push_back(
+              {g.getFrom(), g.getTo(), (g.getTo() - g.getFrom()) / step + 1});
         return info;
       });
 }

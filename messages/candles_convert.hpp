@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/market/candle.hpp"
 #include "core/market/gaps.hpp"
-#include "core/error.hpp"
 #include "core/market/interval.hpp"
 
 namespace btk {

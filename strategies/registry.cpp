@@ -80,26 +80,26 @@ strategy_registry make_builtins() {
                  v.number("tp"), v.number("sl"), v.number("minutes")});
            }});
   const rsi_reversion::params rr{};
-  reg.add({"rsi-reversion",
-           "Wilder RSI leaving oversold (long) or overbought (short)",
-           {{"period", k::count, text(rr.period), "RSI period, bars"},
-            {"interval", k::signal_interval, text(rr.iv), "bar interval"},
-            {"oversold", k::number, text(rr.oversold), "long trigger level"},
-            {"overbought", k::number, text(rr.overbought), "short trigger level"},
-            {"tp", k::number, text(rr.tp), "take-profit, percent"},
-            {"sl", k::number, text(rr.sl), "stop-loss, percent"},
-            {"minutes", k::number, text(rr.minutes), "lifetime in minutes"}},
-           [](const param_values& v) -> expected<std::unique_ptr<strategy>> {
-             if (!(v.number("oversold") < v.number("overbought")))
-               return error{"strategy 'rsi-reversion': oversold (" +
-                            v.text("oversold") +
-                            ") must be less than overbought (" +
-                            v.text("overbought") + ")"};
-             return std::make_unique<rsi_reversion>(rsi_reversion::params{
-                 v.count("period"), v.iv("interval"), v.number("oversold"),
-                 v.number("overbought"), v.number("tp"), v.number("sl"),
-                 v.number("minutes")});
-           }});
+  reg.add(
+      {"rsi-reversion",
+       "Wilder RSI leaving oversold (long) or overbought (short)",
+       {{"period", k::count, text(rr.period), "RSI period, bars"},
+        {"interval", k::signal_interval, text(rr.iv), "bar interval"},
+        {"oversold", k::number, text(rr.oversold), "long trigger level"},
+        {"overbought", k::number, text(rr.overbought), "short trigger level"},
+        {"tp", k::number, text(rr.tp), "take-profit, percent"},
+        {"sl", k::number, text(rr.sl), "stop-loss, percent"},
+        {"minutes", k::number, text(rr.minutes), "lifetime in minutes"}},
+       [](const param_values& v) -> expected<std::unique_ptr<strategy>> {
+         if (!(v.number("oversold") < v.number("overbought")))
+           return error{
+               "strategy 'rsi-reversion': oversold (" + v.text("oversold") +
+               ") must be less than overbought (" + v.text("overbought") + ")"};
+         return std::make_unique<rsi_reversion>(rsi_reversion::params{
+             v.count("period"), v.iv("interval"), v.number("oversold"),
+             v.number("overbought"), v.number("tp"), v.number("sl"),
+             v.number("minutes")});
+       }});
   const donchian_breakout::params db{};
   reg.add({"donchian-breakout",
            "close beyond the high/low channel of the previous bars",

@@ -7,10 +7,10 @@
 
 #include "core/engine/backtest.hpp"
 #include "core/engine/frame.hpp"
-#include "core/market/interval.hpp"
-#include "core/market/series.hpp"
 #include "core/engine/signal.hpp"
 #include "core/engine/signal_context.hpp"
+#include "core/market/interval.hpp"
+#include "core/market/series.hpp"
 
 namespace btk {
 

@@ -11,14 +11,14 @@
 #include <vector>
 
 #include "core/engine/config.hpp"
-#include "core/error.hpp"
-#include "core/market/interval.hpp"
 #include "core/engine/pnl.hpp"
-#include "core/market/series.hpp"
 #include "core/engine/signal.hpp"
 #include "core/engine/signal_context.hpp"
 #include "core/engine/validation.hpp"
 #include "core/engine/walk.hpp"
+#include "core/error.hpp"
+#include "core/market/interval.hpp"
+#include "core/market/series.hpp"
 
 namespace btk {
 

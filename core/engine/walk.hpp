@@ -3,8 +3,8 @@
 #include <cstddef>
 
 #include "core/engine/pnl.hpp"
-#include "core/market/series.hpp"
 #include "core/engine/signal.hpp"
+#include "core/market/series.hpp"
 
 namespace btk {
 

@@ -51,8 +51,7 @@ std::uint16_t candle_flaws(const candle& c) noexcept {
   return out;
 }
 
-std::string describe_candle_flaws(std::uint16_t flaws,
-                                  const candle_text& t) {
+std::string describe_candle_flaws(std::uint16_t flaws, const candle_text& t) {
   std::string out;
   auto add = [&](std::string_view a, std::string_view b = {},
                  std::string_view c = {}, std::string_view d = {},
@@ -74,9 +73,8 @@ std::string describe_candle_flaws(std::uint16_t flaws,
       add(field.first, field.second, " is not a positive finite price");
   if (flaws & high_below_low)
     add("high ", t.high, " is below low ", t.low);
-  const std::string range =
-      " is outside [low " + std::string(t.low) + ", high " +
-      std::string(t.high) + "]";
+  const std::string range = " is outside [low " + std::string(t.low) +
+                            ", high " + std::string(t.high) + "]";
   if (flaws & open_outside)
     add("open ", t.open, range);
   if (flaws & close_outside)

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "core/market/candle.hpp"
 #include "core/error.hpp"
+#include "core/market/candle.hpp"
 #include "core/market/interval.hpp"
 
 namespace btk {

@@ -5,8 +5,8 @@
 #include <optional>
 #include <vector>
 
-#include "core/market/series.hpp"
 #include "core/engine/signal.hpp"
+#include "core/market/series.hpp"
 #include "core/market/time.hpp"
 
 namespace btk {

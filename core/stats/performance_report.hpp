@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/market/time.hpp"
 #include "core/stats/capped_list.hpp"
 #include "core/stats/statistics.hpp"
-#include "core/market/time.hpp"
 
 namespace btk {
 

@@ -4,10 +4,10 @@
 #include <optional>
 #include <vector>
 
+#include "core/market/time.hpp"
 #include "core/stats/markdown.hpp"
 #include "core/stats/number_format.hpp"
 #include "core/stats/stat_math.hpp"
-#include "core/market/time.hpp"
 
 namespace btk {
 
@@ -155,18 +155,24 @@ std::vector<std::string> footer(const backtest_statistics& s) {
                    with(signed_pct3, higher)));
   f.push_back(line("Avg Consecutive Loss PNL", s.avg_consecutive_loss_pnl,
                    with(pct3, closer)));
-  f.push_back("**Trend:** " + (s.profile.trend ? *s.profile.trend : std::string("N/A")));
+  f.push_back("**Trend:** " +
+              (s.profile.trend ? *s.profile.trend : std::string("N/A")));
+  f.push_back(line("Trend Strength", s.profile.trend_strength,
+                   with(signed_pct3, "/day")));
+  f.push_back(line("Trend Confidence (R²)", s.profile.trend_confidence,
+                   with(fixed3, "")));
   f.push_back(
-      line("Trend Strength", s.profile.trend_strength, with(signed_pct3, "/day")));
+      line("Buyer Pressure", s.profile.buyer_pressure, with(share, "")));
   f.push_back(
-      line("Trend Confidence (R²)", s.profile.trend_confidence, with(fixed3, "")));
-  f.push_back(line("Buyer Pressure", s.profile.buyer_pressure, with(share, "")));
-  f.push_back(line("Seller Pressure", s.profile.seller_pressure, with(share, "")));
-  f.push_back(line("Buyer Strength", s.profile.buyer_strength, with(share, "")));
-  f.push_back(line("Seller Strength", s.profile.seller_strength, with(share, "")));
+      line("Seller Pressure", s.profile.seller_pressure, with(share, "")));
+  f.push_back(
+      line("Buyer Strength", s.profile.buyer_strength, with(share, "")));
+  f.push_back(
+      line("Seller Strength", s.profile.seller_strength, with(share, "")));
   f.push_back(line("Pressure Imbalance", s.profile.pressure_imbalance,
                    [](double x) { return plus(x) + to_fixed(x, 3); }));
-  f.push_back(line("Median Step Size", s.profile.median_step_size, with(pct3, "")));
+  f.push_back(
+      line("Median Step Size", s.profile.median_step_size, with(pct3, "")));
   return f;
 }
 

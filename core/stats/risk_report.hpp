@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/stats/capped_list.hpp"
 #include "core/engine/signal.hpp"
+#include "core/stats/capped_list.hpp"
 #include "core/stats/statistics.hpp"
 
 namespace btk {

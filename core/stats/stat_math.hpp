@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "core/engine/signal.hpp"
-#include "core/stats/statistics.hpp"
 #include "core/market/time.hpp"
+#include "core/stats/statistics.hpp"
 
 namespace btk {
 

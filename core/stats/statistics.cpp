@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdint>
 
-#include "core/stats/stat_math.hpp"
 #include "core/market/time.hpp"
+#include "core/stats/stat_math.hpp"
 
 namespace btk {
 
@@ -48,8 +48,9 @@ stat_fields(const backtest_statistics& s) {
   return out;
 }
 
-void append_stat_fields(std::vector<std::pair<std::string_view, stat_value>>& out,
-                        const price_profile_stats& p) {
+void append_stat_fields(
+    std::vector<std::pair<std::string_view, stat_value>>& out,
+    const price_profile_stats& p) {
   using stat_math::nullable;
   out.emplace_back("medianStepSize", nullable(p.median_step_size));
   out.emplace_back("buyerPressure", nullable(p.buyer_pressure));

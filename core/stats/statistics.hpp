@@ -9,8 +9,8 @@
 #include <variant>
 #include <vector>
 
-#include "core/stats/capped_list.hpp"
 #include "core/engine/signal.hpp"
+#include "core/stats/capped_list.hpp"
 
 namespace btk {
 
@@ -148,8 +148,9 @@ stat_fields(const backtest_statistics& s);
 /// Appends the nine price-profile fields of `p` under the reference's key
 /// names (`"medianStepSize"` … `"trendConfidence"`), as every model that
 /// carries a profile lists them.
-void append_stat_fields(std::vector<std::pair<std::string_view, stat_value>>& out,
-                        const price_profile_stats& p);
+void append_stat_fields(
+    std::vector<std::pair<std::string_view, stat_value>>& out,
+    const price_profile_stats& p);
 
 /// Computes `Backtest.getData` over the stored trades exactly like
 /// backtest-kit 19.5.0 (statistics.md §1.3-1.5, §5), including its summation

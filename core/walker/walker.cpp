@@ -38,8 +38,7 @@ expected<std::string> check_walker_metric(std::string_view metric) {
     names += (names.empty() ? "" : ", ") + std::string{name};
   }
   return error{"metric '" + std::string{metric} +
-               "' is not a statistic a walker can rank by; accepted: " +
-               names};
+               "' is not a statistic a walker can rank by; accepted: " + names};
 }
 
 walker_ranking::walker_ranking(std::string metric, std::int64_t total)

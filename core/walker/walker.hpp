@@ -8,8 +8,8 @@
 
 #include "core/engine/config.hpp"
 #include "core/error.hpp"
-#include "core/stats/statistics.hpp"
 #include "core/market/time.hpp"
+#include "core/stats/statistics.hpp"
 
 namespace btk {
 

@@ -28,9 +28,9 @@ std::vector<named_spec> name_specs(const std::vector<std::string>& specs) {
     auto made = builtin_strategies().make(spec);
     if (!made)
       throw api_error("strategy '" + spec + "': " + made.err().message);
-    out.push_back({parse_spec(spec)->name + "#" +
-                       std::to_string(out.size() + 1),
-                   spec, needs_of(**made)});
+    out.push_back(
+        {parse_spec(spec)->name + "#" + std::to_string(out.size() + 1), spec,
+         needs_of(**made)});
   }
   return out;
 }

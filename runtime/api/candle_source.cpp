@@ -76,8 +76,7 @@ std::string stored_symbols(const candle_store& store) {
   if (auto all = store.list(); all)
     for (const auto& i : *all)
       names += (names.empty() ? "" : ", ") + i.symbol;
-  return names.empty() ? std::string("the store is empty")
-                       : "stored: " + names;
+  return names.empty() ? std::string("the store is empty") : "stored: " + names;
 }
 
 loaded_series make_series(raw_candles raw, const std::string& origin) {
@@ -119,8 +118,8 @@ std::vector<loaded_series> load_candles(const candle_source& src) {
     throw api_error("store " + src.store + ": give the symbols to load (" +
                     stored_symbols(*store) + ")");
   for (const auto& symbol : src.symbols)
-    out.push_back(make_series(from_store(*store, src, symbol),
-                              "store " + src.store));
+    out.push_back(
+        make_series(from_store(*store, src, symbol), "store " + src.store));
   return out;
 }
 

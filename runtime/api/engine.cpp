@@ -377,8 +377,7 @@ void engine::add_walker(walker_schema schema) {
     throw api_error("add_walker(" + schema.name + "): no strategies");
   auto metric = check_walker_metric(schema.metric);
   if (!metric)
-    throw api_error("add_walker(" + schema.name + "): " +
-                    metric.err().message);
+    throw api_error("add_walker(" + schema.name + "): " + metric.err().message);
   schema.metric = std::move(*metric);
   auto name = schema.name;
   impl_->walkers.emplace(std::move(name), std::move(schema));

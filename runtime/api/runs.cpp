@@ -62,18 +62,17 @@ public:
         std::lock_guard<std::mutex> guard{mtx_};
         results_[ev.source.symbol + ":" + ev.source.strategy].push_back(r);
       });
-    const double runs =
-        static_cast<double>(data.data.size() * specs.size());
+    const double runs = static_cast<double>(data.data.size() * specs.size());
     if (opts.on_progress)
-      eng_.listen_progress([this, runs, fn = opts.on_progress](
-                               const progress_event& p) {
-        std::lock_guard<std::mutex> guard{mtx_};
-        progress_[p.source.symbol + ":" + p.source.strategy] = p.progress;
-        double sum = 0;
-        for (const auto& kv : progress_)
-          sum += kv.second;
-        fn(sum, runs);
-      });
+      eng_.listen_progress(
+          [this, runs, fn = opts.on_progress](const progress_event& p) {
+            std::lock_guard<std::mutex> guard{mtx_};
+            progress_[p.source.symbol + ":" + p.source.strategy] = p.progress;
+            double sum = 0;
+            for (const auto& kv : progress_)
+              sum += kv.second;
+            fn(sum, runs);
+          });
   }
 
   engine& get() { return eng_; }
@@ -173,18 +172,18 @@ batch_report run_backtests(const backtest_options& opts) {
   // Several symbols: the Heat report pools every run (statistics.md §4.2).
   if (data.data.size() > 1)
     rep.heat = heat_summary{
-        eng.heat().get_data({"portfolio", exchange_name, be.frame_name()}),
-        ""};
+        eng.heat().get_data({"portfolio", exchange_name, be.frame_name()}), ""};
 
   if (!opts.report_dir.empty()) {
     const auto stamp = dump_stamp();
     for (auto& r : rep.runs) {
-      r.report_path = (std::filesystem::path(opts.report_dir) /
-                       fmt::format("{}_{}_{}_{}_backtest-{}.md", r.symbol,
-                                   r.strategy, exchange_name, be.frame_name(),
-                                   stamp))
-                          .string();
-      write_text(r.report_path, eng.backtest().get_report(r.symbol, r.strategy));
+      r.report_path =
+          (std::filesystem::path(opts.report_dir) /
+           fmt::format("{}_{}_{}_{}_backtest-{}.md", r.symbol, r.strategy,
+                       exchange_name, be.frame_name(), stamp))
+              .string();
+      write_text(r.report_path,
+                 eng.backtest().get_report(r.symbol, r.strategy));
     }
     if (rep.heat) {
       rep.heat->report_path =

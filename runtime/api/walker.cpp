@@ -88,8 +88,8 @@ std::optional<walker_event> walker_run::next() {
       continue;
     }
     // Statistics of the instance (the capped list, as the reference).
-    auto snap = st.im->snapshot("walker.run", st.symbol, strategy,
-                                 st.schema.name);
+    auto snap =
+        st.im->snapshot("walker.run", st.symbol, strategy, st.schema.name);
     const auto& step =
         st.ranking.add(strategy, compute_backtest_statistics(snap->trades));
     st.lists.push_back(snap->trades);

@@ -28,7 +28,8 @@ void attach_bar(batch_options& o, progress_bar& bar, std::mutex& mtx,
 int backtest_or_walker(const run_flags& flags, const char* verb,
                        const walker_flags* walker) {
   if (flags.strategies.empty())
-    return fail(verb, "give at least one --strategy SPEC (see `btk strategies`)");
+    return fail(verb,
+                "give at least one --strategy SPEC (see `btk strategies`)");
   walker_options o;
   if (auto e = to_options(flags, o); !e.empty())
     return fail(verb, e);
@@ -79,9 +80,9 @@ int sweep(const walker_flags& flags) {
   std::mutex mtx;
   const auto t0 = std::chrono::steady_clock::now();
   attach_bar(o, bar, mtx, [t0](progress_bar& b, double done, double total) {
-    const double secs = std::chrono::duration<double>(
-                            std::chrono::steady_clock::now() - t0)
-                            .count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
     b.set_label(fmt::format("sweep {:.0f}/{:.0f} jobs, {:.0f} jobs/s", done,
                             total, secs > 0 ? done / secs : 0.0));
   });

@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   app.set_version_flag("--version", "btk " + btk::version() +
-                                         " (backtest-kit 19.5.0 semantics)");
+                                        " (backtest-kit 19.5.0 semantics)");
 
   btk::run_flags bo;
   auto* bt = app.add_subcommand("backtest", "run strategies over candles");

@@ -31,8 +31,9 @@ void print_notes(const batch_report& rep, const char* verb) {
   for (const auto& r : rep.runs) {
     const std::string label = multi ? r.symbol + " " + r.strategy : r.strategy;
     for (const auto& [rule, v] : r.outcome.rejected)
-      std::fprintf(stderr, "btk %s: %s: %llu signals dropped (%s); first at %s\n",
-                   verb, label.c_str(), static_cast<unsigned long long>(v.first),
+      std::fprintf(stderr,
+                   "btk %s: %s: %llu signals dropped (%s); first at %s\n", verb,
+                   label.c_str(), static_cast<unsigned long long>(v.first),
                    rule.c_str(), v.second.c_str());
     if (r.outcome.errors > 0)
       std::fprintf(stderr,
@@ -70,8 +71,8 @@ void print_batch(const batch_report& rep, const char* verb, bool quiet) {
                 to_iso(d.first).c_str(), to_iso(d.last).c_str(),
                 d.format.c_str());
   const auto runs = rep.runs.size();
-  std::printf("frame %s .. %s (%s), %zu run%s\n", to_iso(rep.frame.start).c_str(),
-              to_iso(rep.frame.end).c_str(),
+  std::printf("frame %s .. %s (%s), %zu run%s\n",
+              to_iso(rep.frame.start).c_str(), to_iso(rep.frame.end).c_str(),
               std::string{to_string(rep.frame.iv)}.c_str(), runs,
               runs == 1 ? "" : "s");
   const bool multi = rep.data.size() > 1;

@@ -94,8 +94,7 @@ std::string to_options(const run_flags& f, batch_options& out) {
   if (auto e = read_time("--frame-start", f.frame_start, out.frame_start);
       !e.empty())
     return e;
-  if (auto e = read_time("--frame-end", f.frame_end, out.frame_end);
-      !e.empty())
+  if (auto e = read_time("--frame-end", f.frame_end, out.frame_end); !e.empty())
     return e;
   auto& src = out.source;
   src.file = f.data;

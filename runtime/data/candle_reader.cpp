@@ -471,10 +471,9 @@ expected<candle_data> parse_candles(std::string_view text,
       const auto flaws = static_cast<std::uint16_t>(
           candle_flaws({0, v[0], v[1], v[2], v[3], v[4]}) & ~off_grid);
       if (flaws != 0)
-        add_reason(reasons,
-                   describe_candle_flaws(flaws, candle_text{f.v[0], f.v[1],
-                                                            f.v[2], f.v[3],
-                                                            f.v[4], f.v[5]}));
+        add_reason(reasons, describe_candle_flaws(
+                                flaws, candle_text{f.v[0], f.v[1], f.v[2],
+                                                   f.v[3], f.v[4], f.v[5]}));
     }
 
     // Gaps: measured from the previous row with a usable timestamp.

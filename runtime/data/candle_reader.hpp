@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/market/candle.hpp"
 #include "core/error.hpp"
+#include "core/market/candle.hpp"
 
 namespace btk {
 

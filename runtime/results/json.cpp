@@ -60,7 +60,8 @@ ojson coverage_json(const strategy_run& r) {
   j["inStats"] = r.stats.signal_list_length;
   j["capped"] = r.capped();
   if (r.capped())
-    j["note"] = capped_note(r.stats.signal_list_length, r.outcome.counters.closed);
+    j["note"] =
+        capped_note(r.stats.signal_list_length, r.outcome.counters.closed);
   return j;
 }
 
@@ -169,7 +170,8 @@ ojson config_json(const config& cfg) {
   return out;
 }
 
-ojson fields_json(const std::vector<std::pair<std::string_view, stat_value>>& xs) {
+ojson fields_json(
+    const std::vector<std::pair<std::string_view, stat_value>>& xs) {
   ojson out = ojson::object();
   for (const auto& [key, value] : xs) {
     const std::string name{key};
@@ -205,7 +207,8 @@ ojson frame_json(const backtest_frame& f) {
           {"endIso", to_iso(f.end)}};
 }
 
-std::string sweep_result_line(const sweep_result& r, const std::string& metric) {
+std::string sweep_result_line(const sweep_result& r,
+                              const std::string& metric) {
   ojson j;
   j["id"] = r.id;
   j["spec"] = r.spec;

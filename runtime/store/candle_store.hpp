@@ -20,8 +20,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/market/candle.hpp"
 #include "core/error.hpp"
+#include "core/market/candle.hpp"
 #include "core/market/interval.hpp"
 #include "messages/candles_convert.hpp"
 

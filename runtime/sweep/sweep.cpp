@@ -260,9 +260,9 @@ std::uint64_t frame_candles(const backtest_frame& f) {
 
 } // namespace
 
-expected<sweep_report>
-run_sweep_plan(const sweep_plan& opts,
-               const std::map<std::string, std::shared_ptr<const series>>& data) {
+expected<sweep_report> run_sweep_plan(
+    const sweep_plan& opts,
+    const std::map<std::string, std::shared_ptr<const series>>& data) {
   const auto t0 = std::chrono::steady_clock::now();
   if (opts.grids.empty())
     return error{"give at least one --grid (or --strategy)"};

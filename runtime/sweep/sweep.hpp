@@ -62,8 +62,8 @@ struct sweep_plan {
 /// Runs the sweep of `plan` over `data` (the candles of every symbol of the
 /// plan) on its own actor system, streaming results to `results_out` and
 /// the state, and returns what it did (the report also describes the plan).
-expected<sweep_report>
-run_sweep_plan(const sweep_plan& plan,
-               const std::map<std::string, std::shared_ptr<const series>>& data);
+expected<sweep_report> run_sweep_plan(
+    const sweep_plan& plan,
+    const std::map<std::string, std::shared_ptr<const series>>& data);
 
 } // namespace btk

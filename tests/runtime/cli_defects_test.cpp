@@ -37,13 +37,13 @@ TEST_CASE("btk walker refuses an unknown metric and lists the accepted "
   scratch_dir tmp{"cli_defects"};
   const auto data = twelve_days(tmp);
   for (const auto& grid : {false, true}) {
-    std::vector<std::string> args{"walker", "--data", data, "--metric",
+    std::vector<std::string> args{"walker", "--data",       data, "--metric",
                                   "sharpe", "--report-dir", ""};
     if (grid) {
       args.insert(args.end(), {"--grid", "every-n:n=60|120"});
     } else {
-      args.insert(args.end(), {"--strategy", "every-n", "--strategy",
-                               "sma-cross"});
+      args.insert(args.end(),
+                  {"--strategy", "every-n", "--strategy", "sma-cross"});
     }
     const auto r = run_btk(tmp, args);
     CHECK(r.code == 1);
@@ -59,10 +59,10 @@ TEST_CASE("statistics cut by CC_MAX_BACKTEST_MARKDOWN_ROWS say so in the "
   scratch_dir tmp{"cli_defects"};
   const auto data = twelve_days(tmp);
   // every-n:n=5,minutes=10 closes about 5 trades an hour: far more than 250.
-  const auto r = run_btk(tmp, {"backtest", "--data", data, "--strategy",
-                               "every-n:n=5,minutes=10", "--strategy",
-                               "donchian-breakout", "--summary-out",
-                               tmp / "s.json", "--report-dir", ""});
+  const auto r =
+      run_btk(tmp, {"backtest", "--data", data, "--strategy",
+                    "every-n:n=5,minutes=10", "--strategy", "donchian-breakout",
+                    "--summary-out", tmp / "s.json", "--report-dir", ""});
   REQUIRE(r.code == 0);
   CHECK(has(r.out, "note: statistics cover the newest 250 of "));
   CHECK(has(r.out, "--set CC_MAX_BACKTEST_MARKDOWN_ROWS="));
@@ -78,16 +78,17 @@ TEST_CASE("statistics cut by CC_MAX_BACKTEST_MARKDOWN_ROWS say so in the "
   CHECK_FALSE(whole.contains("note"));
 
   // Lifting the cap covers every trade, and the note goes.
-  const auto lifted = run_btk(
-      tmp, {"backtest", "--data", data, "--strategy", "every-n:n=5,minutes=10", "--set",
-            "CC_MAX_BACKTEST_MARKDOWN_ROWS=100000", "--report-dir", ""});
+  const auto lifted = run_btk(tmp, {"backtest", "--data", data, "--strategy",
+                                    "every-n:n=5,minutes=10", "--set",
+                                    "CC_MAX_BACKTEST_MARKDOWN_ROWS=100000",
+                                    "--report-dir", ""});
   REQUIRE(lifted.code == 0);
   CHECK_FALSE(has(lifted.out, "note:"));
 
-  const auto sweep = run_btk(
-      tmp, {"walker", "--data", data, "--grid", "every-n:n=5|600,minutes=10",
-            "--summary-out", tmp / "sw.json", "--results-out",
-            tmp / "r.jsonl"});
+  const auto sweep =
+      run_btk(tmp, {"walker", "--data", data, "--grid",
+                    "every-n:n=5|600,minutes=10", "--summary-out",
+                    tmp / "sw.json", "--results-out", tmp / "r.jsonl"});
   REQUIRE(sweep.code == 0);
   CHECK(has(sweep.out, "every-n:n=5,minutes=10  *"));
   CHECK(has(sweep.out, "1 of 2 jobs are ranked on their newest 250 closed "

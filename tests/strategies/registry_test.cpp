@@ -38,8 +38,7 @@ TEST_CASE("the registry's defaults are the strategies' params defaults") {
   auto made = reg.make("sma-cross");
   REQUIRE(made);
   CHECK((*made)->signal_interval() == p.iv);
-  CHECK((*made)->lookback_minutes() ==
-        sma_cross{p}.lookback_minutes());
+  CHECK((*made)->lookback_minutes() == sma_cross{p}.lookback_minutes());
   CHECK((*made)->max_lifetime_minutes() == sma_cross{p}.max_lifetime_minutes());
 }
 
@@ -53,8 +52,8 @@ TEST_CASE("the README's strategy table lists every built-in with its "
   // Rows such as "| `every-n:n=60,...` | what it does |".
   const std::regex row(R"(\|\s*`([a-z-]+:[^`]*)`\s*\|)");
   std::set<std::string> listed;
-  for (std::sregex_iterator i(readme.begin(), readme.end(), row), end;
-       i != end; ++i)
+  for (std::sregex_iterator i(readme.begin(), readme.end(), row), end; i != end;
+       ++i)
     listed.insert((*i)[1].str());
   for (const auto& info : builtin_strategies().list())
     CHECK(listed.count(default_spec(info)) == 1);

@@ -27,8 +27,8 @@ TEST_CASE("a frame is the data minus its margins unless given, and an empty "
           "one names both ends and the margins") {
   const timestamp first = 0, last = 1000 * minute_ms;
   const frame_margins m{10, 61};
-  auto f = resolve_frame(first, last, m, std::nullopt, std::nullopt,
-                         interval::m1);
+  auto f =
+      resolve_frame(first, last, m, std::nullopt, std::nullopt, interval::m1);
   REQUIRE(f);
   CHECK(f->start == 10 * minute_ms);
   CHECK(f->end == 939 * minute_ms);

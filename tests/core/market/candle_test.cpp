@@ -30,21 +30,31 @@ TEST_CASE("each candle rule has its own flaw and its own sentence") {
     const char* text;
   };
   const row rows[] = {
-      {{60'001, 100, 101, 99, 100, 1}, off_grid,
+      {{60'001, 100, 101, 99, 100, 1},
+       off_grid,
        "open time 60001 is not on the 1-minute grid"},
-      {{0, 0, 101, 99, 100, 1}, open_not_price,
+      {{0, 0, 101, 99, 100, 1},
+       open_not_price,
        "open 0 is not a positive finite price"},
-      {{0, 100, infinite, 99, 100, 1}, high_not_price,
+      {{0, 100, infinite, 99, 100, 1},
+       high_not_price,
        "high inf is not a positive finite price"},
-      {{0, 100, 101, -99, 100, 1}, low_not_price,
+      {{0, 100, 101, -99, 100, 1},
+       low_not_price,
        "low -99 is not a positive finite price"},
-      {{0, 100, 101, 99, not_a_number, 1}, close_not_price,
+      {{0, 100, 101, 99, not_a_number, 1},
+       close_not_price,
        "close nan is not a positive finite price"},
       {{0, 100, 9, 11, 10, 1}, high_below_low, "high 9 is below low 11"},
-      {{0, 12, 11, 9, 10, 1}, open_outside, "open 12 is outside [low 9, high 11]"},
-      {{0, 10, 11, 9, 8.5, 1}, close_outside,
+      {{0, 12, 11, 9, 10, 1},
+       open_outside,
+       "open 12 is outside [low 9, high 11]"},
+      {{0, 10, 11, 9, 8.5, 1},
+       close_outside,
        "close 8.5 is outside [low 9, high 11]"},
-      {{0, 10, 11, 9, 10, infinite}, volume_not_finite, "volume inf is not finite"},
+      {{0, 10, 11, 9, 10, infinite},
+       volume_not_finite,
+       "volume inf is not finite"},
       {{0, 10, 11, 9, 10, -0.5}, volume_negative, "volume -0.5 is negative"},
   };
   for (const auto& r : rows) {
@@ -57,8 +67,8 @@ TEST_CASE("each candle rule has its own flaw and its own sentence") {
   CHECK(describe_candle_flaws(candle_flaws(both), both) ==
         "high 9 is below low 11; volume -1 is negative");
   // A reader passes the file's own text.
-  CHECK(describe_candle_flaws(high_below_low,
-                              candle_text{"t", "o", "9.00", "11.0", "c", "v"}) ==
+  CHECK(describe_candle_flaws(
+            high_below_low, candle_text{"t", "o", "9.00", "11.0", "c", "v"}) ==
         "high 9.00 is below low 11.0");
 }
 

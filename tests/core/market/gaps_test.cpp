@@ -11,7 +11,8 @@ namespace {
 std::vector<candle> at_minutes(std::initializer_list<int> ms) {
   std::vector<candle> out;
   for (int m : ms)
-    out.push_back({m * minute_ms, 100.0 + m, 101.0 + m, 99.0 + m, 100.5 + m, 1});
+    out.push_back(
+        {m * minute_ms, 100.0 + m, 101.0 + m, 99.0 + m, 100.5 + m, 1});
   return out;
 }
 

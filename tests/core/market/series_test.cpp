@@ -2,8 +2,8 @@
 // VWAP (engine.md notation) and the no-look-ahead candle access of
 // `signal_context` (engine.md §1).
 
-#include "core/market/series.hpp"
 #include "core/engine/signal_context.hpp"
+#include "core/market/series.hpp"
 
 #include <catch2/catch.hpp>
 

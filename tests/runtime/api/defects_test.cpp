@@ -49,7 +49,8 @@ TEST_CASE("breaking out of a backtest's result loop stops the run, as an "
   CHECK(status_of(*e, "BTCUSDT:every-n#1") == "done");
   const auto stats = e->backtest().get_data("BTCUSDT", "every-n#1");
   CHECK(stats.total_signals >= 3);
-  CHECK(stats.total_signals < static_cast<std::int64_t>(full.counters.closed) / 2);
+  CHECK(stats.total_signals <
+        static_cast<std::int64_t>(full.counters.closed) / 2);
   // The instance can run again at once.
   std::size_t again = 0;
   for (const auto& ev : e->backtest().run("BTCUSDT", ctx))

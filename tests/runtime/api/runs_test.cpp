@@ -125,14 +125,14 @@ TEST_CASE("run_walker ranks each symbol as btk walker does") {
   o.report_dir = tmp / "api/walker";
   const auto rep = run_walker(o);
 
-  std::vector<std::string> args{"walker", "--store", store, "--symbol",
-                                "AAAUSDT,BBBUSDT", "--metric", "totalPnl"};
+  std::vector<std::string> args{"walker",   "--store",         store,
+                                "--symbol", "AAAUSDT,BBBUSDT", "--metric",
+                                "totalPnl"};
   for (const auto& s : o.strategies)
     args.insert(args.end(), {"--strategy", s});
-  args.insert(args.end(),
-              {"--trades-out", tmp / "cli/trades.jsonl", "--summary-out",
-               tmp / "cli/summary.json", "--report-dir", tmp / "cli/walker",
-               "--quiet"});
+  args.insert(args.end(), {"--trades-out", tmp / "cli/trades.jsonl",
+                           "--summary-out", tmp / "cli/summary.json",
+                           "--report-dir", tmp / "cli/walker", "--quiet"});
   REQUIRE(run_btk(tmp, args).code == 0);
   CHECK(slurp(tmp / "api/trades.jsonl") == slurp(tmp / "cli/trades.jsonl"));
   const auto cli_summary = read_json(tmp / "cli/summary.json");
@@ -143,8 +143,9 @@ TEST_CASE("run_walker ranks each symbol as btk walker does") {
     CHECK(w.model.symbol == symbols[i]);
     CHECK(w.model.metric == "totalPnl");
     CHECK(w.model.strategy_results.size() == 3);
-    CHECK(slurp(w.report_path) ==
-          slurp(cli_summary.at("walkers").at(i).at("report").get<std::string>()));
+    CHECK(
+        slurp(w.report_path) ==
+        slurp(cli_summary.at("walkers").at(i).at("report").get<std::string>()));
     // The best is the strictly greatest metric, the earliest on ties.
     std::optional<double> best;
     std::string best_name;
@@ -180,11 +181,11 @@ TEST_CASE("run_sweep writes the results file and summary btk walker --grid "
     last_total = total;
   };
   const auto rep = run_sweep(o);
-  REQUIRE(run_btk(tmp, {"walker", "--store", store, "--symbol",
-                        "AAAUSDT,BBBUSDT", "--grid", o.grids[0], "--where",
-                        "fast<slow", "--top", "4", "--workers", "1",
-                        "--results-out", tmp / "cli/results.jsonl",
-                        "--summary-out", tmp / "cli/summary.json", "--quiet"})
+  REQUIRE(run_btk(tmp,
+                  {"walker", "--store", store, "--symbol", "AAAUSDT,BBBUSDT",
+                   "--grid", o.grids[0], "--where", "fast<slow", "--top", "4",
+                   "--workers", "1", "--results-out", tmp / "cli/results.jsonl",
+                   "--summary-out", tmp / "cli/summary.json", "--quiet"})
               .code == 0);
   CHECK(slurp(tmp / "api/results.jsonl") == slurp(tmp / "cli/results.jsonl"));
   CHECK(stable(read_json(tmp / "api/summary.json")) ==

@@ -68,8 +68,10 @@ TEST_CASE("a run's statistics say when the row cap left trades out") {
 TEST_CASE("a batch summary lists data, frame, config and every run in "
           "order, with the coverage of its statistics") {
   batch_report rep;
-  rep.data.push_back({"AAAUSDT", "", "st", "store", 10, 0, 0, 10, 0, 9 * minute_ms});
-  rep.data.push_back({"BBBUSDT", "", "st", "store", 10, 2, 1, 12, 0, 11 * minute_ms});
+  rep.data.push_back(
+      {"AAAUSDT", "", "st", "store", 10, 0, 0, 10, 0, 9 * minute_ms});
+  rep.data.push_back(
+      {"BBBUSDT", "", "st", "store", 10, 2, 1, 12, 0, 11 * minute_ms});
   rep.frame = {2 * minute_ms, 5 * minute_ms, interval::m1};
   for (const auto& sym : {"AAAUSDT", "BBBUSDT"}) {
     strategy_run r;
