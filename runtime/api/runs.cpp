@@ -126,6 +126,27 @@ void check_run(const batch_report& rep, const strategy_run& r) {
                     r.strategy + ": " + r.outcome.error);
 }
 
+// What a backtest batch and a walker start from: the configuration, the
+// named strategies, and the candles with the frame that fits them.
+struct batch_start {
+  config cfg;
+  std::vector<named_spec> specs;
+  loaded_batch data;
+};
+
+batch_start start_batch(const batch_options& opts) {
+  batch_start out;
+  out.cfg = effective_config(opts);
+  out.specs = name_specs(opts.strategies);
+  if (out.specs.empty())
+    throw api_error("give at least one strategy spec (see `btk strategies`)");
+  std::vector<frame_needs> needs;
+  for (const auto& s : out.specs)
+    needs.push_back(s.needs);
+  out.data = load_batch(opts, out.cfg, needs);
+  return out;
+}
+
 void write_common_outputs(const batch_options& opts, const batch_report& rep) {
   if (!opts.trades_out.empty())
     write_text(opts.trades_out, batch_trades_jsonl(rep));
@@ -136,14 +157,7 @@ void write_common_outputs(const batch_options& opts, const batch_report& rep) {
 } // namespace
 
 batch_report run_backtests(const backtest_options& opts) {
-  const auto cfg = effective_config(opts);
-  const auto specs = name_specs(opts.strategies);
-  if (specs.empty())
-    throw api_error("give at least one strategy spec (see `btk strategies`)");
-  std::vector<frame_needs> needs;
-  for (const auto& s : specs)
-    needs.push_back(s.needs);
-  auto data = load_batch(opts, cfg, needs);
+  auto [cfg, specs, data] = start_batch(opts);
   batch_engine be{opts, cfg, data, specs};
   auto& eng = be.get();
   std::vector<std::pair<std::string, backtest_context>> batch;
@@ -200,16 +214,9 @@ batch_report run_backtests(const backtest_options& opts) {
 }
 
 batch_report run_walker(const walker_options& opts) {
-  const auto cfg = effective_config(opts);
   if (auto m = check_walker_metric(opts.metric); !m)
     throw api_error(m.err().message);
-  const auto specs = name_specs(opts.strategies);
-  if (specs.empty())
-    throw api_error("give at least one strategy spec (see `btk strategies`)");
-  std::vector<frame_needs> needs;
-  for (const auto& s : specs)
-    needs.push_back(s.needs);
-  auto data = load_batch(opts, cfg, needs);
+  auto [cfg, specs, data] = start_batch(opts);
   batch_engine be{opts, cfg, data, specs};
   auto& eng = be.get();
   walker_schema w;

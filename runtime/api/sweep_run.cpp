@@ -51,20 +51,20 @@ sweep_report run_sweep(const sweep_options& opts) {
   auto data = load_batch(opts, cfg, grid_needs(grids));
 
   sweep_plan plan;
-  plan.grids = grids;
-  plan.where = opts.where;
-  plan.sample = opts.sample;
-  plan.seed = opts.seed;
+  plan.spec.grids = grids;
+  plan.spec.where = opts.where;
+  plan.spec.sample = opts.sample;
+  plan.spec.seed = opts.seed;
   for (const auto& d : data.data)
-    plan.symbols.push_back(d.info.symbol);
-  plan.frame = data.frame;
-  plan.cfg = cfg;
-  plan.metric = *metric;
-  plan.workers = opts.workers;
-  plan.top = opts.top;
+    plan.spec.symbols.push_back(d.info.symbol);
+  plan.spec.frame = data.frame;
+  plan.spec.cfg = cfg;
+  plan.spec.metric = *metric;
+  plan.spec.workers = opts.workers;
+  plan.spec.top = opts.top;
   plan.results_out = opts.results_out;
   plan.state_dir = opts.state_dir;
-  plan.walk_forward = opts.walk_forward;
+  plan.spec.walk_forward = opts.walk_forward;
   if (opts.on_progress)
     plan.on_progress = [fn = opts.on_progress](std::uint64_t done,
                                                std::uint64_t total) {

@@ -1,4 +1,6 @@
+#include <chrono>
 #include <mutex>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -25,30 +27,36 @@ void attach_bar(batch_options& o, progress_bar& bar, std::mutex& mtx,
   };
 }
 
-int backtest_or_walker(const run_flags& flags, const char* verb,
-                       const walker_flags* walker) {
-  if (flags.strategies.empty())
-    return fail(verb,
-                "give at least one --strategy SPEC (see `btk strategies`)");
-  walker_options o;
-  if (auto e = to_options(flags, o); !e.empty())
-    return fail(verb, e);
-  o.keep_results = !flags.trades_out.empty();
-  progress_bar bar{verb, 1};
+void print(const batch_report& rep, const char* verb, bool quiet) {
+  print_batch(rep, verb, quiet);
+}
+
+void print(const sweep_report& rep, const char*, bool quiet) {
+  print_sweep(rep, quiet);
+}
+
+// Runs `run(options)` with a progress bar; prints the API's error.
+template <class Options, class Run>
+int with_bar(const char* verb, const char* label, Options o, bool quiet,
+             Run run) {
+  progress_bar bar{label, 1};
   std::mutex mtx;
-  attach_bar(o, bar, mtx, [](progress_bar&, double, double) {});
+  const auto t0 = std::chrono::steady_clock::now();
+  const bool sweep = std::string_view{label} == "sweep";
+  attach_bar(o, bar, mtx, [t0, sweep](progress_bar& b, double done,
+                                      double total) {
+    if (!sweep)
+      return;
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
+    b.set_label(fmt::format("sweep {:.0f}/{:.0f} jobs, {:.0f} jobs/s", done,
+                            total, secs > 0 ? done / secs : 0.0));
+  });
   try {
-    batch_report rep;
-    if (walker != nullptr) {
-      o.metric = walker->metric;
-      rep = run_walker(o);
-    } else {
-      backtest_options bo;
-      static_cast<batch_options&>(bo) = o;
-      rep = run_backtests(bo);
-    }
+    auto rep = run(o);
     bar.finish();
-    print_batch(rep, verb, flags.quiet);
+    print(rep, verb, quiet);
   } catch (const api_error& e) {
     bar.finish();
     return fail(verb, e.what());
@@ -56,18 +64,36 @@ int backtest_or_walker(const run_flags& flags, const char* verb,
   return 0;
 }
 
-int sweep(const walker_flags& flags) {
-  sweep_options o;
-  if (auto e = to_options(flags, o); !e.empty())
+} // namespace
+
+int run_backtest_command(run_flags flags) {
+  if (flags.options.strategies.empty())
+    return fail("backtest",
+                "give at least one --strategy SPEC (see `btk strategies`)");
+  if (auto e = read_flags(flags); !e.empty())
+    return fail("backtest", e);
+  backtest_options o;
+  static_cast<batch_options&>(o) = flags.options;
+  o.keep_results = !o.trades_out.empty();
+  return with_bar("backtest", "backtest", o, flags.quiet, run_backtests);
+}
+
+int run_walker_command(walker_flags flags) {
+  const bool sweep = !flags.sweep.grids.empty();
+  if (flags.options.strategies.empty() && !sweep)
+    return fail("walker", "give at least one --strategy SPEC or --grid GRID "
+                          "(see `btk strategies`)");
+  if (auto e = read_flags(flags); !e.empty())
     return fail("walker", e);
-  o.metric = flags.metric;
-  o.grids = flags.grids;
-  o.where = flags.where;
-  o.sample = flags.sample;
-  o.seed = flags.seed;
-  o.top = flags.top;
-  o.results_out = flags.results_out;
-  o.state_dir = flags.state;
+  if (!sweep) {
+    walker_options o;
+    static_cast<batch_options&>(o) = flags.options;
+    o.metric = flags.sweep.metric;
+    o.keep_results = !o.trades_out.empty();
+    return with_bar("walker", "walker", o, flags.quiet, run_walker);
+  }
+  sweep_options o = flags.sweep;
+  static_cast<batch_options&>(o) = flags.options;
   o.trades_out.clear();
   o.report_dir.clear();
   if (!flags.walk_forward.empty()) {
@@ -76,37 +102,7 @@ int sweep(const walker_flags& flags) {
       return fail("walker", wf.err().message);
     o.walk_forward = *wf;
   }
-  progress_bar bar{"sweep", 1};
-  std::mutex mtx;
-  const auto t0 = std::chrono::steady_clock::now();
-  attach_bar(o, bar, mtx, [t0](progress_bar& b, double done, double total) {
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-            .count();
-    b.set_label(fmt::format("sweep {:.0f}/{:.0f} jobs, {:.0f} jobs/s", done,
-                            total, secs > 0 ? done / secs : 0.0));
-  });
-  try {
-    const auto rep = run_sweep(o);
-    bar.finish();
-    print_sweep(rep, flags.quiet);
-  } catch (const api_error& e) {
-    bar.finish();
-    return fail("walker", e.what());
-  }
-  return 0;
-}
-
-} // namespace
-
-int run_backtest_command(const run_flags& flags) {
-  return backtest_or_walker(flags, "backtest", nullptr);
-}
-
-int run_walker_command(const walker_flags& flags) {
-  if (!flags.grids.empty())
-    return sweep(flags);
-  return backtest_or_walker(flags, "walker", &flags);
+  return with_bar("walker", "sweep", o, flags.quiet, run_sweep);
 }
 
 } // namespace btk

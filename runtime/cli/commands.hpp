@@ -8,10 +8,10 @@
 namespace btk {
 
 /// Runs `btk backtest`; returns the exit code (0 ok, 1 failure).
-int run_backtest_command(const run_flags& flags);
+int run_backtest_command(run_flags flags);
 
 /// Runs `btk walker`: a ranking of the `--strategy` list, or a sweep with
 /// `--grid`; returns the exit code.
-int run_walker_command(const walker_flags& flags);
+int run_walker_command(walker_flags flags);
 
 } // namespace btk

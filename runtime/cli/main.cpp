@@ -33,19 +33,19 @@ int run_demo(const std::string& dir) {
   if (int rc = btk::run_synth_command(so); rc != 0)
     return rc;
   btk::run_flags bo;
-  bo.data = data;
+  bo.options.source.file = data;
   bo.symbol = "DEMOUSDT";
-  bo.strategies = {"sma-cross:fast=10,slow=30,interval=15m,tp=1.5,sl=1,"
+  bo.options.strategies = {"sma-cross:fast=10,slow=30,interval=15m,tp=1.5,sl=1,"
                    "minutes=480",
                    "rsi-reversion:period=14,interval=15m",
                    "donchian-breakout:period=20,interval=1h"};
-  bo.trades_out = dir + "/trades.jsonl";
-  bo.summary_out = dir + "/summary.json";
-  bo.report_dir = dir + "/backtest";
+  bo.options.trades_out = dir + "/trades.jsonl";
+  bo.options.summary_out = dir + "/summary.json";
+  bo.options.report_dir = dir + "/backtest";
   const int rc = btk::run_backtest_command(bo);
   if (rc == 0)
-    std::printf("trades: %s\nsummary: %s\n", bo.trades_out.c_str(),
-                bo.summary_out.c_str());
+    std::printf("trades: %s\nsummary: %s\n", bo.options.trades_out.c_str(),
+                bo.options.summary_out.c_str());
   return rc;
 }
 
@@ -67,25 +67,25 @@ int main(int argc, char** argv) {
                 "backtest-kit's Walker (ties keep the earlier strategy)");
   btk::add_run_flags(walker, wo);
   walker
-      ->add_option("--metric", wo.metric,
+      ->add_option("--metric", wo.sweep.metric,
                    "statistic to rank by (sharpeRatio, annualizedSharpeRatio, "
                    "winRate, totalPnl, certaintyRatio, avgPnl, "
                    "expectedYearlyReturns, or any numeric statistic)")
       ->capture_default_str();
-  walker->add_option("--grid", wo.grids,
+  walker->add_option("--grid", wo.sweep.grids,
                      "parameter grid name:key=a..b:step,key=x|y,... "
                      "(repeatable): run a sweep of every point");
-  walker->add_option("--where", wo.where,
+  walker->add_option("--where", wo.sweep.where,
                      "sweep constraint on the parameters, e.g. 'fast<slow'");
-  walker->add_option("--sample", wo.sample,
+  walker->add_option("--sample", wo.sweep.sample,
                      "sweep a uniform sample of N points per grid");
-  walker->add_option("--seed", wo.seed, "seed of --sample")
+  walker->add_option("--seed", wo.sweep.seed, "seed of --sample")
       ->capture_default_str();
-  walker->add_option("--top", wo.top, "rows of the sweep's top table")
+  walker->add_option("--top", wo.sweep.top, "rows of the sweep's top table")
       ->capture_default_str();
-  walker->add_option("--results-out", wo.results_out,
+  walker->add_option("--results-out", wo.sweep.results_out,
                      "sweep results, one JSON line per job in job order");
-  walker->add_option("--state", wo.state,
+  walker->add_option("--state", wo.sweep.state_dir,
                      "sweep state directory: a rerun after a crash skips the "
                      "finished jobs");
   walker->add_option("--walk-forward", wo.walk_forward,

@@ -116,8 +116,8 @@ void print_sweep(const sweep_report& rep, bool quiet) {
               static_cast<unsigned long long>(rep.resumed),
               static_cast<unsigned long long>(rep.failed), rep.seconds,
               eps / 1e6);
-  if (!rep.walk_forward) {
-    std::printf("top %zu by %s:\n", rep.top.size(), rep.metric.c_str());
+  if (!rep.spec.walk_forward) {
+    std::printf("top %zu by %s:\n", rep.top.size(), rep.spec.metric.c_str());
     for (std::size_t i = 0; i < rep.top.size(); ++i)
       std::printf("  %2zu  %12.6f  %-10s %s%s\n", i + 1, *rep.top[i].metric,
                   rep.top[i].result.symbol.c_str(),
@@ -134,11 +134,11 @@ void print_sweep(const sweep_report& rep, bool quiet) {
     for (const auto& [symbol, st] : rep.out_of_sample)
       std::printf("  out of sample %s: total PnL %s, %s %s\n", symbol.c_str(),
                   opt_text(stat_number(st, "totalPnl"), 2, "%").c_str(),
-                  rep.metric.c_str(),
-                  opt_text(stat_number(st, rep.metric), 4).c_str());
+                  rep.spec.metric.c_str(),
+                  opt_text(stat_number(st, rep.spec.metric), 4).c_str());
   }
   if (rep.capped > 0)
-    std::printf("  note%s: %s\n", rep.walk_forward ? "" : " (*)",
+    std::printf("  note%s: %s\n", rep.spec.walk_forward ? "" : " (*)",
                 sweep_capped_note(rep).c_str());
 }
 

@@ -7,23 +7,24 @@
 namespace btk {
 
 void add_run_flags(CLI::App* cmd, run_flags& f) {
-  cmd->add_option("--data", f.data,
+  auto& o = f.options;
+  cmd->add_option("--data", o.source.file,
                   "candle file (CSV or Binance dump, plain or .gz); this or "
                   "--store");
-  cmd->add_option("--store", f.store,
+  cmd->add_option("--store", o.source.store,
                   "candle store directory to read --symbol from (see `btk "
                   "data import`); this or --data");
   cmd->add_option("--symbol", f.symbol,
                   "symbol (required with --store; default: from the file "
                   "name)");
-  cmd->add_option("--symbols", f.symbols,
+  cmd->add_option("--symbols", o.source.symbols,
                   "several symbols from --store, comma-separated; every "
                   "symbol runs every strategy as concurrent actors")
       ->delimiter(',');
-  cmd->add_option("--workers", f.workers,
+  cmd->add_option("--workers", o.workers,
                   "scheduler threads of the actor runtime (default: one per "
                   "core)");
-  cmd->add_option("--strategy", f.strategies,
+  cmd->add_option("--strategy", o.strategies,
                   "strategy spec name:key=value,... (repeatable; see `btk "
                   "strategies`)");
   cmd->add_option("--frame-start", f.frame_start,
@@ -35,14 +36,14 @@ void add_run_flags(CLI::App* cmd, run_flags& f) {
       ->capture_default_str();
   cmd->add_option("--set", f.sets,
                   "configuration override CC_KEY=VALUE (repeatable)");
-  cmd->add_flag("--unsafe-config", f.unsafe_config,
+  cmd->add_flag("--unsafe-config", o.unsafe_config,
                 "apply --set values without the safety rules");
-  cmd->add_flag("--fill-gaps", f.fill_gaps,
+  cmd->add_flag("--fill-gaps", o.source.fill_gaps,
                 "fill missing minutes with flat candles instead of failing");
-  cmd->add_option("--trades-out", f.trades_out,
+  cmd->add_option("--trades-out", o.trades_out,
                   "write closed/cancelled results as JSON lines");
-  cmd->add_option("--summary-out", f.summary_out, "write a JSON summary");
-  cmd->add_option("--report-dir", f.report_dir,
+  cmd->add_option("--summary-out", o.summary_out, "write a JSON summary");
+  cmd->add_option("--report-dir", o.report_dir,
                   "Markdown report folder ('' to skip)")
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", f.quiet, "print only errors");
@@ -77,15 +78,14 @@ std::string read_time(const char* flag, const std::string& text,
 
 } // namespace
 
-std::string to_options(const run_flags& f, batch_options& out) {
+std::string read_flags(run_flags& f) {
+  auto& out = f.options;
   for (const auto& s : f.sets) {
     const auto eq = s.find('=');
     if (eq == std::string::npos)
       return "--set '" + s + "': expected KEY=VALUE";
     out.overrides.emplace_back(s.substr(0, eq), s.substr(eq + 1));
   }
-  out.unsafe_config = f.unsafe_config;
-  out.strategies = f.strategies;
   auto iv = parse_interval(f.frame_interval);
   if (!iv)
     return "--frame-interval '" + f.frame_interval +
@@ -97,30 +97,22 @@ std::string to_options(const run_flags& f, batch_options& out) {
   if (auto e = read_time("--frame-end", f.frame_end, out.frame_end); !e.empty())
     return e;
   auto& src = out.source;
-  src.file = f.data;
-  src.store = f.store;
-  src.fill_gaps = f.fill_gaps;
-  src.symbols = f.symbols;
-  if (!f.symbol.empty() && !f.symbols.empty())
+  if (!f.symbol.empty() && !src.symbols.empty())
     return "give --symbol or --symbols, not both";
-  if (f.symbols.empty() && !f.symbol.empty())
+  if (!f.symbol.empty())
     src.symbols = split_commas(f.symbol);
-  if (!f.data.empty() && !f.store.empty())
+  if (!src.file.empty() && !src.store.empty())
     return "give either --data FILE or --store DIR, not both";
-  if (f.data.empty() && f.store.empty())
+  if (src.file.empty() && src.store.empty())
     return "no candles: give --data FILE, or --store DIR --symbol S (see "
            "`btk data import`)";
-  if (!f.data.empty() && src.symbols.size() > 1)
+  if (!src.file.empty() && src.symbols.size() > 1)
     return "--symbols needs --store DIR (files hold one symbol each; import "
            "them with `btk data import`)";
   for (std::size_t i = 0; i < src.symbols.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (src.symbols[i] == src.symbols[j])
         return "--symbols lists " + src.symbols[i] + " twice";
-  out.workers = f.workers;
-  out.trades_out = f.trades_out;
-  out.summary_out = f.summary_out;
-  out.report_dir = f.report_dir;
   return {};
 }
 

@@ -1,10 +1,10 @@
 #pragma once
 
-// The flags `btk backtest` and `btk walker` share, as typed, and their
-// translation into the public API's options (runtime/api/runs.hpp).
+// The flags `btk backtest` and `btk walker` share. Most bind straight into
+// the public API's options (runtime/api/runs.hpp); the few that need
+// reading first (times, the interval, `--set`, `--symbol A,B`) are kept as
+// typed and read by `read_flags`.
 
-#include <cstddef>
-#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,21 +16,17 @@ class App;
 
 namespace btk {
 
-/// Flags of `btk backtest` (see `btk backtest --help`); each default is the
-/// API's unless noted.
+/// Flags of `btk backtest` (see `btk backtest --help`).
 struct run_flags {
-  /// `--data FILE`. Default: none
-  std::string data;
-  /// `--store DIR`. Default: none
-  std::string store;
-  /// `--symbol SYM` (`A,B` reads as `--symbols A,B`). Default: none
+  run_flags() { options.report_dir = "./dump/backtest"; }
+
+  /// What `--data`, `--store`, `--symbols`, `--fill-gaps`, `--strategy`,
+  /// `--workers`, `--unsafe-config`, `--trades-out`, `--summary-out` and
+  /// `--report-dir` set; `read_flags` adds the rest. Defaults: the API's,
+  /// except the report folder: ./dump/backtest (the walker: ./dump/walker)
+  batch_options options;
+  /// `--symbol SYM`; `A,B` reads as `--symbols A,B`. Default: none
   std::string symbol;
-  /// `--symbols A,B,...`. Default: none
-  std::vector<std::string> symbols;
-  /// `--workers N`. Default: 0 (one per core)
-  std::size_t workers = 0;
-  /// `--strategy SPEC`, repeatable. Default: none
-  std::vector<std::string> strategies;
   /// `--frame-start T`, `--frame-end T`: ISO-8601 UTC or epoch ms.
   /// Default: none (the default frame)
   std::string frame_start;
@@ -39,44 +35,27 @@ struct run_flags {
   std::string frame_interval = "1m";
   /// `--set CC_KEY=VALUE`, repeatable. Default: none
   std::vector<std::string> sets;
-  /// `--unsafe-config`. Default: false
-  bool unsafe_config = false;
-  /// `--fill-gaps`. Default: false
-  bool fill_gaps = false;
-  /// `--trades-out`, `--summary-out`. Default: none
-  std::string trades_out;
-  std::string summary_out;
-  /// `--report-dir` ('' skips the reports). Default: ./dump/backtest (the
-  /// walker: ./dump/walker)
-  std::string report_dir = "./dump/backtest";
   /// `-q, --quiet`: print only errors. Default: false
   bool quiet = false;
 };
 
 /// Flags of `btk walker`: the shared ones plus ranking and sweeps.
 struct walker_flags : run_flags {
-  walker_flags() { report_dir = "./dump/walker"; }
-  /// `--metric`. Default: sharpeRatio
-  std::string metric = "sharpeRatio";
-  /// `--grid`, repeatable: a sweep when given. Default: none
-  std::vector<std::string> grids;
-  /// `--where`, `--sample`, `--seed`, `--top`, `--results-out`, `--state`,
-  /// `--walk-forward`: see `btk walker --help`.
-  std::string where;
-  std::uint64_t sample = 0;
-  std::uint64_t seed = 1;
-  std::size_t top = 10;
-  std::string results_out;
-  std::string state;
+  walker_flags() { options.report_dir = "./dump/walker"; }
+  /// What `--metric`, `--grid`, `--where`, `--sample`, `--seed`, `--top`,
+  /// `--results-out` and `--state` set (the API's defaults).
+  sweep_options sweep;
+  /// `--walk-forward train=30d,test=7d[,step=7d]`. Default: none
   std::string walk_forward;
 };
 
 /// Declares the shared flags on `cmd`, bound to `f`.
 void add_run_flags(CLI::App* cmd, run_flags& f);
 
-/// Fills the API options from the flags. Returns an error naming the flag
-/// and the value, or an empty string.
-std::string to_options(const run_flags& f, batch_options& out);
+/// Reads the flags kept as typed into `f.options` and checks how the
+/// candle flags combine. Returns an error naming the flag and the value,
+/// or an empty string.
+std::string read_flags(run_flags& f);
 
 /// Prints `btk VERB: message` on stderr; returns the exit code 1.
 int fail(const char* verb, const std::string& message);

@@ -278,12 +278,12 @@ ojson batch_summary_json(const batch_report& rep) {
 ojson sweep_summary_json(const sweep_report& rep) {
   ojson s;
   s["mode"] = "sweep";
-  s["metric"] = rep.metric;
-  s["grids"] = rep.grids;
-  s["where"] = rep.where;
-  s["symbols"] = rep.symbols;
-  s["frame"] = frame_json(rep.frame);
-  s["config"] = config_json(rep.cfg);
+  s["metric"] = rep.spec.metric;
+  s["grids"] = rep.spec.grids;
+  s["where"] = rep.spec.where;
+  s["symbols"] = rep.spec.symbols;
+  s["frame"] = frame_json(rep.spec.frame);
+  s["config"] = config_json(rep.spec.cfg);
   s["jobs"] = {{"total", rep.jobs},
                {"run", rep.run},
                {"resumed", rep.resumed},
@@ -301,7 +301,7 @@ ojson sweep_summary_json(const sweep_report& rep) {
   s["top"] = top;
   if (rep.capped > 0)
     s["note"] = sweep_capped_note(rep);
-  if (rep.walk_forward) {
+  if (rep.spec.walk_forward) {
     ojson windows = ojson::array();
     for (const auto& w : rep.windows)
       windows.push_back({{"window", w.index},
@@ -327,7 +327,7 @@ ojson sweep_summary_json(const sweep_report& rep) {
   s["timing"] = {{"load_ms", rep.load_ms},
                  {"seconds", rep.seconds},
                  {"candle_evaluations_per_second", eps},
-                 {"workers", rep.workers}};
+                 {"workers", rep.spec.workers}};
   return s;
 }
 
@@ -345,7 +345,7 @@ std::string sweep_capped_note(const sweep_report& rep) {
     return {};
   return std::to_string(rep.capped) + " of " + std::to_string(rep.jobs) +
          " jobs are ranked on their newest " +
-         std::to_string(rep.cfg.max_backtest_markdown_rows) +
+         std::to_string(rep.spec.cfg.max_backtest_markdown_rows) +
          " closed trades only (CC_MAX_BACKTEST_MARKDOWN_ROWS, as in "
          "backtest-kit); --set CC_MAX_BACKTEST_MARKDOWN_ROWS=N with N above "
          "every job's closed trades ranks on all of them";

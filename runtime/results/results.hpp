@@ -162,20 +162,37 @@ struct walk_window {
   std::optional<double> test_metric;
 };
 
-/// What a sweep did (`run_sweep`).
-struct sweep_report {
-  // -- what ran (the sweep's own description) --
-  /// The grids, plain specs included as one-point grids.
+/// What a sweep runs: its own description, the same in its plan, its
+/// report and its resumable state.
+struct sweep_spec {
+  /// Grid specs (`sma-cross:fast=5..50:5,interval=5m|15m`); a plain spec is
+  /// a one-point grid. At least one.
   std::vector<std::string> grids;
-  /// The constraint on the parameters, or empty.
+  /// Constraint on the parameters (`fast<slow`). Default: none
   std::string where;
+  /// Run a uniform sample of this many points per grid. Default: 0 (all)
+  std::uint64_t sample = 0;
+  /// Seed of the sample. Default: 1
+  std::uint64_t seed = 1;
+  /// Symbols; every point runs on each. At least one.
   std::vector<std::string> symbols;
+  /// The frame every job runs over (walk-forward splits it).
   backtest_frame frame;
   config cfg;
-  /// The statistic ranked by.
-  std::string metric;
-  /// Walk-forward windows, when the sweep had them.
+  /// Statistic to rank by. Default: sharpeRatio
+  std::string metric = "sharpeRatio";
+  /// Walk-forward windows. Default: none
   std::optional<walk_forward_spec> walk_forward;
+  /// Size of the top table. Default: 10
+  std::size_t top = 10;
+  /// Worker threads. Default: 0 (one per core)
+  std::size_t workers = 0;
+};
+
+/// What a sweep did (`run_sweep`).
+struct sweep_report {
+  /// What ran.
+  sweep_spec spec;
 
   // -- what happened --
   std::uint64_t jobs = 0;

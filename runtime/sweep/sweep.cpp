@@ -34,13 +34,13 @@ struct grid_run {
 // Builds the grids and their cursors (fresh cursors for every pass).
 expected<std::vector<grid_run>> make_grids(const sweep_plan& opts) {
   std::vector<grid_run> out;
-  for (const auto& text : opts.grids) {
+  for (const auto& text : opts.spec.grids) {
     auto g = parse_grid(text, builtin_strategies());
     if (!g)
       return g.err();
     grid_filter filter;
-    if (!opts.where.empty()) {
-      auto f = parse_where(opts.where, *g);
+    if (!opts.spec.where.empty()) {
+      auto f = parse_where(opts.spec.where, *g);
       if (!f)
         return f.err();
       filter = std::move(*f);
@@ -48,9 +48,9 @@ expected<std::vector<grid_run>> make_grids(const sweep_plan& opts) {
     grid_run r{std::move(*g), nullptr};
     out.push_back(std::move(r));
     auto& last = out.back();
-    last.cursor = opts.sample > 0
+    last.cursor = opts.spec.sample > 0
                       ? std::make_unique<grid_cursor>(last.grid, filter,
-                                                      opts.sample, opts.seed)
+                                                      opts.spec.sample, opts.spec.seed)
                       : std::make_unique<grid_cursor>(last.grid, filter);
   }
   return out;
@@ -213,17 +213,17 @@ private:
 
 std::string describe_sweep(const sweep_plan& o) {
   nlohmann::ordered_json j;
-  j["grids"] = o.grids;
-  j["where"] = o.where;
-  j["sample"] = o.sample;
-  j["seed"] = o.seed;
-  j["symbols"] = o.symbols;
-  j["frame"] = {o.frame.start, o.frame.end, std::string{to_string(o.frame.iv)}};
-  j["metric"] = o.metric;
-  if (o.walk_forward)
-    j["walkForward"] = {o.walk_forward->train, o.walk_forward->test,
-                        o.walk_forward->step};
-  j["config"] = config_json(o.cfg);
+  j["grids"] = o.spec.grids;
+  j["where"] = o.spec.where;
+  j["sample"] = o.spec.sample;
+  j["seed"] = o.spec.seed;
+  j["symbols"] = o.spec.symbols;
+  j["frame"] = {o.spec.frame.start, o.spec.frame.end, std::string{to_string(o.spec.frame.iv)}};
+  j["metric"] = o.spec.metric;
+  if (o.spec.walk_forward)
+    j["walkForward"] = {o.spec.walk_forward->train, o.spec.walk_forward->test,
+                        o.spec.walk_forward->step};
+  j["config"] = config_json(o.spec.cfg);
   return j.dump();
 }
 
@@ -264,11 +264,11 @@ expected<sweep_report> run_sweep_plan(
     const sweep_plan& opts,
     const std::map<std::string, std::shared_ptr<const series>>& data) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (opts.grids.empty())
+  if (opts.spec.grids.empty())
     return error{"give at least one --grid (or --strategy)"};
-  if (opts.symbols.empty())
+  if (opts.spec.symbols.empty())
     return error{"give at least one symbol"};
-  for (const auto& s : opts.symbols)
+  for (const auto& s : opts.spec.symbols)
     if (data.count(s) == 0)
       return error{"no candles loaded for " + s};
   // Validate the grids (and count the jobs) before anything runs.
@@ -285,33 +285,26 @@ expected<sweep_report> run_sweep_plan(
     backtest_frame test;
   };
   std::vector<window> windows;
-  if (opts.walk_forward) {
-    const auto& w = *opts.walk_forward;
-    for (timestamp start = opts.frame.start;; start += w.step) {
+  if (opts.spec.walk_forward) {
+    const auto& w = *opts.spec.walk_forward;
+    for (timestamp start = opts.spec.frame.start;; start += w.step) {
       const timestamp train_end = start + w.train - minute_ms;
       const timestamp test_end = train_end + w.test;
-      if (test_end > opts.frame.end)
+      if (test_end > opts.spec.frame.end)
         break;
-      windows.push_back({{start, train_end, opts.frame.iv},
-                         {train_end + minute_ms, test_end, opts.frame.iv}});
+      windows.push_back({{start, train_end, opts.spec.frame.iv},
+                         {train_end + minute_ms, test_end, opts.spec.frame.iv}});
     }
     if (windows.empty())
-      return error{"--walk-forward: the frame " + to_iso(opts.frame.start) +
-                   " .. " + to_iso(opts.frame.end) +
+      return error{"--walk-forward: the frame " + to_iso(opts.spec.frame.start) +
+                   " .. " + to_iso(opts.spec.frame.end) +
                    " is shorter than one train + test span"};
   } else {
-    windows.push_back({opts.frame, {}});
+    windows.push_back({opts.spec.frame, {}});
   }
   sweep_report rep;
-  rep.grids = opts.grids;
-  rep.where = opts.where;
-  rep.symbols = opts.symbols;
-  rep.frame = opts.frame;
-  rep.cfg = opts.cfg;
-  rep.metric = opts.metric;
-  rep.walk_forward = opts.walk_forward;
-  rep.workers = opts.workers;
-  rep.jobs = points * opts.symbols.size() * windows.size();
+  rep.spec = opts.spec;
+  rep.jobs = points * opts.spec.symbols.size() * windows.size();
   std::optional<sweep_state> state;
   if (!opts.state_dir.empty()) {
     auto st = sweep_state::open(opts.state_dir, describe_sweep(opts));
@@ -332,28 +325,28 @@ expected<sweep_report> run_sweep_plan(
   }
   caf::actor_system_config cfg;
   add_message_types(cfg);
-  const std::size_t threads = configure_scheduler(cfg, opts.workers);
+  const std::size_t threads = configure_scheduler(cfg, opts.spec.workers);
   caf::actor_system sys{cfg};
   std::vector<caf::actor> workers;
   for (std::size_t i = 0; i < threads; ++i)
-    workers.push_back(spawn_sweep_worker(sys, data, opts.cfg));
+    workers.push_back(spawn_sweep_worker(sys, data, opts.spec.cfg));
   std::string err;
   {
     coordinator coord{sys, workers, state ? &*state : nullptr, opts.batch};
-    top_table top{opts.top};
+    top_table top{opts.spec.top};
     std::uint64_t done = 0;
     std::map<std::string, closed_trade_list> oos;
     for (std::uint32_t w = 0; w < windows.size() && err.empty(); ++w) {
       auto grids = make_grids(opts);
       if (!grids)
         return grids.err();
-      job_source jobs{std::move(*grids), opts.symbols, windows[w].train,
-                      opts.walk_forward ? w + 1 : 0,
+      job_source jobs{std::move(*grids), opts.spec.symbols, windows[w].train,
+                      opts.spec.walk_forward ? w + 1 : 0,
                       static_cast<std::uint64_t>(w) << 40};
       // The best train result per symbol (in id order: ties keep the first).
       std::map<std::string, ranked_result> best;
       auto emit = [&](sweep_result&& r, bool resumed) {
-        const auto m = stat_number(r.stats, opts.metric);
+        const auto m = stat_number(r.stats, opts.spec.metric);
         (resumed ? rep.resumed : rep.run) += 1;
         if (!r.error.empty())
           ++rep.failed;
@@ -362,8 +355,8 @@ expected<sweep_report> run_sweep_plan(
         if (!resumed)
           rep.candle_evaluations += frame_candles(windows[w].train);
         if (out.is_open())
-          out << sweep_result_line(r, opts.metric) << '\n';
-        if (opts.walk_forward) {
+          out << sweep_result_line(r, opts.spec.metric) << '\n';
+        if (opts.spec.walk_forward) {
           auto& b = best[r.symbol];
           if (m && (!b.metric || *m > *b.metric))
             b = ranked_result{r, m};
@@ -378,10 +371,10 @@ expected<sweep_report> run_sweep_plan(
         err = ran.err().message;
         break;
       }
-      if (!opts.walk_forward)
+      if (!opts.spec.walk_forward)
         continue;
       // Evaluate each symbol's best train spec on the following test span.
-      for (const auto& symbol : opts.symbols) {
+      for (const auto& symbol : opts.spec.symbols) {
         walk_window ww;
         ww.index = w + 1;
         ww.symbol = symbol;
@@ -396,15 +389,15 @@ expected<sweep_report> run_sweep_plan(
           test.symbol = symbol;
           test.window = ww.index;
           test.frame = ww.test;
-          closed_trade_list trades{opts.cfg.max_backtest_markdown_rows};
-          auto r = run_sweep_job(test, data, opts.cfg, &trades);
+          closed_trade_list trades{opts.spec.cfg.max_backtest_markdown_rows};
+          auto r = run_sweep_job(test, data, opts.spec.cfg, &trades);
           if (!r.error.empty()) {
             err = "walk-forward window " + std::to_string(ww.index) + ", " +
                   symbol + ", test " + ww.best_spec + ": " + r.error;
             break;
           }
           ww.test_stats = r.stats;
-          ww.test_metric = stat_number(r.stats, opts.metric);
+          ww.test_metric = stat_number(r.stats, opts.spec.metric);
           // Stitch the test trades, oldest first.
           auto& all =
               oos.try_emplace(symbol, std::int64_t{1} << 40).first->second;

@@ -25,34 +25,15 @@ namespace btk {
 
 /// What a sweep runs and where its results go.
 struct sweep_plan {
-  /// Grid specs (`sma-cross:fast=5..50:5,interval=5m|15m`); a plain spec is
-  /// a one-point grid. At least one.
-  std::vector<std::string> grids;
-  /// Constraint on the parameters (`fast<slow`). Default: none
-  std::string where;
-  /// Run a uniform sample of this many points per grid. Default: 0 (all)
-  std::uint64_t sample = 0;
-  /// Seed of the sample. Default: 1
-  std::uint64_t seed = 1;
-  /// Symbols; every point runs on each. At least one.
-  std::vector<std::string> symbols;
-  /// The frame every job runs over (walk-forward splits it).
-  backtest_frame frame;
-  config cfg;
-  /// Statistic to rank by. Default: sharpeRatio
-  std::string metric = "sharpeRatio";
-  /// Worker threads. Default: 0 (one per core)
-  std::size_t workers = 0;
-  /// Size of the top table. Default: 10
-  std::size_t top = 10;
+  /// What to run (kept in the report and, as the sweep's identity, in the
+  /// state).
+  sweep_spec spec;
   /// JSON lines file, one object per job in job-id order (so the file is
   /// the same whatever the number of workers). Default: none
   std::string results_out;
   /// RocksDB directory keeping every finished job; a rerun of the same
-  /// command skips them. Default: none
+  /// sweep skips them. Default: none
   std::string state_dir;
-  /// Walk-forward windows. Default: none
-  std::optional<walk_forward_spec> walk_forward;
   /// Jobs per message to a worker. Default: 4
   std::size_t batch = 4;
   /// Called after each result with (jobs done, jobs in all). Default: none
