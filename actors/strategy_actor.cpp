@@ -93,9 +93,11 @@ struct strategy_state {
   std::array<std::uint64_t, 16> dropped{};
   std::array<std::string, 16> first_drop;
   // Batches sent to the job's stream and not yet read; true while the run
-  // waits for the reader.
+  // waits for the reader; set by a result while a stream reads the run, so
+  // the machine hands each signal's results over before the next tick.
   std::size_t stream_unread = 0;
   bool stream_waiting = false;
+  bool stream_yield = false;
   // Risk answers still expected for the pending signal, and their AND.
   std::size_t verdicts_due = 0;
   bool verdicts_allow = true;
@@ -154,6 +156,8 @@ void chunk_sink::on_result(const tick_result& r) {
   }
   if (publish_signals_)
     signals_.push_back(signal_event{st.source, r});
+  if (st.job.stream)
+    st.stream_yield = true;
 }
 
 void chunk_sink::on_rejected(timestamp t, signal_rule rule,
@@ -308,6 +312,7 @@ void step(strategy_actor* self) {
       st.job.stream || wanted(st.job, topic::progress_backtest);
   const auto until =
       st.run->clock() + (watched ? st.job.chunk : 30 * st.job.chunk);
+  st.stream_yield = false;
   const auto state = st.run->advance(sink, until);
   publish(self, sink);
   switch (state) {
@@ -360,6 +365,9 @@ caf::behavior strategy_impl(strategy_actor* self,
             refused.error = why;
             job.done(refused);
           }
+          // A pull stream waiting for this run ends at once.
+          if (job.stream)
+            self->send(job.stream, done_event{job.source, false, why});
           return caf::make_error(caf::sec::runtime_error, why);
         }
         // A new run starts from empty stores (backtest-kit clears them).
@@ -382,6 +390,7 @@ caf::behavior strategy_impl(strategy_actor* self,
         st.run = st.impl->make_run(*st.job.data.ptr, st.job.cfg, st.job.frame,
                                    st.job.gated);
         st.run->set_stop_flag(&st.stop);
+        st.run->set_yield_flag(&st.stream_yield);
         st.started = std::chrono::steady_clock::now();
         st.started_wall = wall_ms();
         st.promise = self->make_response_promise<run_result>();

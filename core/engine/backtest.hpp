@@ -180,6 +180,12 @@ public:
   /// tick. A position already open still closes (it is walked at once).
   void set_stop_flag(const bool* flag) noexcept { stop_ = flag; }
 
+  /// Lets a reader pace the run: when `*flag` is true after a signal has
+  /// produced its results, `advance` returns (`ready`) before the next
+  /// tick, so a pull stream can hand them over and resume when they are
+  /// read, as backtest-kit's generator computes only as far as it is read.
+  void set_yield_flag(const bool* flag) noexcept { yield_ = flag; }
+
   machine_state state() const noexcept { return state_; }
 
   /// The signal waiting in `awaiting`.
@@ -244,6 +250,7 @@ private:
   machine_state state_ = machine_state::ready;
   error failure_;
   const bool* stop_ = nullptr;
+  const bool* yield_ = nullptr;
   // The signal between get_signal and validation, with its tick's price
   // and candle index.
   std::optional<signal_request> req_;
@@ -258,12 +265,14 @@ machine_state backtest_machine<Strategy>::advance(Sink& sink, timestamp until) {
   if (state_ != machine_state::ready)
     return state_;
   const std::size_t size = s_.minutes().size();
+  bool yielded = false;
   if (resume_) {
     resume_ = false;
     if (!play(sink))
       return state_;
+    yielded = yield_ != nullptr && *yield_;
   }
-  while (t_ <= f_.end && t_ < until) {
+  while (!yielded && t_ <= f_.end && t_ < until) {
     const timestamp t = t_;
     if (t >= next_progress_) {
       sink.on_progress(t);
@@ -318,6 +327,7 @@ machine_state backtest_machine<Strategy>::advance(Sink& sink, timestamp until) {
     }
     if (!play(sink))
       return state_;
+    yielded = yield_ != nullptr && *yield_;
   }
   if (t_ > f_.end) {
     sink.on_progress(f_.end);
@@ -455,6 +465,8 @@ public:
   virtual void decide(bool allowed) = 0;
   /// See `backtest_machine::set_stop_flag`.
   virtual void set_stop_flag(const bool* flag) = 0;
+  /// See `backtest_machine::set_yield_flag`.
+  virtual void set_yield_flag(const bool* flag) = 0;
   virtual machine_state state() const = 0;
   virtual const signal_request& pending() const = 0;
   virtual double pending_price() const = 0;
@@ -475,6 +487,7 @@ public:
   }
   void decide(bool allowed) override { m_.decide(allowed); }
   void set_stop_flag(const bool* flag) override { m_.set_stop_flag(flag); }
+  void set_yield_flag(const bool* flag) override { m_.set_yield_flag(flag); }
   machine_state state() const override { return m_.state(); }
   const signal_request& pending() const override { return m_.pending(); }
   double pending_price() const override { return m_.pending_price(); }

@@ -234,7 +234,8 @@ result_stream::iterator result_stream::begin() {
   return it;
 }
 
-const run_result& result_stream::result() const {
+const run_result& result_stream::result() {
+  close();
   return state_->run->result;
 }
 
@@ -244,8 +245,11 @@ result_stream backtest_facade::run(const std::string& symbol,
   const std::string where = "backtest.run(" + symbol + ")";
   std::vector<engine::impl::prepared> one;
   one.push_back(im.prepare(where, symbol, ctx));
-  im.load(where, one);
   auto& p = one.front();
+  if (im.ask<std::string>(where, p.actor, status_atom::value) == "running")
+    throw api_error(where + ": " + symbol + ":" + ctx.strategy +
+                    " is already running (stop it, or wait for it)");
+  im.load(where, one);
   auto st = std::make_unique<result_stream::state>();
   st->self = std::make_unique<caf::scoped_actor>(*im.sys);
   p.job.stream = caf::actor_cast<caf::actor>(*st->self);

@@ -218,8 +218,9 @@ public:
   iterator end() { return {}; }
   /// The next result, or nothing once the run ended.
   std::optional<signal_event> next();
-  /// How the run ended; valid once `next` returned nothing.
-  const run_result& result() const;
+  /// How the run ended. Called before the stream ended (after a `break`),
+  /// it stops the run first, as leaving the stream does, and waits for it.
+  const run_result& result();
 
 private:
   friend class backtest_facade;

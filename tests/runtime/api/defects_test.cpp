@@ -39,9 +39,18 @@ TEST_CASE("breaking out of a backtest's result loop stops the run, as an "
   const auto full = e->backtest().background("BTCUSDT", ctx).wait();
   REQUIRE(full.counters.closed > 100);
   std::size_t seen = 0;
-  for (const auto& ev : e->backtest().run("BTCUSDT", ctx)) {
-    if (ev.result.kind == action::closed && ++seen == 3)
-      break;
+  {
+    auto stream = e->backtest().run("BTCUSDT", ctx);
+    for (const auto& ev : stream) {
+      if (ev.result.kind == action::closed && ++seen == 3)
+        break;
+    }
+    // Asked right after the break, the outcome is the stopped run's.
+    const auto& outcome = stream.result();
+    CHECK(outcome.stopped);
+    // The run computes one signal ahead of its reader, no more.
+    CHECK(outcome.counters.closed >= 3);
+    CHECK(outcome.counters.closed <= 4);
   }
   // Once the loop is left the run is over: not running, and far from the
   // whole frame.
@@ -114,4 +123,23 @@ TEST_CASE("two walkers sharing a strategy on one symbol both run it") {
     CHECK(m1.strategy_results.front().metric_value ==
           m2.strategy_results.back().metric_value);
   }
+}
+
+TEST_CASE("pulling the results of an instance that is already running is "
+          "refused instead of waiting forever") {
+  auto e = make_engine({"every-n:n=30"});
+  const backtest_context ctx{"every-n#1", "synth", "f"};
+  // An unread stream holds its run: the instance stays running.
+  auto first = e->backtest().run("BTCUSDT", ctx);
+  REQUIRE(first.next());
+  CHECK(status_of(*e, "BTCUSDT:every-n#1") == "running");
+  CHECK_THROWS_WITH(e->backtest().run("BTCUSDT", ctx),
+                    Catch::Contains("BTCUSDT:every-n#1 is already running"));
+  const auto refused = e->backtest().background("BTCUSDT", ctx).wait();
+  CHECK_THAT(refused.error, Catch::Contains("already running"));
+  // The first stream is still whole.
+  std::size_t closed = 0;
+  while (auto ev = first.next())
+    closed += ev->result.kind == action::closed ? 1 : 0;
+  CHECK(closed > 100);
 }
