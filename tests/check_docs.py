@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""Checks that every Markdown file the docs and build files cite exists.
+"""Checks that every file the docs and build files cite exists.
 
     check_docs.py SOURCE_ROOT
 
 Looks in README.md, docs/*.md, bench/README.md, every CMakeLists.txt and
 tests/*.py for names ending in `.md` and finds each in the repository (from
-its root or from the citing file's folder) or in ../shared (the spec, the
-parity suites), where the project's own documents point. Prints one line
-per citation that leads nowhere and a closing count.
+its root, docs/ or the citing file's folder) or in ../shared (the spec, the
+parity suites), where the project's own documents point; and, in the
+Markdown files, for paths of the repository's own sources
+(`core/engine/config.hpp`, `tests/check_layers.py`, ...), which must exist
+from the root. Prints one line per citation that leads nowhere and a
+closing count.
 """
 import glob
 import os
@@ -29,6 +32,10 @@ for dirpath, dirs, names in os.walk(root):
 # A cited name: letters, digits, `_`, `-`, `.` and `/`, ending in `.md`, not
 # a pattern such as `{strategy}.md`.
 cite = re.compile(r"(?<![\w{}/.-])((?:\.\./)*[A-Za-z][\w./-]*\.md)\b")
+# A cited source path: a top-level source folder, then a file with a source
+# ending (patterns such as `{strategy}.md` or `*.cpp` are not citations).
+source = re.compile(r"(?<![\w/.*{-])((?:core|strategies|messages|actors|runtime|tests|bench|"
+                    r"examples|cmake|scripts)/[\w./-]*\.(?:hpp|cpp|py|sh|capnp|cmake|in))\b")
 bad, checked = [], 0
 for path in files:
     if not os.path.exists(path):
@@ -40,6 +47,13 @@ for path in files:
             where = [os.path.dirname(path)] + bases
             if not any(os.path.exists(os.path.join(b, name)) for b in where):
                 bad.append(f"{os.path.relpath(path, root)}:{n}: cites {name}, which is nowhere")
+        if not path.endswith(".md"):
+            continue
+        for m in source.finditer(line):
+            name = m.group(1)
+            checked += 1
+            if not os.path.exists(os.path.join(root, name)):
+                bad.append(f"{os.path.relpath(path, root)}:{n}: cites {name}, which is not in the repository")
 for line in bad:
     print(line)
 print(f"{checked} citations checked, {len(bad)} lead nowhere")

@@ -1,6 +1,8 @@
 #include "runtime/api/batch.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -16,6 +18,10 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 }
 
 config effective_config(const batch_options& opts) {
+  // More threads than this is a typo (or a negative number wrapped).
+  if (opts.workers > max_workers)
+    throw api_error("workers " + std::to_string(opts.workers) + ": at most " +
+                    std::to_string(max_workers) + " (0: one per core)");
   auto cfg = apply_config(opts.cfg, opts.overrides, opts.unsafe_config);
   if (!cfg)
     throw api_error(cfg.err().message);
@@ -26,8 +32,8 @@ std::vector<named_spec> name_specs(const std::vector<std::string>& specs) {
   std::vector<named_spec> out;
   for (const auto& spec : specs) {
     auto made = builtin_strategies().make(spec);
-    if (!made)
-      throw api_error("strategy '" + spec + "': " + made.err().message);
+    if (!made) // the registry's message names the strategy and the reason
+      throw api_error("spec '" + spec + "': " + made.err().message);
     out.push_back(
         {parse_spec(spec)->name + "#" + std::to_string(out.size() + 1), spec,
          needs_of(**made)});
@@ -56,6 +62,15 @@ loaded_batch load_batch(const batch_options& opts, const config& cfg,
     first = std::max(first, d.data->first());
     last = std::min(last, d.data->last());
   }
+  if (first > last) {
+    std::string ranges;
+    for (const auto& d : out.data)
+      ranges += (ranges.empty() ? "" : ", ") + d.info.symbol + " covers " +
+                to_iso(d.data->first()) + " .. " + to_iso(d.data->last());
+    throw api_error("the symbols' candles share no minute, so no frame fits "
+                    "them all: " +
+                    ranges);
+  }
   auto frame =
       resolve_frame(first, last, frame_margins_for(needs, cfg),
                     opts.frame_start, opts.frame_end, opts.frame_interval);
@@ -68,14 +83,17 @@ loaded_batch load_batch(const batch_options& opts, const config& cfg,
 void write_text(const std::string& path, const std::string& text) {
   std::error_code ec;
   const auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty())
-    std::filesystem::create_directories(parent, ec);
+  if (!parent.empty() && !std::filesystem::create_directories(parent, ec) && ec)
+    throw api_error("cannot write " + path + ": cannot create " +
+                    parent.string() + ": " + ec.message());
+  errno = 0;
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (out)
     out << text;
   out.close();
   if (!out)
-    throw api_error("cannot write " + path);
+    throw api_error("cannot write " + path + ": " +
+                    (errno != 0 ? std::strerror(errno) : "write failed"));
 }
 
 timestamp dump_stamp() {

@@ -18,8 +18,8 @@ namespace btk::detail {
 /// Milliseconds since `t0`.
 double ms_since(std::chrono::steady_clock::time_point t0);
 
-/// `opts.cfg` with `opts.overrides` applied; throws api_error listing every
-/// problem.
+/// `opts.cfg` with `opts.overrides` applied, after checking the options
+/// every batch shares (`workers`); throws api_error listing every problem.
 config effective_config(const batch_options& opts);
 
 /// A strategy of a batch: its run name (`name#k`), its spec and what it

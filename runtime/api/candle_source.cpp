@@ -96,6 +96,10 @@ std::vector<loaded_series> load_candles(const candle_source& src) {
   if (!src.file.empty() && !src.store.empty())
     throw api_error("give either a candle file or a candle store, not both");
   for (std::size_t i = 0; i < src.symbols.size(); ++i)
+    if (src.symbols[i].empty())
+      throw api_error("symbol " + std::to_string(i + 1) + " of " +
+                      std::to_string(src.symbols.size()) + " is empty");
+  for (std::size_t i = 0; i < src.symbols.size(); ++i)
     if (std::find(src.symbols.begin(), src.symbols.begin() + i,
                   src.symbols[i]) != src.symbols.begin() + i)
       throw api_error("the symbols list " + src.symbols[i] + " twice");

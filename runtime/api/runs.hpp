@@ -24,6 +24,9 @@
 
 namespace btk {
 
+/// The most threads a batch may ask for. Default: 1024
+inline constexpr std::size_t max_workers = 1024;
+
 /// What every batch shares: its candles, strategies, frame, configuration,
 /// threads and output files.
 struct batch_options {
@@ -48,7 +51,8 @@ struct batch_options {
   std::vector<std::pair<std::string, std::string>> overrides;
   /// Apply the overrides without the safety rules. Default: false
   bool unsafe_config = false;
-  /// Scheduler (or sweep worker) threads. Default: 0 (one per core)
+  /// Scheduler (or sweep worker) threads, at most `max_workers`.
+  /// Default: 0 (one per core)
   std::size_t workers = 0;
   /// JSON lines of every closed and cancelled result, run by run in batch
   /// order. Default: none (not written)

@@ -24,8 +24,8 @@ std::vector<frame_needs> grid_needs(const std::vector<std::string>& grids) {
   std::vector<frame_needs> out;
   for (const auto& text : grids) {
     auto g = parse_grid(text, builtin_strategies());
-    if (!g)
-      throw api_error("grid '" + text + "': " + g.err().message);
+    if (!g) // the grid's message names the grid and the item
+      throw api_error(g.err().message);
     for (const auto i : {std::uint64_t{0}, g->size() - 1}) {
       auto made = builtin_strategies().make(g->spec_at(i));
       if (!made)
@@ -48,6 +48,11 @@ sweep_report run_sweep(const sweep_options& opts) {
   grids.insert(grids.end(), opts.strategies.begin(), opts.strategies.end());
   if (grids.empty())
     throw api_error("give at least one grid (or strategy spec)");
+  for (std::size_t i = 0; i < grids.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (grids[i] == grids[j])
+        throw api_error("grid '" + grids[i] +
+                        "' is given twice (each of its jobs would run twice)");
   auto data = load_batch(opts, cfg, grid_needs(grids));
 
   sweep_plan plan;

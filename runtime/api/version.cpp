@@ -1,5 +1,7 @@
 #include "runtime/api/runs.hpp"
 
+#include "runtime/api/git_commit.hpp" // generated at build time
+
 namespace btk {
 
 std::string version() {

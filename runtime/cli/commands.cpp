@@ -43,16 +43,17 @@ int with_bar(const char* verb, const char* label, Options o, bool quiet,
   std::mutex mtx;
   const auto t0 = std::chrono::steady_clock::now();
   const bool sweep = std::string_view{label} == "sweep";
-  attach_bar(o, bar, mtx, [t0, sweep](progress_bar& b, double done,
-                                      double total) {
-    if (!sweep)
-      return;
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-            .count();
-    b.set_label(fmt::format("sweep {:.0f}/{:.0f} jobs, {:.0f} jobs/s", done,
-                            total, secs > 0 ? done / secs : 0.0));
-  });
+  if (!quiet)
+    attach_bar(
+        o, bar, mtx, [t0, sweep](progress_bar& b, double done, double total) {
+          if (!sweep)
+            return;
+          const double secs = std::chrono::duration<double>(
+                                  std::chrono::steady_clock::now() - t0)
+                                  .count();
+          b.set_label(fmt::format("sweep {:.0f}/{:.0f} jobs, {:.0f} jobs/s",
+                                  done, total, secs > 0 ? done / secs : 0.0));
+        });
   try {
     auto rep = run(o);
     bar.finish();

@@ -116,7 +116,12 @@ void print_sweep(const sweep_report& rep, bool quiet) {
               static_cast<unsigned long long>(rep.resumed),
               static_cast<unsigned long long>(rep.failed), rep.seconds,
               eps / 1e6);
-  if (!rep.spec.walk_forward) {
+  if (!rep.spec.walk_forward && rep.top.empty()) {
+    std::printf("top: none - no job %s (%llu failed)\n",
+                rep.jobs == 0 ? "passed the grid's constraints and sample"
+                              : ("had a number for " + rep.spec.metric).c_str(),
+                static_cast<unsigned long long>(rep.failed));
+  } else if (!rep.spec.walk_forward) {
     std::printf("top %zu by %s:\n", rep.top.size(), rep.spec.metric.c_str());
     for (std::size_t i = 0; i < rep.top.size(); ++i)
       std::printf("  %2zu  %12.6f  %-10s %s%s\n", i + 1, *rep.top[i].metric,

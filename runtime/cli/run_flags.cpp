@@ -20,10 +20,12 @@ void add_run_flags(CLI::App* cmd, run_flags& f) {
   cmd->add_option("--symbols", o.source.symbols,
                   "several symbols from --store, comma-separated; every "
                   "symbol runs every strategy as concurrent actors")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   cmd->add_option("--workers", o.workers,
-                  "scheduler threads of the actor runtime (default: one per "
-                  "core)");
+                  "scheduler threads of the actor runtime, 1 to 1024 "
+                  "(default: one per core)")
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--strategy", o.strategies,
                   "strategy spec name:key=value,... (repeatable; see `btk "
                   "strategies`)");
@@ -101,6 +103,11 @@ std::string read_flags(run_flags& f) {
     return "give --symbol or --symbols, not both";
   if (!f.symbol.empty())
     src.symbols = split_commas(f.symbol);
+  for (const auto& sym : src.symbols)
+    if (sym.empty())
+      return "--symbol" + std::string(f.symbol.empty() ? "s" : "") +
+             ": an empty symbol name in '" +
+             (f.symbol.empty() ? std::string{","} : f.symbol) + "'";
   if (!src.file.empty() && !src.store.empty())
     return "give either --data FILE or --store DIR, not both";
   if (src.file.empty() && src.store.empty())

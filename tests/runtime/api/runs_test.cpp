@@ -224,7 +224,7 @@ TEST_CASE("the batch runs refuse bad options before writing anything") {
   refused(o, "at least one strategy");
   o = ok;
   o.strategies = {"every-n:m=3"};
-  refused(o, "strategy 'every-n:m=3'");
+  refused(o, "spec 'every-n:m=3': strategy 'every-n': unknown parameter 'm'");
   o = ok;
   o.overrides = {{"CC_PERCENT_FEE", "-1"}};
   refused(o, "CC_PERCENT_FEE");
