@@ -17,17 +17,21 @@ namespace {
 // Keeps what the statistics need: the closed trades, capped as configured.
 class trades_sink final : public result_sink {
 public:
-  explicit trades_sink(std::int64_t cap)
-      : trades_(cap) {}
+  trades_sink(std::int64_t cap, closed_trade_list* keep)
+      : trades_(cap)
+      , keep_(keep) {}
   void on_result(const tick_result& r) override {
     closed_ += r.kind == action::closed ? 1 : 0;
     trades_.push(r);
+    if (keep_ != nullptr)
+      keep_->push(r);
   }
   const closed_trade_list& trades() const { return trades_; }
   std::uint64_t closed() const { return closed_; }
 
 private:
   closed_trade_list trades_;
+  closed_trade_list* keep_;
   std::uint64_t closed_ = 0;
 };
 
@@ -52,7 +56,7 @@ run_sweep_job(const sweep_job& job,
     r.error = strat.err().message;
     return r;
   }
-  trades_sink sink{cfg.max_backtest_markdown_rows};
+  trades_sink sink{cfg.max_backtest_markdown_rows, keep};
   auto run = (*strat)->backtest(*s->second, cfg, job.frame, sink);
   if (!run) {
     r.error = run.err().message;
@@ -60,8 +64,6 @@ run_sweep_job(const sweep_job& job,
   }
   r.stats = to_stat_list(compute_backtest_statistics(sink.trades()));
   r.closed = sink.closed();
-  if (keep != nullptr)
-    *keep = sink.trades();
   return r;
 }
 

@@ -16,8 +16,10 @@ struct sweep_result;
 class closed_trade_list;
 
 /// Runs one sweep job as a plain core loop on `data` (the job's symbol must
-/// be there) and returns its statistics, or the error. When `keep` is not
-/// null it receives the run's closed trades (walk-forward stitches them).
+/// be there) and returns its statistics (over the newest
+/// `CC_MAX_BACKTEST_MARKDOWN_ROWS` closed trades, as the reference), or the
+/// error. When `keep` is not null every closed trade is also pushed to it,
+/// within its own cap (walk-forward stitches them).
 sweep_result
 run_sweep_job(const sweep_job& job,
               const std::map<std::string, std::shared_ptr<const series>>& data,

@@ -58,8 +58,9 @@ LIBRARIES = {
 # Standard headers core/ and strategies/ may not include: no I/O, no clock.
 IO_HEADERS = {"iostream", "fstream", "filesystem", "chrono", "thread", "ctime"}
 PURE = {"core", "strategies"}
-# Folders that hold no library (tests, benchmarks, examples, build files).
-NOT_UNITS = {"tests", "bench", "examples", "docs", "cmake", "scripts", "build"}
+# Folders that hold no library (tests, benchmarks, examples, build files,
+# and the outputs btk writes by default: ./dump, ./out).
+NOT_UNITS = {"tests", "bench", "examples", "docs", "cmake", "scripts", "build", "dump", "out"}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 ADD_LIBRARY = re.compile(r"btk_add_library\((\w+)(.*?)\)", re.S)

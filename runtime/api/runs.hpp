@@ -85,7 +85,8 @@ struct walker_options : batch_options {
   std::string metric = "sharpeRatio";
 };
 
-/// Options of `run_sweep`.
+/// Options of `run_sweep`. A sweep writes no trades or reports:
+/// `trades_out` and `report_dir` must stay empty.
 struct sweep_options : batch_options {
   /// The statistic to rank by. Default: sharpeRatio
   std::string metric = "sharpeRatio";

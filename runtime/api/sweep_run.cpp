@@ -1,6 +1,9 @@
 // `run_sweep`: loads the candles, picks the frame that fits every point of
 // the grids, and hands the plan to the sweep engine (runtime/sweep).
 
+#include <set>
+#include <tuple>
+
 #include <nlohmann/json.hpp>
 
 #include "core/walker/walker.hpp"
@@ -18,21 +21,39 @@ namespace {
 
 using namespace detail;
 
-// What the grids' extreme points (first and last, which hold the smallest
-// and largest values) need around the frame.
-std::vector<frame_needs> grid_needs(const std::vector<std::string>& grids) {
-  std::vector<frame_needs> out;
+// What the points a sweep runs need around the frame: every point of every
+// grid that the constraint keeps (or the sample picks) and whose strategy
+// builds, so the default frame fits each of them and a point the
+// constraint leaves out never stops the sweep. A point whose strategy
+// refuses its values fails as a job, with its reason in the results.
+std::vector<frame_needs> grid_needs(const sweep_options& opts,
+                                    const std::vector<std::string>& grids) {
+  std::set<std::tuple<std::int64_t, std::int64_t, bool>> seen;
   for (const auto& text : grids) {
     auto g = parse_grid(text, builtin_strategies());
     if (!g) // the grid's message names the grid and the item
       throw api_error(g.err().message);
-    for (const auto i : {std::uint64_t{0}, g->size() - 1}) {
-      auto made = builtin_strategies().make(g->spec_at(i));
+    grid_filter filter;
+    if (!opts.where.empty()) {
+      auto f = parse_where(opts.where, *g);
+      if (!f)
+        throw api_error(f.err().message);
+      filter = std::move(*f);
+    }
+    auto cursor = opts.sample > 0
+                      ? grid_cursor{*g, filter, opts.sample, opts.seed}
+                      : grid_cursor{*g, filter};
+    while (const auto i = cursor.next()) {
+      auto made = builtin_strategies().make(g->spec_at(*i));
       if (!made)
-        throw api_error("grid '" + text + "': " + made.err().message);
-      out.push_back(needs_of(**made));
+        continue;
+      const auto n = needs_of(**made);
+      seen.insert({n.lookback_minutes, n.max_lifetime_minutes, n.may_schedule});
     }
   }
+  std::vector<frame_needs> out;
+  for (const auto& [lookback, lifetime, schedule] : seen)
+    out.push_back({lookback, lifetime, schedule});
   return out;
 }
 
@@ -40,6 +61,15 @@ std::vector<frame_needs> grid_needs(const std::vector<std::string>& grids) {
 
 sweep_report run_sweep(const sweep_options& opts) {
   const auto cfg = effective_config(opts);
+  if (!opts.trades_out.empty() || !opts.report_dir.empty())
+    throw api_error("a sweep writes no trades or reports (trades_out, "
+                    "report_dir): results_out gets one line per job, "
+                    "summary_out the top table");
+  if (opts.walk_forward &&
+      (opts.walk_forward->train <= 0 || opts.walk_forward->test <= 0 ||
+       opts.walk_forward->step < opts.walk_forward->test))
+    throw api_error("walk_forward: train and test must be positive and step "
+                    "at least test (test spans must not overlap)");
   auto metric = check_walker_metric(opts.metric);
   if (!metric)
     throw api_error(metric.err().message);
@@ -53,7 +83,7 @@ sweep_report run_sweep(const sweep_options& opts) {
       if (grids[i] == grids[j])
         throw api_error("grid '" + grids[i] +
                         "' is given twice (each of its jobs would run twice)");
-  auto data = load_batch(opts, cfg, grid_needs(grids));
+  auto data = load_batch(opts, cfg, grid_needs(opts, grids));
 
   sweep_plan plan;
   plan.spec.grids = grids;

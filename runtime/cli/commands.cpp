@@ -95,8 +95,7 @@ int run_walker_command(walker_flags flags) {
   }
   sweep_options o = flags.sweep;
   static_cast<batch_options&>(o) = flags.options;
-  o.trades_out.clear();
-  o.report_dir.clear();
+  o.report_dir.clear(); // the walker's default folder; --report-dir refused
   if (!flags.walk_forward.empty()) {
     auto wf = parse_walk_forward(flags.walk_forward);
     if (!wf)

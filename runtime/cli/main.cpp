@@ -22,6 +22,30 @@ int list_strategies() {
   return 0;
 }
 
+// A flag of `btk walker` that the chosen mode would ignore, named, or "".
+// Ranking a --strategy list takes no sweep flag; a sweep (--grid) writes
+// one results line per job, not trades or reports.
+std::string flags_that_do_not_apply(const CLI::App& walker, bool sweep) {
+  const char* sweep_only[] = {"--where",       "--sample", "--seed",
+                              "--top",         "--state",  "--results-out",
+                              "--walk-forward"};
+  // Given empty ('' to skip them) they ask for nothing: no conflict.
+  const char* list_only[] = {"--trades-out", "--report-dir"};
+  if (!sweep) {
+    for (const char* f : sweep_only)
+      if (walker.count(f) > 0)
+        return std::string{f} + " applies to a sweep: add --grid GRID";
+  } else {
+    for (const char* f : list_only)
+      if (walker.count(f) > 0 &&
+          !walker.get_option(f)->as<std::string>().empty())
+        return std::string{f} +
+               " does not apply to a sweep (--results-out gets one line per "
+               "job, --summary-out the top table)";
+  }
+  return {};
+}
+
 // The README's first command: synthetic data, three strategies, a report.
 int run_demo(const std::string& dir) {
   const std::string data = dir + "/DEMO-1m-synthetic.csv.gz";
@@ -36,9 +60,9 @@ int run_demo(const std::string& dir) {
   bo.options.source.file = data;
   bo.symbol = "DEMOUSDT";
   bo.options.strategies = {"sma-cross:fast=10,slow=30,interval=15m,tp=1.5,sl=1,"
-                   "minutes=480",
-                   "rsi-reversion:period=14,interval=15m",
-                   "donchian-breakout:period=20,interval=1h"};
+                           "minutes=480",
+                           "rsi-reversion:period=14,interval=15m",
+                           "donchian-breakout:period=20,interval=1h"};
   bo.options.trades_out = dir + "/trades.jsonl";
   bo.options.summary_out = dir + "/summary.json";
   bo.options.report_dir = dir + "/backtest";
@@ -152,8 +176,12 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
 
-  if (walker->parsed())
+  if (walker->parsed()) {
+    if (auto e = flags_that_do_not_apply(*walker, !wo.sweep.grids.empty());
+        !e.empty())
+      return btk::fail("walker", e);
     return btk::run_walker_command(wo);
+  }
   if (bt->parsed())
     return btk::run_backtest_command(bo);
   if (synth->parsed())

@@ -71,6 +71,10 @@ expected<walk_forward_spec> parse_walk_forward(std::string_view text) {
     return fail("train and test are required");
   if (w.step == 0)
     w.step = w.test;
+  if (w.step < w.test)
+    return fail("step is shorter than test: test spans would overlap and "
+                "the out-of-sample result would count their trades more than "
+                "once");
   return w;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -49,8 +51,8 @@ expected<std::vector<grid_run>> make_grids(const sweep_plan& opts) {
     out.push_back(std::move(r));
     auto& last = out.back();
     last.cursor = opts.spec.sample > 0
-                      ? std::make_unique<grid_cursor>(last.grid, filter,
-                                                      opts.spec.sample, opts.spec.seed)
+                      ? std::make_unique<grid_cursor>(
+                            last.grid, filter, opts.spec.sample, opts.spec.seed)
                       : std::make_unique<grid_cursor>(last.grid, filter);
   }
   return out;
@@ -211,19 +213,48 @@ private:
   std::size_t batch_;
 };
 
-std::string describe_sweep(const sweep_plan& o) {
+// A fingerprint of a series' candles: their range, count and a 64-bit mix
+// of every value's bits, so a state is never resumed over other candles.
+nlohmann::ordered_json fingerprint(const series& s) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  const auto& m = s.minutes();
+  for (const auto* column : {&m.open, &m.high, &m.low, &m.close, &m.volume})
+    for (const double v : *column) {
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, &v, sizeof bits);
+      h = (h ^ bits) * 0x100000001b3ull;
+      h ^= h >> 29;
+    }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return {{"first", s.first()},
+          {"last", s.last()},
+          {"candles", s.size()},
+          {"hash", hex}};
+}
+
+// The sweep's identity in its state: what it runs and on which candles.
+std::string describe_sweep(
+    const sweep_plan& o,
+    const std::map<std::string, std::shared_ptr<const series>>& data) {
+  const auto& sp = o.spec;
   nlohmann::ordered_json j;
-  j["grids"] = o.spec.grids;
-  j["where"] = o.spec.where;
-  j["sample"] = o.spec.sample;
-  j["seed"] = o.spec.seed;
-  j["symbols"] = o.spec.symbols;
-  j["frame"] = {o.spec.frame.start, o.spec.frame.end, std::string{to_string(o.spec.frame.iv)}};
-  j["metric"] = o.spec.metric;
-  if (o.spec.walk_forward)
-    j["walkForward"] = {o.spec.walk_forward->train, o.spec.walk_forward->test,
-                        o.spec.walk_forward->step};
-  j["config"] = config_json(o.spec.cfg);
+  j["grids"] = sp.grids;
+  j["where"] = sp.where;
+  j["sample"] = sp.sample;
+  j["seed"] = sp.seed;
+  j["symbols"] = sp.symbols;
+  j["frame"] = {sp.frame.start, sp.frame.end,
+                std::string{to_string(sp.frame.iv)}};
+  j["metric"] = sp.metric;
+  if (sp.walk_forward)
+    j["walkForward"] = {sp.walk_forward->train, sp.walk_forward->test,
+                        sp.walk_forward->step};
+  j["config"] = config_json(sp.cfg);
+  nlohmann::ordered_json candles = nlohmann::ordered_json::object();
+  for (const auto& symbol : sp.symbols)
+    candles[symbol] = fingerprint(*data.at(symbol));
+  j["data"] = candles;
   return j.dump();
 }
 
@@ -292,12 +323,14 @@ expected<sweep_report> run_sweep_plan(
       const timestamp test_end = train_end + w.test;
       if (test_end > opts.spec.frame.end)
         break;
-      windows.push_back({{start, train_end, opts.spec.frame.iv},
-                         {train_end + minute_ms, test_end, opts.spec.frame.iv}});
+      windows.push_back(
+          {{start, train_end, opts.spec.frame.iv},
+           {train_end + minute_ms, test_end, opts.spec.frame.iv}});
     }
     if (windows.empty())
-      return error{"--walk-forward: the frame " + to_iso(opts.spec.frame.start) +
-                   " .. " + to_iso(opts.spec.frame.end) +
+      return error{"--walk-forward: the frame " +
+                   to_iso(opts.spec.frame.start) + " .. " +
+                   to_iso(opts.spec.frame.end) +
                    " is shorter than one train + test span"};
   } else {
     windows.push_back({opts.spec.frame, {}});
@@ -307,7 +340,7 @@ expected<sweep_report> run_sweep_plan(
   rep.jobs = points * opts.spec.symbols.size() * windows.size();
   std::optional<sweep_state> state;
   if (!opts.state_dir.empty()) {
-    auto st = sweep_state::open(opts.state_dir, describe_sweep(opts));
+    auto st = sweep_state::open(opts.state_dir, describe_sweep(opts, data));
     if (!st)
       return st.err();
     state.emplace(std::move(*st));
@@ -389,7 +422,9 @@ expected<sweep_report> run_sweep_plan(
           test.symbol = symbol;
           test.window = ww.index;
           test.frame = ww.test;
-          closed_trade_list trades{opts.spec.cfg.max_backtest_markdown_rows};
+          // Every test trade, whatever the row cap: the out-of-sample
+          // statistics are btk's own, over all of them.
+          closed_trade_list trades{std::int64_t{1} << 40};
           auto r = run_sweep_job(test, data, opts.spec.cfg, &trades);
           if (!r.error.empty()) {
             err = "walk-forward window " + std::to_string(ww.index) + ", " +

@@ -1,5 +1,7 @@
 #include "runtime/sweep/sweep_state.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <filesystem>
 
@@ -7,6 +9,43 @@
 #include <rocksdb/write_batch.h>
 
 namespace btk {
+
+namespace {
+
+// What differs between two sweep descriptions (JSON objects), as
+// "differs in: symbols, config.CC_PERCENT_FEE, data.BTCUSDT", or both texts
+// when they are not JSON (a state written by an older btk).
+std::string differences(const std::string& stored,
+                        const std::string& description) {
+  const auto a = nlohmann::json::parse(stored, nullptr, false);
+  const auto b = nlohmann::json::parse(description, nullptr, false);
+  if (!a.is_object() || !b.is_object())
+    return "stored: " + stored + "; this one: " + description;
+  std::string keys;
+  auto add = [&](const std::string& k) {
+    keys += (keys.empty() ? "" : ", ") + k;
+  };
+  for (const auto& [k, v] : b.items()) {
+    if (a.contains(k) && a.at(k) == v)
+      continue;
+    if (a.contains(k) && a.at(k).is_object() && v.is_object()) {
+      for (const auto& [kk, vv] : v.items())
+        if (!a.at(k).contains(kk) || a.at(k).at(kk) != vv)
+          add(k + "." + kk);
+      for (const auto& [kk, vv] : a.at(k).items())
+        if (!v.contains(kk))
+          add(k + "." + kk);
+    } else {
+      add(k);
+    }
+  }
+  for (const auto& [k, v] : a.items())
+    if (!b.contains(k))
+      add(k);
+  return "it differs in: " + keys;
+}
+
+} // namespace
 
 namespace {
 
@@ -59,10 +98,9 @@ expected<sweep_state> sweep_state::open(const std::string& dir,
   } else if (!got.ok()) {
     return error{"sweep state " + dir + ": " + got.ToString()};
   } else if (stored != description) {
-    return error{"sweep state " + dir +
-                 " belongs to another sweep; use a new --state directory "
-                 "(stored: " +
-                 stored + "; this one: " + description + ")"};
+    return error{"sweep state " + dir + " belongs to another sweep (" +
+                 differences(stored, description) +
+                 "); use a new --state directory"};
   }
   return sweep_state{std::move(p)};
 }

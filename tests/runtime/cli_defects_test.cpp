@@ -97,3 +97,86 @@ TEST_CASE("statistics cut by CC_MAX_BACKTEST_MARKDOWN_ROWS say so in the "
   CHECK(sw.at("jobs").at("capped") == 1);
   CHECK(has(sw.at("note").get<std::string>(), "CC_MAX_BACKTEST_MARKDOWN_ROWS"));
 }
+
+TEST_CASE("btk walker refuses flags its mode would ignore") {
+  scratch_dir tmp{"cli_defects"};
+  const auto data = twelve_days(tmp);
+  const auto ranked =
+      run_btk(tmp, {"walker", "--data", data, "--strategy", "every-n",
+                    "--walk-forward", "train=5d,test=2d"});
+  CHECK(ranked.code == 1);
+  CHECK(has(ranked.err, "--walk-forward applies to a sweep: add --grid"));
+  const auto swept =
+      run_btk(tmp, {"walker", "--data", data, "--grid", "every-n:n=60|120",
+                    "--trades-out", tmp / "t.jsonl"});
+  CHECK(swept.code == 1);
+  CHECK(has(swept.err, "--trades-out does not apply to a sweep"));
+}
+
+TEST_CASE("a sweep state is not resumed over other candles, and the refusal "
+          "names what differs") {
+  scratch_dir tmp{"cli_defects"};
+  const std::string a = tmp / "a.csv", b = tmp / "b.csv";
+  for (const auto& [path, seed] : {std::pair{a, "3"}, std::pair{b, "4"}})
+    REQUIRE(run_btk(tmp, {"data", "synth", "--out", path, "--days", "6",
+                          "--seed", seed})
+                .code == 0);
+  const std::vector<std::string> sweep{
+      "walker",  "--symbol",    "X",       "--grid", "sma-cross:fast=5|10",
+      "--state", tmp / "state", "--quiet", "--data"};
+  auto with = [&](const std::string& data) {
+    auto args = sweep;
+    args.push_back(data);
+    return run_btk(tmp, args);
+  };
+  REQUIRE(with(a).code == 0);
+  REQUIRE(with(a).code == 0); // the same sweep resumes
+  const auto other = with(b);
+  CHECK(other.code == 1);
+  CHECK(has(other.err, "belongs to another sweep (it differs in: data.X)"));
+}
+
+TEST_CASE("a sweep's default frame fits every point it runs, and a point "
+          "the constraint leaves out never stops it") {
+  scratch_dir tmp{"cli_defects"};
+  const auto data = twelve_days(tmp);
+  // fast=40,slow=30 is refused by sma-cross, but --where leaves it out.
+  const auto kept =
+      run_btk(tmp, {"walker", "--data", data, "--grid",
+                    "sma-cross:fast=10..40:10,slow=30", "--where", "fast<slow",
+                    "--results-out", tmp / "r.jsonl"});
+  CHECK(kept.code == 0);
+  CHECK(has(kept.out, "2 jobs (2 run, 0 resumed, 0 failed)"));
+  // The middle point (slow=200 on 1h bars) needs the longest warm-up: the
+  // frame starts after it, so no job fails for want of candles.
+  const auto middle = run_btk(tmp, {"walker", "--data", data, "--grid",
+                                    "sma-cross:fast=10,slow=200|100,interval="
+                                    "5m|1h",
+                                    "--results-out", tmp / "m.jsonl"});
+  CHECK(middle.code == 0);
+  CHECK(has(middle.out, "4 jobs (4 run, 0 resumed, 0 failed)"));
+}
+
+TEST_CASE("walk-forward stitches every test trade, and refuses test spans "
+          "that overlap") {
+  scratch_dir tmp{"cli_defects"};
+  const auto data = twelve_days(tmp);
+  const auto r =
+      run_btk(tmp, {"walker", "--data", data, "--grid",
+                    "every-n:n=5|10,minutes=5", "--walk-forward",
+                    "train=3d,test=3d", "--summary-out", tmp / "wf.json"});
+  REQUIRE(r.code == 0);
+  const auto s = nlohmann::json::parse(slurp(tmp / "wf.json"));
+  const auto& windows = s.at("walkForward").at("windows");
+  REQUIRE(windows.size() >= 2);
+  // Each 3-day test span closes far more than 250 trades; the stitched
+  // result covers all of them, not 250 per window.
+  const auto stitched =
+      s.at("walkForward").at("outOfSample").at("SYN").at("totalSignals");
+  CHECK(stitched.get<long>() > 250 * static_cast<long>(windows.size()));
+  const auto overlap =
+      run_btk(tmp, {"walker", "--data", data, "--grid", "every-n:n=5|10",
+                    "--walk-forward", "train=3d,test=2d,step=1h"});
+  CHECK(overlap.code == 1);
+  CHECK(has(overlap.err, "step is shorter than test"));
+}

@@ -34,11 +34,11 @@ TEST_CASE("walk-forward specs read train, test and step with units") {
   CHECK(w->train == 30 * day_ms);
   CHECK(w->test == 7 * day_ms);
   CHECK(w->step == 7 * day_ms);
-  w = parse_walk_forward("train=2w,test=12h,step=90m");
+  w = parse_walk_forward("train=2w,test=12h,step=900m");
   REQUIRE(w);
   CHECK(w->train == 14 * day_ms);
   CHECK(w->test == 12 * 60 * minute_ms);
-  CHECK(w->step == 90 * minute_ms);
+  CHECK(w->step == 900 * minute_ms);
   CHECK_THAT(parse_walk_forward("train=30d").err().message,
              Catch::Contains("train and test are required"));
   CHECK_THAT(parse_walk_forward("train=30x,test=1d").err().message,
@@ -47,6 +47,9 @@ TEST_CASE("walk-forward specs read train, test and step with units") {
              Catch::Contains("not a positive whole number"));
   CHECK_THAT(parse_walk_forward("train=1d,test=1d,size=2d").err().message,
              Catch::Contains("unknown key 'size'"));
+  // Overlapping test spans would count their trades more than once.
+  CHECK_THAT(parse_walk_forward("train=10d,test=5d,step=1h").err().message,
+             Catch::Contains("step is shorter than test"));
 }
 
 TEST_CASE("a run's statistics say when the row cap left trades out") {
