@@ -127,6 +127,8 @@ void chunk_sink::on_result(const tick_result& r) {
                   position_closed{st.source.strategy, st.source.symbol,
                                   r.close_timestamp});
     books.trades.push(r);
+    if (books.heat_trades.cap() > 0)
+      books.heat_trades.push(r);
     if (st.job.partials) {
       for (const auto& hit :
            partial_milestones(*st.job.data.ptr, st.avg->data(), r)) {
@@ -376,6 +378,10 @@ caf::behavior strategy_impl(strategy_actor* self,
         st.books->source = st.source;
         st.books->trades =
             closed_trade_list{job.cfg.max_backtest_markdown_rows};
+        if (job.cfg.max_heatmap_markdown_rows >
+            job.cfg.max_backtest_markdown_rows)
+          st.books->heat_trades =
+              closed_trade_list{job.cfg.max_heatmap_markdown_rows};
         st.books->status = instance_status::running;
         st.job = std::move(job);
         st.outcome = run_result{};

@@ -83,6 +83,11 @@ struct instance_snapshot {
   instance_status status = instance_status::idle;
   /// Closed trades, newest first, capped at CC_MAX_BACKTEST_MARKDOWN_ROWS.
   closed_trade_list trades;
+  /// The closed trades the Heat report pools when
+  /// CC_MAX_HEATMAP_MARKDOWN_ROWS is above CC_MAX_BACKTEST_MARKDOWN_ROWS
+  /// (newest first, capped at the heatmap's rows); empty otherwise, when
+  /// `trades` holds all the Heat report can keep.
+  closed_trade_list heat_trades{0};
   /// Scheduled, activated (scheduled_at != pending_at) and cancelled
   /// results in arrival order (capped at CC_MAX_SCHEDULE_MARKDOWN_ROWS).
   std::deque<tick_result> schedule;

@@ -52,8 +52,16 @@ loaded_batch::by_symbol() const {
 loaded_batch load_batch(const batch_options& opts, const config& cfg,
                         const std::vector<frame_needs>& needs) {
   loaded_batch out;
+  const auto margins = frame_margins_for(needs, cfg);
+  // With the frame given, a store is read only around it: gaps elsewhere
+  // (imports months apart) do not matter.
+  auto source = opts.source;
+  if (opts.frame_start)
+    source.from = *opts.frame_start - margins.warmup_minutes * minute_ms;
+  if (opts.frame_end)
+    source.to = *opts.frame_end + margins.lookahead_minutes * minute_ms;
   const auto t0 = std::chrono::steady_clock::now();
-  out.data = load_candles(opts.source);
+  out.data = load_candles(source);
   out.load_ms = ms_since(t0);
   // The default frame fits every symbol's data.
   timestamp first = out.data.front().data->first();
@@ -71,9 +79,8 @@ loaded_batch load_batch(const batch_options& opts, const config& cfg,
                     "them all: " +
                     ranges);
   }
-  auto frame =
-      resolve_frame(first, last, frame_margins_for(needs, cfg),
-                    opts.frame_start, opts.frame_end, opts.frame_interval);
+  auto frame = resolve_frame(first, last, margins, opts.frame_start,
+                             opts.frame_end, opts.frame_interval);
   if (!frame)
     throw api_error(frame.err().message);
   out.frame = *frame;

@@ -46,7 +46,7 @@ raw_candles from_file(const candle_source& src) {
 
 raw_candles from_store(const candle_store& store, const candle_source& src,
                        const std::string& symbol) {
-  auto candles = store.load(symbol);
+  auto candles = store.load(symbol, src.from, src.to);
   if (!candles)
     throw api_error(candles.err().message);
   raw_candles out;

@@ -5,6 +5,7 @@
 // `run_sweep`; a host may call it to load series for its own engine.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,11 @@ struct candle_source {
   /// Fill missing minutes with flat zero-volume candles at the previous
   /// close instead of failing. Default: false
   bool fill_gaps = false;
+  /// From a store: the first and last minute to load; only these are read
+  /// and checked for gaps (a store may hold imports years apart). A file is
+  /// always read whole. Default: all that is stored
+  std::optional<timestamp> from;
+  std::optional<timestamp> to;
 };
 
 /// One symbol's candles, checked and ready to share.

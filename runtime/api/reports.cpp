@@ -173,8 +173,11 @@ heat_statistics heat_facade::get_data(const backtest_context& ctx) {
     if (snap->source.exchange != ctx.exchange ||
         snap->source.frame != ctx.frame)
       continue;
+    // The heatmap may keep more rows than the backtest report.
+    const auto& kept =
+        snap->heat_trades.cap() > 0 ? snap->heat_trades : snap->trades;
     std::vector<const tick_result*> trades;
-    for (const auto& t : snap->trades)
+    for (const auto& t : kept)
       trades.push_back(&t);
     for (auto i = trades.rbegin(); i != trades.rend(); ++i)
       book.push(snap->source.symbol, **i);

@@ -184,9 +184,19 @@ batch_report run_backtests(const backtest_options& opts) {
   }
   set_engine_time(rep, engine_ms);
   // Several symbols: the Heat report pools every run (statistics.md §4.2).
-  if (data.data.size() > 1)
+  if (data.data.size() > 1) {
     rep.heat = heat_summary{
-        eng.heat().get_data({"portfolio", exchange_name, be.frame_name()}), ""};
+        eng.heat().get_data({"portfolio", exchange_name, be.frame_name()})};
+    std::map<std::string, std::uint64_t> per_symbol;
+    for (const auto& r : rep.runs) {
+      rep.heat->closed += r.outcome.counters.closed;
+      per_symbol[r.symbol] += r.outcome.counters.closed;
+    }
+    for (const auto& [symbol, closed] : per_symbol)
+      rep.heat->capped =
+          rep.heat->capped ||
+          closed > static_cast<std::uint64_t>(cfg.max_heatmap_markdown_rows);
+  }
 
   if (!opts.report_dir.empty()) {
     const auto stamp = dump_stamp();

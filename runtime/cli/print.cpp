@@ -96,6 +96,10 @@ void print_batch(const batch_report& rep, const char* verb, bool quiet) {
                 opt_text(h.portfolio_sharpe_ratio, 3).c_str());
     if (!rep.heat->report_path.empty())
       std::printf("  heat report: %s\n", rep.heat->report_path.c_str());
+    if (rep.heat->capped)
+      std::printf("  note: %s\n",
+                  heat_capped_note(*rep.heat, rep.cfg.max_heatmap_markdown_rows)
+                      .c_str());
   }
   std::printf("load %.1f ms, engine %.1f ms (%.1f M candles/s)\n",
               rep.timing.load_ms, rep.timing.engine_ms,

@@ -256,6 +256,11 @@ ojson batch_summary_json(const batch_report& rep) {
   if (rep.heat) {
     ojson heat = fields_json(stat_fields(rep.heat->model));
     heat["report"] = rep.heat->report_path;
+    heat["coverage"] = {{"closed", rep.heat->closed},
+                        {"capped", rep.heat->capped}};
+    if (rep.heat->capped)
+      heat["coverage"]["note"] =
+          heat_capped_note(*rep.heat, rep.cfg.max_heatmap_markdown_rows);
     s["heat"] = heat;
   }
   if (walker) {
@@ -338,6 +343,17 @@ std::string capped_note(std::uint64_t covered, std::uint64_t closed) {
          std::to_string(covered) +
          ", as in backtest-kit); --set CC_MAX_BACKTEST_MARKDOWN_ROWS=" +
          std::to_string(closed) + " covers them all";
+}
+
+std::string heat_capped_note(const heat_summary& h, std::int64_t cap) {
+  if (!h.capped)
+    return {};
+  return "portfolio figures cover the newest " + std::to_string(cap) +
+         " closed trades of each symbol (CC_MAX_HEATMAP_MARKDOWN_ROWS, as in "
+         "backtest-kit) of " +
+         std::to_string(h.closed) +
+         " in all; --set CC_MAX_HEATMAP_MARKDOWN_ROWS=" +
+         std::to_string(h.closed) + " covers them all";
 }
 
 std::string sweep_capped_note(const sweep_report& rep) {

@@ -68,6 +68,10 @@ nlohmann::ordered_json sweep_summary_json(const sweep_report& rep);
 /// backtest-kit); --set CC_MAX_BACKTEST_MARKDOWN_ROWS=5242 covers them all".
 std::string capped_note(std::uint64_t covered, std::uint64_t closed);
 
+/// The sentence of a Heat report whose symbols kept only their newest `cap`
+/// trades, and how to lift the cap; empty when it is not capped.
+std::string heat_capped_note(const heat_summary& h, std::int64_t cap);
+
 /// The sentence of a sweep with `rep.capped` jobs ranked on capped
 /// statistics, and how to lift the cap; empty when none was.
 std::string sweep_capped_note(const sweep_report& rep);

@@ -90,6 +90,12 @@ struct heat_summary {
   heat_statistics model;
   /// The report written for it, or empty.
   std::string report_path;
+  /// Closed trades of every run pooled.
+  std::uint64_t closed = 0;
+  /// True when some symbol closed more trades than
+  /// `CC_MAX_HEATMAP_MARKDOWN_ROWS` keeps: the figures then cover only its
+  /// newest trades (as in backtest-kit).
+  bool capped = false;
 };
 
 /// How long a batch took.

@@ -180,3 +180,48 @@ TEST_CASE("walk-forward stitches every test trade, and refuses test spans "
   CHECK(overlap.code == 1);
   CHECK(has(overlap.err, "step is shorter than test"));
 }
+
+TEST_CASE("the Heat report keeps its own row cap and says when it bites") {
+  scratch_dir tmp{"cli_defects"};
+  for (const auto& [sym, seed] :
+       {std::pair{"AAA", "3"}, std::pair{"BBB", "4"}}) {
+    const std::string file = tmp / (std::string{sym} + ".csv");
+    REQUIRE(run_btk(tmp, {"data", "synth", "--out", file, "--days", "6",
+                          "--seed", seed})
+                .code == 0);
+    REQUIRE(run_btk(tmp, {"data", "import", file, "--symbol", sym, "--store",
+                          tmp / "store"})
+                .code == 0);
+  }
+  const std::vector<std::string> base{"backtest",
+                                      "--store",
+                                      tmp / "store",
+                                      "--symbols",
+                                      "AAA,BBB",
+                                      "--strategy",
+                                      "every-n:n=5,minutes=10",
+                                      "--report-dir",
+                                      ""};
+  auto with = [&](std::vector<std::string> more) {
+    auto args = base;
+    args.insert(args.end(), more.begin(), more.end());
+    return run_btk(tmp, args);
+  };
+  const auto capped = with({"--summary-out", tmp / "c.json"});
+  REQUIRE(capped.code == 0);
+  CHECK(has(capped.out, "portfolio: 2 symbols, 500 trades"));
+  CHECK(has(capped.out, "note: portfolio figures cover the newest 250 closed "
+                        "trades of each symbol"));
+  const auto c = nlohmann::json::parse(slurp(tmp / "c.json"));
+  CHECK(c.at("heat").at("coverage").at("capped") == true);
+  // A heatmap cap above the backtest's keeps every trade of both symbols.
+  const auto lifted = with({"--set", "CC_MAX_HEATMAP_MARKDOWN_ROWS=100000",
+                            "--summary-out", tmp / "l.json"});
+  REQUIRE(lifted.code == 0);
+  const auto l = nlohmann::json::parse(slurp(tmp / "l.json"));
+  const auto closed = l.at("heat").at("coverage").at("closed").get<long>();
+  CHECK(closed > 500);
+  CHECK(l.at("heat").at("portfolioTotalTrades").get<long>() == closed);
+  CHECK(l.at("heat").at("coverage").at("capped") == false);
+  CHECK_FALSE(has(lifted.out, "note: portfolio figures"));
+}

@@ -242,7 +242,7 @@ TEST_CASE("the batch runs refuse bad options before writing anything") {
   refused(o, "not both");
   o = ok;
   o.frame_start = 1'704'067'200'000 + 30LL * day_ms;
-  refused(o, "the frame is empty");
+  refused(o, "AAAUSDT has no candles in 2024-01-30T23:55:00.000Z");
 
   walker_options w;
   static_cast<batch_options&>(w) = ok;
