@@ -115,15 +115,21 @@ std::vector<loaded_series> load_candles(const candle_source& src) {
   if (src.store.empty())
     throw api_error("no candles: give a candle file, or a candle store and "
                     "its symbols (see `btk data import`)");
-  auto store = candle_store::open_read_only(src.store);
-  if (!store)
-    throw api_error(store.err().message);
+  auto open = [&] {
+    auto store = candle_store::open_read_only(src.store);
+    if (!store)
+      throw api_error(store.err().message);
+    return std::move(*store);
+  };
   if (src.symbols.empty())
     throw api_error("store " + src.store + ": give the symbols to load (" +
-                    stored_symbols(*store) + ")");
-  for (const auto& symbol : src.symbols)
-    out.push_back(
-        make_series(from_store(*store, src, symbol), "store " + src.store));
+                    stored_symbols(open()) + ")");
+  for (const auto& symbol : src.symbols) {
+    // The store is closed (its table files unmapped) before the series is
+    // built, so a year of candles is held twice at most, not three times.
+    auto raw = from_store(open(), src, symbol);
+    out.push_back(make_series(std::move(raw), "store " + src.store));
+  }
   return out;
 }
 
