@@ -29,17 +29,15 @@ caf::behavior frame_impl(frame_actor* self,
   return {
       [=](frame_atom, const std::string& name, const backtest_frame& f) {
         frame_schema& x = self->state.frames[name];
+        static_cast<backtest_frame&>(x) = f;
         x.name = name;
-        x.iv = f.iv;
-        x.start = f.start;
-        x.end = f.end;
       },
       [=](frame_atom, const std::string& name) -> caf::result<backtest_frame> {
         auto i = self->state.frames.find(name);
         if (i == self->state.frames.end())
           return caf::make_error(caf::sec::runtime_error,
                                  "frame " + name + " is not registered");
-        return backtest_frame{i->second.start, i->second.end, i->second.iv};
+        return static_cast<const backtest_frame&>(i->second);
       },
       [=](frame_atom, const std::string& name,
           bool) -> caf::result<std::vector<timestamp>> {

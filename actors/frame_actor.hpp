@@ -8,18 +8,15 @@
 
 namespace btk {
 
-/// A backtest frame (backtest-kit's `IFrameSchema`, seed-era.md §3.3).
-struct frame_schema {
+/// A backtest frame (backtest-kit's `IFrameSchema`, seed-era.md §3.3): the
+/// ticks a run walks (`backtest_frame`: `start` and `end`, both included,
+/// ms since the epoch UTC, required; `iv`, the tick spacing, default 1m)
+/// under a name runs refer to.
+struct frame_schema : backtest_frame {
   /// Unique name; runs refer to it.
   std::string name;
   /// Free text. Default: empty
   std::string note;
-  /// Tick spacing. Default: 1m
-  interval iv = interval::m1;
-  /// First tick, ms since the epoch (UTC). Required.
-  timestamp start = 0;
-  /// Last tick, included. Required.
-  timestamp end = 0;
 };
 
 /// Spawns the frame actor: it keeps the frame schemas and turns one into

@@ -46,16 +46,9 @@ risk_verdict decide(risk_actor* self, const risk_check& c) {
       static_cast<std::int64_t>(args.active_position_count);
   if (!d.allowed) {
     v.comment = d.comment;
-    risk_event e;
-    e.source = {c.args.symbol, c.args.strategy, c.args.exchange, c.args.frame,
-                true};
-    e.risk = st.schema.name;
-    e.pending = c.args.pending;
-    e.current_price = c.args.current_price;
-    e.active_position_count = v.active_position_count;
-    e.comment = d.comment;
-    e.when = c.args.when;
-    self->send(st.bus, std::vector<risk_event>{std::move(e)});
+    const event_source source{c.args.symbol, c.args.strategy, c.args.exchange,
+                              c.args.frame, true};
+    self->send(st.bus, std::vector<risk_event>{rejection_event(source, c, v)});
     if (st.schema.on_rejected)
       st.schema.on_rejected(args, d);
   } else if (st.schema.on_allowed) {

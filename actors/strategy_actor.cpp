@@ -291,14 +291,7 @@ void ask_risks(strategy_actor* self) {
             [=](const risk_verdict& v) {
               if (v.allowed)
                 return on_verdict(true, nullptr);
-              risk_event e;
-              e.source = self->state.source;
-              e.risk = v.risk;
-              e.pending = c.args.pending;
-              e.current_price = c.args.current_price;
-              e.active_position_count = v.active_position_count;
-              e.comment = v.comment;
-              e.when = c.args.when;
+              const auto e = rejection_event(self->state.source, c, v);
               on_verdict(false, &e);
             },
             [=](caf::error&) { on_verdict(false, nullptr); });

@@ -17,7 +17,9 @@ list(REMOVE_ITEM _btk_libraries btk_cli)
 install(TARGETS ${_btk_libraries} EXPORT btkTargets
         ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
         INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/btk")
-install(TARGETS btk RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+if(TARGET btk)
+  install(TARGETS btk RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+endif()
 
 # Public headers keep their source paths (`#include "runtime/api/runs.hpp"`).
 foreach(dir core strategies messages actors runtime/data runtime/store

@@ -4,6 +4,19 @@
 
 namespace btk {
 
+risk_event rejection_event(const event_source& source, const risk_check& c,
+                           const risk_verdict& v) {
+  risk_event e;
+  e.source = source;
+  e.risk = v.risk;
+  e.pending = c.args.pending;
+  e.current_price = c.args.current_price;
+  e.active_position_count = v.active_position_count;
+  e.comment = v.comment;
+  e.when = c.args.when;
+  return e;
+}
+
 void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<signal_request>("btk::signal_request");
   cfg.add_message_type<signal_row>("btk::signal_row");

@@ -122,6 +122,11 @@ typename Inspector::result_type inspect(Inspector& f, position_closed& x) {
            x.when);
 }
 
+/// The event of a check `v` rejected, as both sides report it: the risk
+/// actor to the bus, the asking strategy actor to its own Risk report.
+risk_event rejection_event(const event_source& source, const risk_check& c,
+                           const risk_verdict& v);
+
 /// Announces every btk message type to CAF (names for serialization and
 /// remote nodes). Call once on the config before starting the system.
 void add_message_types(caf::actor_system_config& cfg);

@@ -9,7 +9,7 @@ its root, docs/ or the citing file's folder) or in ../shared (the spec, the
 parity suites), where the project's own documents point; and, in the
 Markdown files, for paths of the repository's own sources
 (`core/engine/config.hpp`, `tests/check_layers.py`, ...), which must exist
-from the root. Prints one line per citation that leads nowhere and a
+from the root, as must those the sources' comments cite. Prints one line per citation that leads nowhere and a
 closing count.
 """
 import glob
@@ -54,6 +54,23 @@ for path in files:
             checked += 1
             if not os.path.exists(os.path.join(root, name)):
                 bad.append(f"{os.path.relpath(path, root)}:{n}: cites {name}, which is not in the repository")
+# Source paths cited in the sources' own comments must exist too.
+for folder in ("core", "strategies", "messages", "actors", "runtime", "tests",
+               "examples", "bench"):
+    for dirpath, _, names in os.walk(os.path.join(root, folder)):
+        for name in sorted(names):
+            if not name.endswith((".hpp", ".cpp")):
+                continue
+            path = os.path.join(dirpath, name)
+            for n, line in enumerate(open(path, encoding="utf-8"), 1):
+                at = line.find("//")
+                if at < 0:
+                    continue
+                for m in source.finditer(line[at:]):
+                    checked += 1
+                    if not os.path.exists(os.path.join(root, m.group(1))):
+                        bad.append(f"{os.path.relpath(path, root)}:{n}: cites "
+                                   f"{m.group(1)}, which is not in the repository")
 for line in bad:
     print(line)
 print(f"{checked} citations checked, {len(bad)} lead nowhere")

@@ -15,9 +15,6 @@ series::make(std::string symbol, const std::vector<candle>& cs) {
   m.iv = interval::m1;
   m.step = minute_ms;
   m.first = cs.front().ts;
-  if (floor_div(m.first, minute_ms) * minute_ms != m.first)
-    return error{"series " + s->symbol_ + ": first timestamp " +
-                 std::to_string(m.first) + " is not on the minute grid"};
   for (auto* v : {&m.open, &m.high, &m.low, &m.close, &m.volume})
     v->reserve(cs.size());
   for (std::size_t i = 0; i < cs.size(); ++i) {

@@ -93,7 +93,8 @@ private:
 /// `closed` is a `closed` result of `run_backtest` over `s`; `avg` is the
 /// VWAP array the run used (`s.vwap(CC_AVG_PRICE_CANDLES_COUNT)->data()`).
 /// The prices are `avg[i]` for exactly the candles `walk_position` evaluated
-/// without closing, read from core/walk.cpp and core/backtest.hpp:
+/// without closing, read from core/engine/walk.cpp and
+/// core/engine/backtest.hpp:
 /// - `walk_position` examines candles `start .. min(limit, size) - 1`; on
 ///   each it tests the stop (wick), then the take-profit (on `avg[i]`), and
 ///   only a candle that closes neither updates the peak/fall with `avg[i]`.

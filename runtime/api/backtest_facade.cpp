@@ -13,6 +13,7 @@
 
 #include "core/stats/report.hpp"
 #include "messages/actor_messages.hpp"
+#include "runtime/api/batch.hpp"
 #include "runtime/api/engine.hpp"
 #include "runtime/api/engine_impl.hpp"
 
@@ -290,16 +291,12 @@ std::string backtest_facade::get_report(const std::string& symbol,
 
 std::string write_report(const std::string& where, const std::string& dir,
                          const std::string& file, const std::string& text) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec)
-    throw api_error(where + ": cannot create " + dir + ": " + ec.message());
   const auto path = (std::filesystem::path(dir) / file).string();
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out)
-    throw api_error(where + ": cannot write " + path);
+  try {
+    detail::write_text(path, text);
+  } catch (const api_error& e) {
+    throw api_error(where + ": " + e.what());
+  }
   return path;
 }
 

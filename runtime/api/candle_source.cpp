@@ -59,9 +59,8 @@ raw_candles from_store(const candle_store& store, const candle_source& src,
   out.info.gaps = gaps.size();
   if (!gaps.empty() && !src.fill_gaps)
     throw api_error(where + ": " +
-                    describe_gaps(gaps, read_options{}.max_listed_gaps) +
-                    "; use --fill-gaps to fill them with flat zero-volume "
-                    "candles at the previous close");
+                    describe_gaps(gaps, read_options{}.max_listed_gaps) + "; " +
+                    fill_gaps_hint);
   auto filled = fill_gaps(*candles, read_options{}.max_candles);
   if (!filled)
     throw api_error(where + ": " + filled.err().message);

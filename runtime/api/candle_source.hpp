@@ -28,10 +28,12 @@ struct candle_source {
   /// Fill missing minutes with flat zero-volume candles at the previous
   /// close instead of failing. Default: false
   bool fill_gaps = false;
-  /// From a store: the first and last minute to load; only these are read
-  /// and checked for gaps (a store may hold imports years apart). A file is
-  /// always read whole. Default: all that is stored
+  /// From a store: the first minute to load; only minutes from here on are
+  /// read and checked for gaps (a store may hold imports years apart). A
+  /// file is always read whole. Default: the first stored
   std::optional<timestamp> from;
+  /// From a store: the last minute to load, included. Default: the last
+  /// stored
   std::optional<timestamp> to;
 };
 

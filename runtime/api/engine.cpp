@@ -347,7 +347,7 @@ void engine::add_frame(frame_schema schema) {
                     to_iso(schema.end) + " is before start " +
                     to_iso(schema.start));
   caf::anon_send(impl_->frames, frame_atom::value, schema.name,
-                 backtest_frame{schema.start, schema.end, schema.iv});
+                 static_cast<const backtest_frame&>(schema));
   auto name = schema.name;
   impl_->frame_schemas.emplace(std::move(name), std::move(schema));
 }

@@ -84,7 +84,9 @@ struct walker_schema {
   std::string name;
   /// Free text. Default: empty
   std::string note;
+  /// The exchange every strategy runs on. Required.
   std::string exchange;
+  /// The frame every strategy runs over. Required.
   std::string frame;
   /// Strategy names, in ranking order for ties.
   std::vector<std::string> strategies;
@@ -110,8 +112,11 @@ struct walker_schema {
 
 /// Which exchange and frame a strategy runs on.
 struct backtest_context {
+  /// The strategy's registered name.
   std::string strategy;
+  /// The exchange's registered name.
   std::string exchange;
+  /// The frame's registered name.
   std::string frame;
 };
 
@@ -119,6 +124,7 @@ struct backtest_context {
 struct instance_info {
   /// `symbol:strategy`.
   std::string id;
+  /// The instance's symbol and strategy.
   std::string symbol;
   std::string strategy;
   /// "idle", "running" or "done".

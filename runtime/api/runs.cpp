@@ -44,10 +44,8 @@ public:
       return i->second;
     };
     eng_.add_exchange(std::move(x));
+    static_cast<backtest_frame&>(frame_) = data.frame;
     frame_.name = std::string{to_string(data.frame.iv)};
-    frame_.iv = data.frame.iv;
-    frame_.start = data.frame.start;
-    frame_.end = data.frame.end;
     eng_.add_frame(frame_);
     for (const auto& s : specs)
       eng_.add_strategy(strategy_schema::from_spec(s.name, s.spec));

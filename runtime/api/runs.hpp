@@ -19,12 +19,14 @@
 #include "core/engine/config.hpp"
 #include "core/market/interval.hpp"
 #include "core/market/time.hpp"
+#include "core/walker/walker.hpp"
 #include "runtime/api/candle_source.hpp"
 #include "runtime/results/results.hpp"
 
 namespace btk {
 
-/// The most threads a batch may ask for. Default: 1024
+/// The most threads a batch may ask for (more is a typo, or a negative
+/// number wrapped). Value: 1024
 inline constexpr std::size_t max_workers = 1024;
 
 /// What every batch shares: its candles, strategies, frame, configuration,
@@ -82,33 +84,20 @@ struct backtest_options : batch_options {};
 struct walker_options : batch_options {
   /// The statistic to rank by; any numeric statistic of
   /// `walker_metric_names()`. Default: sharpeRatio
-  std::string metric = "sharpeRatio";
+  std::string metric{default_walker_metric};
 };
 
-/// Options of `run_sweep`. A sweep writes no trades or reports:
-/// `trades_out` and `report_dir` must stay empty.
-struct sweep_options : batch_options {
-  /// The statistic to rank by. Default: sharpeRatio
-  std::string metric = "sharpeRatio";
-  /// Parameter grids (`sma-cross:fast=5..50:5,interval=5m|15m`); the plain
-  /// `strategies` count as one-point grids. At least one of the two.
-  std::vector<std::string> grids;
-  /// Constraint on the parameters (`fast<slow`). Default: none
-  std::string where;
-  /// Run a uniform sample of this many points per grid. Default: 0 (all)
-  std::uint64_t sample = 0;
-  /// Seed of the sample. Default: 1
-  std::uint64_t seed = 1;
-  /// Rows of the top table. Default: 10
-  std::size_t top = 10;
+/// Options of `run_sweep`: the candles, threads and files of a batch, and
+/// the grids (`sweep_grid`: grids, where, sample, seed, metric,
+/// walk_forward, top). A sweep writes no trades or reports: `trades_out`
+/// and `report_dir` must stay empty.
+struct sweep_options : batch_options, sweep_grid {
   /// One JSON line per job, in job-id order (the same file for any number
   /// of workers). Default: none (not written)
   std::string results_out;
   /// RocksDB directory keeping every finished job; running the same sweep
   /// again skips them. Default: none
   std::string state_dir;
-  /// Walk-forward windows (`parse_walk_forward`). Default: none
-  std::optional<walk_forward_spec> walk_forward;
 };
 
 /// Runs every strategy on every symbol as concurrent actors (`btk
@@ -126,9 +115,5 @@ batch_report run_walker(const walker_options& opts);
 /// --grid ...`), resumably with `state_dir`, optionally walk-forward, and
 /// writes the outputs asked for.
 sweep_report run_sweep(const sweep_options& opts);
-
-/// btk's version, e.g. `0.1.0`, and the commit it was built from when known
-/// (`0.1.0 (git 94e7574)`), for bug reports.
-std::string version();
 
 } // namespace btk

@@ -65,11 +65,15 @@ sweep_report run_sweep(const sweep_options& opts) {
     throw api_error("a sweep writes no trades or reports (trades_out, "
                     "report_dir): results_out gets one line per job, "
                     "summary_out the top table");
-  if (opts.walk_forward &&
-      (opts.walk_forward->train <= 0 || opts.walk_forward->test <= 0 ||
-       opts.walk_forward->step < opts.walk_forward->test))
-    throw api_error("walk_forward: train and test must be positive and step "
-                    "at least test (test spans must not overlap)");
+  auto grid = static_cast<const sweep_grid&>(opts);
+  if (grid.walk_forward) {
+    auto& wf = *grid.walk_forward;
+    if (wf.step == 0)
+      wf.step = wf.test;
+    if (wf.train <= 0 || wf.test <= 0 || wf.step < wf.test)
+      throw api_error("walk_forward: train and test must be positive and "
+                      "step at least test (test spans must not overlap)");
+  }
   auto metric = check_walker_metric(opts.metric);
   if (!metric)
     throw api_error(metric.err().message);
@@ -86,20 +90,16 @@ sweep_report run_sweep(const sweep_options& opts) {
   auto data = load_batch(opts, cfg, grid_needs(opts, grids));
 
   sweep_plan plan;
+  static_cast<sweep_grid&>(plan.spec) = grid;
   plan.spec.grids = grids;
-  plan.spec.where = opts.where;
-  plan.spec.sample = opts.sample;
-  plan.spec.seed = opts.seed;
+  plan.spec.metric = *metric;
   for (const auto& d : data.data)
     plan.spec.symbols.push_back(d.info.symbol);
   plan.spec.frame = data.frame;
   plan.spec.cfg = cfg;
-  plan.spec.metric = *metric;
   plan.spec.workers = opts.workers;
-  plan.spec.top = opts.top;
   plan.results_out = opts.results_out;
   plan.state_dir = opts.state_dir;
-  plan.spec.walk_forward = opts.walk_forward;
   if (opts.on_progress)
     plan.on_progress = [fn = opts.on_progress](std::uint64_t done,
                                                std::uint64_t total) {

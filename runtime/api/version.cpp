@@ -1,4 +1,4 @@
-#include "runtime/api/runs.hpp"
+#include "runtime/api/version.hpp"
 
 #include "runtime/api/git_commit.hpp" // generated at build time
 

@@ -1,6 +1,5 @@
 #include <chrono>
 #include <mutex>
-#include <string_view>
 
 #include <fmt/format.h>
 
@@ -36,13 +35,12 @@ void print(const sweep_report& rep, const char*, bool quiet) {
 }
 
 // Runs `run(options)` with a progress bar; prints the API's error.
+// A sweep's bar counts jobs; a batch's shows the runs' summed progress.
 template <class Options, class Run>
-int with_bar(const char* verb, const char* label, Options o, bool quiet,
-             Run run) {
-  progress_bar bar{label, 1};
+int with_bar(const char* verb, bool sweep, Options o, bool quiet, Run run) {
+  progress_bar bar{sweep ? "sweep" : verb, 1};
   std::mutex mtx;
   const auto t0 = std::chrono::steady_clock::now();
-  const bool sweep = std::string_view{label} == "sweep";
   if (!quiet)
     attach_bar(
         o, bar, mtx, [t0, sweep](progress_bar& b, double done, double total) {
@@ -76,7 +74,7 @@ int run_backtest_command(run_flags flags) {
   backtest_options o;
   static_cast<batch_options&>(o) = flags.options;
   o.keep_results = !o.trades_out.empty();
-  return with_bar("backtest", "backtest", o, flags.quiet, run_backtests);
+  return with_bar("backtest", false, o, flags.quiet, run_backtests);
 }
 
 int run_walker_command(walker_flags flags) {
@@ -91,7 +89,7 @@ int run_walker_command(walker_flags flags) {
     static_cast<batch_options&>(o) = flags.options;
     o.metric = flags.sweep.metric;
     o.keep_results = !o.trades_out.empty();
-    return with_bar("walker", "walker", o, flags.quiet, run_walker);
+    return with_bar("walker", false, o, flags.quiet, run_walker);
   }
   sweep_options o = flags.sweep;
   static_cast<batch_options&>(o) = flags.options;
@@ -102,7 +100,7 @@ int run_walker_command(walker_flags flags) {
       return fail("walker", wf.err().message);
     o.walk_forward = *wf;
   }
-  return with_bar("walker", "sweep", o, flags.quiet, run_sweep);
+  return with_bar("walker", true, o, flags.quiet, run_sweep);
 }
 
 } // namespace btk

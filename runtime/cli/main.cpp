@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "runtime/api/runs.hpp"
+#include "runtime/api/version.hpp"
 #include "runtime/cli/commands.hpp"
 #include "runtime/cli/data_command.hpp"
 #include "strategies/spec.hpp"

@@ -23,9 +23,9 @@ void add_run_flags(CLI::App* cmd, run_flags& f) {
       ->delimiter(',')
       ->allow_extra_args(false);
   cmd->add_option("--workers", o.workers,
-                  "scheduler threads of the actor runtime, 1 to 1024 "
-                  "(default: one per core)")
-      ->check(CLI::Range(1, 1024));
+                  "scheduler threads of the actor runtime, at most 1024 "
+                  "(default 0: one per core)")
+      ->check(CLI::Range(std::size_t{0}, max_workers));
   cmd->add_option("--strategy", o.strategies,
                   "strategy spec name:key=value,... (repeatable; see `btk "
                   "strategies`)");

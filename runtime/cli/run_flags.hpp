@@ -27,9 +27,10 @@ struct run_flags {
   batch_options options;
   /// `--symbol SYM`; `A,B` reads as `--symbols A,B`. Default: none
   std::string symbol;
-  /// `--frame-start T`, `--frame-end T`: ISO-8601 UTC or epoch ms.
-  /// Default: none (the default frame)
+  /// `--frame-start T`: the first tick, ISO-8601 UTC or epoch ms.
+  /// Default: none (the default frame's)
   std::string frame_start;
+  /// `--frame-end T`: the last tick. Default: none (the default frame's)
   std::string frame_end;
   /// `--frame-interval`. Default: 1m
   std::string frame_interval = "1m";

@@ -528,8 +528,8 @@ expected<candle_data> parse_candles(std::string_view text,
       msg += std::to_string(gaps.front().missing + 1);
       msg += " minutes apart): this does not look like 1-minute data";
     } else {
-      msg += "; use --fill-gaps to fill them with flat zero-volume candles "
-             "at the previous close";
+      msg += "; ";
+      msg += fill_gaps_hint;
     }
     return error{std::move(msg)};
   }

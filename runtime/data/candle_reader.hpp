@@ -33,6 +33,11 @@ struct read_options {
   std::size_t max_candles = 100'000'000;
 };
 
+/// How a gap error says what to do, for every source (files, the store).
+inline constexpr const char* fill_gaps_hint =
+    "use --fill-gaps (fill_gaps in the API) to fill them with flat "
+    "zero-volume candles at the previous close";
+
 /// What `read_candles` loaded: contiguous 1-minute candles in ascending
 /// order plus facts about the file for the user.
 struct candle_data {

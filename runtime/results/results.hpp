@@ -87,6 +87,7 @@ struct walker_summary {
 
 /// The Heat report over every run of a batch of several symbols.
 struct heat_summary {
+  /// The Heat report's `getData` (statistics.md §4.2).
   heat_statistics model;
   /// The report written for it, or empty.
   std::string report_path;
@@ -128,6 +129,7 @@ struct batch_report {
   std::optional<heat_summary> heat;
   /// Walkers: one ranking per symbol, in symbol order.
   std::vector<walker_summary> walkers;
+  /// How long loading and running took.
   batch_timing timing;
 
   /// The symbols, in order.
@@ -139,9 +141,12 @@ struct batch_report {
 /// Walk-forward windows: train on `train`, test on the `test` that follows,
 /// then move both by `step`.
 struct walk_forward_spec {
+  /// Length of each train span, ms. Required (> 0).
   timestamp train = 0;
+  /// Length of each test span, ms. Required (> 0).
   timestamp test = 0;
-  /// Default: `test`
+  /// How far each window moves, ms; at least `test`, so test spans never
+  /// overlap. Default: 0, meaning `test`
   timestamp step = 0;
 };
 
@@ -150,14 +155,19 @@ expected<walk_forward_spec> parse_walk_forward(std::string_view text);
 
 /// A sweep result with its metric, as ranked.
 struct ranked_result {
+  /// The job's result.
   sweep_result result;
+  /// Its metric (never null in a top table).
   std::optional<double> metric;
 };
 
 /// One walk-forward window of one symbol.
 struct walk_window {
+  /// 1 for the first window.
   std::uint32_t index = 0;
+  /// The symbol the window's choice was made on.
   std::string symbol;
+  /// The span the points ran on, and the span the best one was tested on.
   backtest_frame train;
   backtest_frame test;
   /// The best spec on the train span, or empty when none had a metric.
@@ -168,9 +178,10 @@ struct walk_window {
   std::optional<double> test_metric;
 };
 
-/// What a sweep runs: its own description, the same in its plan, its
-/// report and its resumable state.
-struct sweep_spec {
+/// The grids of a sweep and how they are ranked: what a host asks for
+/// (`sweep_options`) and what the sweep records (`sweep_spec`), one
+/// definition for both.
+struct sweep_grid {
   /// Grid specs (`sma-cross:fast=5..50:5,interval=5m|15m`); a plain spec is
   /// a one-point grid. At least one.
   std::vector<std::string> grids;
@@ -180,17 +191,24 @@ struct sweep_spec {
   std::uint64_t sample = 0;
   /// Seed of the sample. Default: 1
   std::uint64_t seed = 1;
+  /// Statistic to rank by (`walker_metric_names()`). Default: sharpeRatio
+  std::string metric{default_walker_metric};
+  /// Walk-forward windows. Default: none
+  std::optional<walk_forward_spec> walk_forward;
+  /// Rows of the top table. Default: 10
+  std::size_t top = 10;
+};
+
+/// What a sweep runs: its grids, the symbols, frame and configuration they
+/// were resolved to, and its threads (the sweep's own description, the same
+/// in its plan, its report and its resumable state).
+struct sweep_spec : sweep_grid {
   /// Symbols; every point runs on each. At least one.
   std::vector<std::string> symbols;
   /// The frame every job runs over (walk-forward splits it).
   backtest_frame frame;
+  /// The configuration every job runs with.
   config cfg;
-  /// Statistic to rank by. Default: sharpeRatio
-  std::string metric = "sharpeRatio";
-  /// Walk-forward windows. Default: none
-  std::optional<walk_forward_spec> walk_forward;
-  /// Size of the top table. Default: 10
-  std::size_t top = 10;
   /// Worker threads. Default: 0 (one per core)
   std::size_t workers = 0;
 };
@@ -201,10 +219,12 @@ struct sweep_report {
   sweep_spec spec;
 
   // -- what happened --
+  /// Jobs in all: points × symbols × windows.
   std::uint64_t jobs = 0;
   /// Jobs run now, and jobs taken from the state of an earlier run.
   std::uint64_t run = 0;
   std::uint64_t resumed = 0;
+  /// Jobs whose run failed (their error is in the results file).
   std::uint64_t failed = 0;
   /// Jobs whose statistics cover only the newest
   /// `CC_MAX_BACKTEST_MARKDOWN_ROWS` closed trades.

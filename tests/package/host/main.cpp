@@ -9,6 +9,7 @@
 
 #include "runtime/api/engine.hpp"
 #include "runtime/api/runs.hpp"
+#include "runtime/api/version.hpp"
 #include "runtime/data/candle_reader.hpp"
 #include "runtime/data/synth.hpp"
 
@@ -62,8 +63,10 @@ int main(int argc, char** argv) {
     btk::engine e;
     btk::exchange_schema x;
     x.name = "synth";
-    x.get_candles = [&](const std::string&)
-        -> btk::expected<std::vector<btk::candle>> { return candles; };
+    x.get_candles =
+        [&](const std::string&) -> btk::expected<std::vector<btk::candle>> {
+      return candles;
+    };
     e.add_exchange(x);
     btk::frame_schema f;
     f.name = "f";

@@ -283,3 +283,31 @@ TEST_CASE("a batch reports its progress up to every run and keeps results "
             rep.runs.at(0).outcome.counters.cancelled);
   CHECK_FALSE(rep.runs.at(0).results.empty());
 }
+
+TEST_CASE("run_sweep walks forward as btk walker --walk-forward does, step "
+          "defaulting to the test span") {
+  scratch_dir tmp{"runs_test"};
+  const auto store = make_store(tmp);
+  sweep_options o;
+  o.source.store = store;
+  o.source.symbols = {"AAAUSDT"};
+  o.grids = {"every-n:n=30|90"};
+  o.walk_forward = walk_forward_spec{2 * day_ms, 2 * day_ms, 0};
+  o.results_out = tmp / "api/results.jsonl";
+  o.summary_out = tmp / "api/summary.json";
+  const auto rep = run_sweep(o);
+  REQUIRE(
+      run_btk(tmp, {"walker", "--store", store, "--symbol", "AAAUSDT", "--grid",
+                    o.grids[0], "--walk-forward", "train=2d,test=2d",
+                    "--results-out", tmp / "cli/results.jsonl", "--summary-out",
+                    tmp / "cli/summary.json", "--quiet"})
+          .code == 0);
+  CHECK(slurp(tmp / "api/results.jsonl") == slurp(tmp / "cli/results.jsonl"));
+  CHECK(stable(read_json(tmp / "api/summary.json")) ==
+        stable(read_json(tmp / "cli/summary.json")));
+  REQUIRE(rep.windows.size() >= 2);
+  CHECK(rep.windows[1].test.start == rep.windows[0].test.end + minute_ms);
+  CHECK(rep.out_of_sample.count("AAAUSDT") == 1);
+  o.walk_forward->step = day_ms; // shorter than the test span
+  CHECK_THROWS_WITH(run_sweep(o), Catch::Contains("must not overlap"));
+}
