@@ -93,7 +93,7 @@ private:
 };
 
 batch_report start_report(const batch_options& opts, const config& cfg,
-                          loaded_batch& data, const char* mode) {
+                          const loaded_batch& data, const char* mode) {
   batch_report rep;
   rep.mode = mode;
   for (const auto& d : data.data)
