@@ -54,6 +54,9 @@ const std::vector<binding>& bindings() {
       {{"CC_MAX_BACKTEST_MARKDOWN_ROWS", t::integer},
        nullptr,
        &config::max_backtest_markdown_rows},
+      {{"CC_MAX_LIVE_MARKDOWN_ROWS", t::integer},
+       nullptr,
+       &config::max_live_markdown_rows},
       {{"CC_MAX_HEATMAP_MARKDOWN_ROWS", t::integer},
        nullptr,
        &config::max_heatmap_markdown_rows},
@@ -169,6 +172,7 @@ std::vector<std::string> config::problems(bool unsafe) const {
                     std::to_string(v) + ")");
   };
   rows("CC_MAX_BACKTEST_MARKDOWN_ROWS", max_backtest_markdown_rows);
+  rows("CC_MAX_LIVE_MARKDOWN_ROWS", max_live_markdown_rows);
   rows("CC_MAX_HEATMAP_MARKDOWN_ROWS", max_heatmap_markdown_rows);
   rows("CC_MAX_SCHEDULE_MARKDOWN_ROWS", max_schedule_markdown_rows);
   rows("CC_MAX_PERFORMANCE_MARKDOWN_ROWS", max_performance_markdown_rows);

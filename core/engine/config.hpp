@@ -54,6 +54,9 @@ struct config {
   /// Statistics and reports cover the newest N closed trades. The golden
   /// scenarios use 1,000,000. Default: 250
   std::int64_t max_backtest_markdown_rows = 250;
+  /// Live statistics keep the newest N events of every kind (live.md §12).
+  /// The golden live scenarios use 1,000,000. Default: 250
+  std::int64_t max_live_markdown_rows = 250;
   /// Heat keeps the newest N closed trades per symbol. Default: 250
   std::int64_t max_heatmap_markdown_rows = 250;
   /// The schedule report keeps the newest N scheduled/opened/cancelled

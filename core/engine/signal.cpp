@@ -40,6 +40,8 @@ std::string_view to_string(action x) noexcept {
     return "active";
   case action::closed:
     return "closed";
+  case action::waiting:
+    return "waiting";
   default:
     return "cancelled";
   }

@@ -18,14 +18,16 @@ enum class close_reason : std::uint8_t { take_profit, stop_loss, time_expired };
 /// Why a scheduled signal was cancelled before it opened.
 enum class cancel_reason : std::uint8_t { timeout, price_reject, user };
 
-/// The kind of a tick result (engine.md §7).
+/// The kind of a tick result (engine.md §7, live.md §4.6).
 enum class action : std::uint8_t {
   idle,
   scheduled,
   opened,
   active,
   closed,
-  cancelled
+  cancelled,
+  /// Live only: a scheduled signal still waiting for its entry.
+  waiting
 };
 
 std::string_view to_string(side x) noexcept;

@@ -1,4 +1,4 @@
-// The `btk` command line: backtest, walker, data, strategies, demo.
+// The `btk` command line: backtest, walker, live, data, strategies, demo.
 
 #include <cstdio>
 #include <filesystem>
@@ -9,6 +9,7 @@
 #include "runtime/api/version.hpp"
 #include "runtime/cli/commands.hpp"
 #include "runtime/cli/data_command.hpp"
+#include "runtime/cli/live_command.hpp"
 #include "strategies/spec.hpp"
 
 namespace {
@@ -168,6 +169,9 @@ int main(int argc, char** argv) {
   ls->add_option("--max-gaps", lo.max_gaps, "gaps listed per symbol")
       ->capture_default_str();
 
+  btk::live_flags lf;
+  auto* live = btk::add_live_command(app, lf);
+
   app.add_subcommand("strategies", "list the built-in strategies");
 
   std::string demo_dir = "./dump/demo";
@@ -185,6 +189,8 @@ int main(int argc, char** argv) {
   }
   if (bt->parsed())
     return btk::run_backtest_command(bo);
+  if (live->parsed())
+    return btk::run_live_command(*live, lf);
   if (synth->parsed())
     return btk::run_synth_command(so);
   if (check->parsed())

@@ -51,8 +51,6 @@ void add_run_flags(CLI::App* cmd, run_flags& f) {
   cmd->add_flag("-q,--quiet", f.quiet, "print only errors");
 }
 
-namespace {
-
 // `--symbol A,B` reads as `--symbols A,B`.
 std::vector<std::string> split_commas(const std::string& text) {
   std::vector<std::string> out;
@@ -78,16 +76,21 @@ std::string read_time(const char* flag, const std::string& text,
          "': expected an ISO-8601 UTC time or epoch milliseconds";
 }
 
-} // namespace
-
-std::string read_flags(run_flags& f) {
-  auto& out = f.options;
-  for (const auto& s : f.sets) {
+std::string read_sets(const std::vector<std::string>& sets,
+                      std::vector<std::pair<std::string, std::string>>& out) {
+  for (const auto& s : sets) {
     const auto eq = s.find('=');
     if (eq == std::string::npos)
       return "--set '" + s + "': expected KEY=VALUE";
-    out.overrides.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+    out.emplace_back(s.substr(0, eq), s.substr(eq + 1));
   }
+  return {};
+}
+
+std::string read_flags(run_flags& f) {
+  auto& out = f.options;
+  if (auto e = read_sets(f.sets, out.overrides); !e.empty())
+    return e;
   auto iv = parse_interval(f.frame_interval);
   if (!iv)
     return "--frame-interval '" + f.frame_interval +

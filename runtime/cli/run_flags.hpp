@@ -5,7 +5,9 @@
 // reading first (times, the interval, `--set`, `--symbol A,B`) are kept as
 // typed and read by `read_flags`.
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/api/runs.hpp"
@@ -57,6 +59,19 @@ void add_run_flags(CLI::App* cmd, run_flags& f);
 /// candle flags combine. Returns an error naming the flag and the value,
 /// or an empty string.
 std::string read_flags(run_flags& f);
+
+/// `A,B,C` split at the commas (empty items kept, for the caller to name).
+std::vector<std::string> split_commas(const std::string& text);
+
+/// Reads `text` (ISO-8601 UTC or epoch ms) into `out`; empty text leaves it
+/// unset. Returns an error naming `flag` and the value, or "".
+std::string read_time(const char* flag, const std::string& text,
+                      std::optional<timestamp>& out);
+
+/// Reads `--set KEY=VALUE` items into `out`; returns an error naming the
+/// item, or "".
+std::string read_sets(const std::vector<std::string>& sets,
+                      std::vector<std::pair<std::string, std::string>>& out);
 
 /// Prints `btk VERB: message` on stderr; returns the exit code 1.
 int fail(const char* verb, const std::string& message);

@@ -150,6 +150,78 @@ std::string trade_json_line(const tick_result& r, const std::string& strategy,
   return fmt::to_string(out);
 }
 
+std::string live_event_json_line(const live_event& e) {
+  const live_result& r = e.result;
+  const auto& s = r.signal;
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out), "{{\"when\":{},\"strategy\":{}",
+                 r.when, nlohmann::json(e.name).dump());
+  if (e.warning)
+    put_text(out, "event", "error");
+  else
+    put_text(out, "action", to_string(r.kind));
+  fmt::format_to(std::back_inserter(out), ",\"symbol\":{},\"id\":{}",
+                 nlohmann::json(e.symbol).dump(),
+                 nlohmann::json(e.id()).dump());
+  if (e.warning) {
+    fmt::format_to(std::back_inserter(out), ",\"message\":{}}}",
+                   nlohmann::json(e.message).dump());
+    return fmt::to_string(out);
+  }
+  if (r.kind == action::idle) {
+    put_number(out, "currentPrice", r.current_price);
+    out.push_back('}');
+    return fmt::to_string(out);
+  }
+  if (r.kind == action::waiting || r.kind == action::active) {
+    put_text(out, "position", to_string(s.position));
+    put_number(out, "priceOpen", s.price_open);
+    put_number(out, "currentPrice", r.current_price);
+    put_number(out, "percentTp", r.percent_tp);
+    put_number(out, "percentSl", r.percent_sl);
+    put_number(out, "pnlPercentage", r.pnl.pnl_percentage);
+    put_number(out, "peakPnlPercentage", r.peak_pnl);
+    put_number(out, "maxDrawdownPnlPercentage", r.max_drawdown_pnl);
+    out.push_back('}');
+    return fmt::to_string(out);
+  }
+  fmt::format_to(std::back_inserter(out), ",\"signalId\":{}",
+                 nlohmann::json(s.id).dump());
+  put_text(out, "position", to_string(s.position));
+  put_number(out, "priceOpen", s.price_open);
+  put_number(out, "priceTakeProfit", s.price_take_profit);
+  put_number(out, "priceStopLoss", s.price_stop_loss);
+  put_number(out, "originalPriceOpen", s.original_price_open);
+  put_number(out, "originalPriceTakeProfit", s.price_take_profit);
+  put_number(out, "originalPriceStopLoss", s.price_stop_loss);
+  put_int(out, "minuteEstimatedTime", s.minute_estimated_time);
+  put_int(out, "scheduledAt", s.scheduled_at);
+  put_int(out, "pendingAt", r.kind == action::cancelled ? 0 : s.pending_at);
+  put_number(out, "currentPrice", r.current_price);
+  if (r.kind == action::closed || r.kind == action::cancelled) {
+    put_int(out, "closeTimestamp", r.close_timestamp);
+    if (r.kind == action::closed)
+      put_text(out, "closeReason", to_string(r.close));
+    else
+      put_text(out, "cancelReason", to_string(r.cancel));
+    put_number(out, "priceClose", r.price_close);
+  }
+  if (r.kind == action::closed) {
+    put_number(out, "pnlPercentage", r.pnl.pnl_percentage);
+    put_number(out, "pnlCost", r.pnl.pnl_cost);
+    put_number(out, "pnlEntries", r.pnl.pnl_entries);
+    put_number(out, "pnlPriceOpen", r.pnl.price_open);
+    put_number(out, "pnlPriceClose", r.pnl.price_close);
+    put_number(out, "peakPnlPercentage", r.peak_pnl);
+    put_number(out, "maxDrawdownPnlPercentage", r.max_drawdown_pnl);
+  }
+  if (!s.note.empty())
+    fmt::format_to(std::back_inserter(out), ",\"note\":{}",
+                   nlohmann::json(s.note).dump());
+  out.push_back('}');
+  return fmt::to_string(out);
+}
+
 ojson config_json(const config& cfg) {
   ojson out = ojson::object();
   for (const auto& key : config_keys()) {

@@ -16,6 +16,7 @@
 #include "core/engine/config.hpp"
 #include "core/engine/signal.hpp"
 #include "core/stats/statistics.hpp"
+#include "messages/live_convert.hpp"
 #include "messages/sweep_convert.hpp"
 #include "runtime/results/results.hpp"
 
@@ -26,6 +27,11 @@ namespace btk {
 /// reads back to the same double.
 std::string trade_json_line(const tick_result& r, const std::string& strategy,
                             const std::string& symbol);
+
+/// One live event as a JSON line with the reference's field names
+/// (`../shared/parity-live/README.md`) plus btk's `id`, without the
+/// newline: a tick result, or a warning as `"event":"error"`.
+std::string live_event_json_line(const live_event& e);
 
 /// Every configuration key with its value (integers as integers, switches
 /// as booleans), in `config_keys()` order.

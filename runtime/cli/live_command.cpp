@@ -1,0 +1,148 @@
+#include "runtime/cli/live_command.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include "runtime/api/engine.hpp"
+#include "runtime/cli/run_flags.hpp"
+
+namespace btk {
+
+namespace {
+
+std::atomic<bool> graceful{false};
+std::atomic<bool> hard{false};
+
+// The first SIGINT/SIGTERM stops gracefully, the second at once.
+extern "C" void on_signal(int) {
+  if (graceful.load())
+    hard.store(true);
+  graceful.store(true);
+}
+
+std::string read_live_flags(live_flags& f) {
+  auto& o = f.options;
+  if (auto e = read_sets(f.sets, o.overrides); !e.empty())
+    return e;
+  if (auto e = read_time("--from", f.from, o.from); !e.empty())
+    return e;
+  if (auto e = read_time("--until", f.until, o.until); !e.empty())
+    return e;
+  if (auto e = read_time("--stop-at", f.stop_at, o.stop_at); !e.empty())
+    return e;
+  if (!f.symbols.empty())
+    o.source.symbols = split_commas(f.symbols);
+  for (const auto& s : o.source.symbols)
+    if (s.empty())
+      return "--symbols '" + f.symbols + "': an empty symbol name";
+  if (!o.source.file.empty() && !o.source.store.empty())
+    return "give either --data FILE or --store DIR, not both";
+  if (o.state_dir.empty())
+    return "--state DIR is required (the crash-safe live state)";
+  return {};
+}
+
+int print_status(const std::string& dir) {
+  try {
+    const auto rep = live_status(dir);
+    std::printf("state %s, last minute %s\n", dir.c_str(),
+                rep.minute ? to_iso(rep.minute).c_str() : "-");
+    std::printf("%-12s %-16s %-10s %-8s %-8s %s\n", "symbol", "strategy",
+                "phase", "signals", "events", "status");
+    for (const auto& r : rep.instances) {
+      const auto& s = r.state;
+      const char* status = s.ended     ? "ended"
+                           : s.stopped ? "stopping"
+                                       : "running";
+      std::printf("%-12s %-16s %-10s %-8llu %-8llu %s\n", r.symbol.c_str(),
+                  r.name.c_str(), std::string{to_string(s.phase)}.c_str(),
+                  static_cast<unsigned long long>(s.signals),
+                  static_cast<unsigned long long>(r.events), status);
+    }
+    return 0;
+  } catch (const api_error& e) {
+    return fail("live status", e.what());
+  }
+}
+
+} // namespace
+
+CLI::App* add_live_command(CLI::App& app, live_flags& f) {
+  auto* cmd = app.add_subcommand(
+      "live", "trade strategies on the clock, with crash-safe state "
+              "(backtest-kit's Live mode)");
+  auto& o = f.options;
+  cmd->add_option("--exchange", o.exchange, "market data: replay")
+      ->capture_default_str();
+  cmd->add_option("--data", o.source.file, "candle file the replay serves");
+  cmd->add_option("--store", o.source.store, "candle store the replay serves");
+  cmd->add_option("--symbols,--symbol", f.symbols, "symbols A,B");
+  cmd->add_option("--strategy", o.strategies,
+                  "strategy spec name:key=value,... (repeatable)");
+  cmd->add_option("--state", o.state_dir,
+                  "RocksDB state folder; a restart on it continues exactly");
+  cmd->add_option("--clock", o.clock, "real, virtual or xN (e.g. x60)")
+      ->capture_default_str();
+  cmd->add_option("--from", f.from, "first tick (default: now)");
+  cmd->add_option("--until", f.until, "run ticks before this time");
+  cmd->add_option("--stop-at", f.stop_at,
+                  "stop every instance gracefully at this time");
+  cmd->add_option("--events-out", o.events_out,
+                  "append every event as a JSON line");
+  cmd->add_option("--trades-out", o.trades_out,
+                  "append closed and cancelled results as JSON lines");
+  cmd->add_flag("--all-ticks", o.all_ticks,
+                "publish idle, waiting and active ticks too");
+  cmd->add_option("--set", f.sets,
+                  "configuration override CC_KEY=VALUE (repeatable)");
+  cmd->add_flag("--unsafe-config", o.unsafe_config,
+                "apply --set values without the safety rules");
+  cmd->add_flag("-q,--quiet", f.quiet, "no status line");
+  auto* status = cmd->add_subcommand("status", "list the instances of a "
+                                               "state folder");
+  status->add_option("--state", f.status_state, "state folder")->required();
+  return cmd;
+}
+
+int run_live_command(CLI::App& live, live_flags& f) {
+  if (live.get_subcommand("status")->parsed())
+    return print_status(f.status_state);
+  if (auto e = read_live_flags(f); !e.empty())
+    return fail("live", e);
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  const bool tty = !f.quiet && isatty(fileno(stderr));
+  if (tty)
+    f.options.on_minute = [](const live_session_stats& s) {
+      std::fprintf(stderr,
+                   "\r%s  minutes %llu  ticks %llu  events %llu  failed %llu",
+                   to_iso(s.last_minute).c_str(),
+                   static_cast<unsigned long long>(s.minutes),
+                   static_cast<unsigned long long>(s.ticks),
+                   static_cast<unsigned long long>(s.events),
+                   static_cast<unsigned long long>(s.failed_ticks));
+    };
+  try {
+    const auto s = run_live(f.options, graceful, hard);
+    if (tty)
+      std::fputc('\n', stderr);
+    if (!f.quiet)
+      std::fprintf(stderr,
+                   "btk live: %llu minutes, %llu ticks (%llu failed), %llu "
+                   "events, %llu synced batches\n",
+                   static_cast<unsigned long long>(s.minutes),
+                   static_cast<unsigned long long>(s.ticks),
+                   static_cast<unsigned long long>(s.failed_ticks),
+                   static_cast<unsigned long long>(s.events),
+                   static_cast<unsigned long long>(s.syncs));
+    return 0;
+  } catch (const api_error& e) {
+    return fail("live", e.what());
+  }
+}
+
+} // namespace btk

@@ -1,0 +1,38 @@
+#pragma once
+
+// `btk live` and `btk live status`.
+
+#include <string>
+#include <vector>
+
+#include "runtime/api/live.hpp"
+
+namespace CLI {
+class App;
+} // namespace CLI
+
+namespace btk {
+
+/// Flags of `btk live` (see `btk live --help`).
+struct live_flags {
+  /// What binds straight into the API's options.
+  live_options options;
+  /// `--symbols A,B`. Default: the file's symbol
+  std::string symbols;
+  /// `--from`, `--until`, `--stop-at`: ISO-8601 UTC or epoch ms.
+  std::string from, until, stop_at;
+  /// `--set CC_KEY=VALUE`, repeatable. Default: none
+  std::vector<std::string> sets;
+  /// `-q, --quiet`: no status lines. Default: false
+  bool quiet = false;
+  /// `btk live status --state DIR`.
+  std::string status_state;
+};
+
+/// Declares `live` (and its `status` subcommand) on `app`, bound to `f`.
+CLI::App* add_live_command(CLI::App& app, live_flags& f);
+
+/// Runs the parsed `btk live` (or `btk live status`); returns the exit code.
+int run_live_command(CLI::App& live, live_flags& f);
+
+} // namespace btk

@@ -1,0 +1,53 @@
+#pragma once
+
+// Where a live session's candles come from. A feed hands the session, for
+// a tick at `t`, the 1-minute candles of a symbol that closed before `t`.
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/market/series.hpp"
+
+namespace btk {
+
+/// The market data of a live session.
+class market_feed {
+public:
+  virtual ~market_feed() = default;
+
+  /// The candles of `symbol` up to and including the candle opening at
+  /// `t - 1m`, or an error naming what is missing (the tick then fails and
+  /// is tried again at the next minute, as the reference does).
+  virtual expected<std::shared_ptr<const series>>
+  candles_before(const std::string& symbol, timestamp t) = 0;
+};
+
+/// Replays recorded candles (a candle file or the store): the candle
+/// opening at `c` is released once the clock reaches `c + 1m`, i.e. only
+/// for ticks after its close. The series handed out may hold later
+/// candles; the live tick reads none at or after `t` (core/live).
+class replay_feed final : public market_feed {
+public:
+  explicit replay_feed(std::map<std::string, std::shared_ptr<const series>> d)
+      : data_(std::move(d)) {}
+
+  expected<std::shared_ptr<const series>>
+  candles_before(const std::string& symbol, timestamp t) override {
+    const auto it = data_.find(symbol);
+    if (it == data_.end())
+      return error{"no candles for symbol " + symbol};
+    const auto& s = it->second;
+    if (s->index_of(t - minute_ms) < 0)
+      return error{"no " + symbol + " candle opening at " +
+                   to_iso(t - minute_ms) + " (the data covers " +
+                   to_iso(s->first()) + " .. " + to_iso(s->last()) + ")"};
+    return s;
+  }
+
+private:
+  std::map<std::string, std::shared_ptr<const series>> data_;
+};
+
+} // namespace btk

@@ -1,0 +1,241 @@
+#include "runtime/live/live_store.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+namespace btk {
+
+namespace {
+
+constexpr const char* format_key = "f";
+constexpr const char* format_tag = "btk-live-1";
+constexpr const char* minute_key = "c";
+
+std::string event_key(std::uint64_t seq) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "e/%016llx",
+                static_cast<unsigned long long>(seq));
+  return buf;
+}
+
+std::string encode_minute(timestamp t) {
+  std::string out(8, '\0');
+  const auto u = static_cast<std::uint64_t>(t);
+  for (int k = 0; k < 8; ++k)
+    out[k] = static_cast<char>((u >> (56 - 8 * k)) & 0xff);
+  return out;
+}
+
+timestamp decode_minute(const std::string& s) {
+  std::uint64_t u = 0;
+  for (unsigned char c : s)
+    u = (u << 8) | c;
+  return static_cast<timestamp>(u);
+}
+
+bool known_key(const std::string& k) {
+  return k == format_key || k == minute_key || k.rfind("i/", 0) == 0 ||
+         k.rfind("e/", 0) == 0 || k.rfind("a/", 0) == 0;
+}
+
+} // namespace
+
+std::string live_instance_key(const std::string& symbol,
+                              const std::string& name) {
+  return symbol + "/" + name;
+}
+
+struct live_store::impl {
+  std::string dir;
+  std::unique_ptr<rocksdb::DB> db;
+  timestamp minute = 0;
+  std::uint64_t seq = 0;
+  std::uint64_t syncs = 0;
+  std::map<std::string, std::uint64_t> acks;
+
+  std::string where() const { return "live state " + dir; }
+};
+
+live_store::live_store(std::unique_ptr<impl> p)
+    : impl_(std::move(p)) {}
+live_store::live_store(live_store&&) noexcept = default;
+live_store& live_store::operator=(live_store&&) noexcept = default;
+live_store::~live_store() = default;
+
+expected<live_store> live_store::open(const std::string& dir, bool read_only) {
+  std::error_code ec;
+  if (read_only && !std::filesystem::exists(dir + "/CURRENT", ec))
+    return error{"live state " + dir + ": no live state there"};
+  if (!read_only)
+    std::filesystem::create_directories(dir, ec);
+  if (ec)
+    return error{"live state " + dir + ": cannot create: " + ec.message()};
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.compression = rocksdb::kNoCompression;
+  o.max_open_files = 64;
+  rocksdb::DB* raw = nullptr;
+  const auto s = read_only ? rocksdb::DB::OpenForReadOnly(o, dir, &raw)
+                           : rocksdb::DB::Open(o, dir, &raw);
+  if (!s.ok())
+    return error{"live state " + dir + ": " + s.ToString() +
+                 (s.IsIOError() && !read_only
+                      ? " (is another btk live running on it?)"
+                      : "")};
+  auto p = std::make_unique<impl>();
+  p->dir = dir;
+  p->db.reset(raw);
+  std::string tag;
+  const auto got = p->db->Get(rocksdb::ReadOptions(), format_key, &tag);
+  std::unique_ptr<rocksdb::Iterator> it(
+      p->db->NewIterator(rocksdb::ReadOptions()));
+  if (got.IsNotFound() && read_only) {
+    return error{p->where() + " is not btk live state (no format tag)"};
+  } else if (got.IsNotFound()) {
+    it->SeekToFirst();
+    if (it->Valid())
+      return error{p->where() + " is not btk live state: it holds key '" +
+                   it->key().ToString() +
+                   "' and no format tag; use an empty --state directory"};
+    rocksdb::WriteOptions w;
+    w.sync = true;
+    const auto put = p->db->Put(w, format_key, format_tag);
+    if (!put.ok())
+      return error{p->where() + ": " + put.ToString()};
+  } else if (!got.ok()) {
+    return error{p->where() + ": " + got.ToString()};
+  } else if (tag != format_tag) {
+    return error{p->where() + ": key 'f' is '" + tag + "', expected '" +
+                 format_tag + "'"};
+  }
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto k = it->key().ToString();
+    if (!known_key(k))
+      return error{p->where() + ": unknown key '" + k + "'"};
+    if (k == minute_key) {
+      if (it->value().size() != 8)
+        return error{p->where() + ": key 'c' holds " +
+                     std::to_string(it->value().size()) + " bytes, expected 8"};
+      p->minute = decode_minute(it->value().ToString());
+    } else if (k.rfind("e/", 0) == 0) {
+      p->seq = std::max<std::uint64_t>(
+          p->seq, std::strtoull(k.c_str() + 2, nullptr, 16));
+    } else if (k.rfind("a/", 0) == 0) {
+      const auto v = it->value().ToString();
+      char* end = nullptr;
+      const auto n = std::strtoull(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0')
+        return error{p->where() + ": key '" + k + "' holds '" + v +
+                     "', expected an event number"};
+      p->acks[k.substr(2)] = n;
+      p->seq = std::max<std::uint64_t>(p->seq, n);
+    }
+  }
+  if (!it->status().ok())
+    return error{p->where() + ": " + it->status().ToString()};
+  return live_store{std::move(p)};
+}
+
+expected<std::map<std::string, live_instance_record>>
+live_store::instances() const {
+  std::map<std::string, live_instance_record> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek("i/"); it->Valid() && it->key().starts_with("i/"); it->Next()) {
+    const auto k = it->key().ToString();
+    auto r = decode_live_instance(it->value().ToString());
+    if (!r)
+      return error{impl_->where() + ", key '" + k + "': " + r.err().message};
+    if (live_instance_key(r->symbol, r->name) != k.substr(2))
+      return error{impl_->where() + ", key '" + k + "' holds instance " +
+                   live_instance_key(r->symbol, r->name)};
+    out.emplace(k.substr(2), std::move(*r));
+  }
+  if (!it->status().ok())
+    return error{impl_->where() + ": " + it->status().ToString()};
+  return out;
+}
+
+timestamp live_store::minute() const noexcept {
+  return impl_->minute;
+}
+
+expected<std::vector<live_event>>
+live_store::events_after(std::uint64_t seq) const {
+  std::vector<live_event> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(event_key(seq + 1)); it->Valid() && it->key().starts_with("e/");
+       it->Next()) {
+    const auto k = it->key().ToString();
+    auto e = decode_live_event(it->value().ToString());
+    if (!e)
+      return error{impl_->where() + ", key '" + k + "': " + e.err().message};
+    out.push_back(std::move(*e));
+  }
+  if (!it->status().ok())
+    return error{impl_->where() + ": " + it->status().ToString()};
+  return out;
+}
+
+std::uint64_t live_store::acked(const std::string& sink) const {
+  const auto it = impl_->acks.find(sink);
+  return it == impl_->acks.end() ? 0 : it->second;
+}
+
+std::uint64_t live_store::last_seq() const noexcept {
+  return impl_->seq;
+}
+
+std::uint64_t live_store::syncs() const noexcept {
+  return impl_->syncs;
+}
+
+const std::string& live_store::dir() const noexcept {
+  return impl_->dir;
+}
+
+expected<bool> live_store::commit(live_commit& c) {
+  if (c.instances.empty() && c.events.empty() && c.acks.empty())
+    return false;
+  rocksdb::WriteBatch b;
+  auto seq = impl_->seq;
+  for (auto& e : c.events) {
+    e.seq = ++seq;
+    b.Put(event_key(e.seq), encode_live_event(e));
+  }
+  for (const auto& r : c.instances)
+    b.Put("i/" + live_instance_key(r.symbol, r.name), encode_live_instance(r));
+  auto acks = impl_->acks;
+  for (const auto& [sink, n] : c.acks) {
+    acks[sink] = n;
+    b.Put("a/" + sink, std::to_string(n));
+  }
+  if (!c.acks.empty()) {
+    // Events every sink has taken are no longer needed.
+    std::uint64_t all = std::numeric_limits<std::uint64_t>::max();
+    for (const auto& [sink, n] : acks)
+      all = std::min(all, n);
+    if (all > 0)
+      b.DeleteRange(event_key(0), event_key(all + 1));
+  }
+  b.Put(minute_key, encode_minute(c.minute));
+  rocksdb::WriteOptions w;
+  w.sync = true;
+  const auto s = impl_->db->Write(w, &b);
+  if (!s.ok())
+    return error{impl_->where() + ": " + s.ToString()};
+  impl_->seq = seq;
+  impl_->acks = std::move(acks);
+  impl_->minute = c.minute;
+  ++impl_->syncs;
+  return true;
+}
+
+} // namespace btk

@@ -1,0 +1,128 @@
+#pragma once
+
+// A live session: strategy instances on symbols, ticking once a minute on a
+// clock over a market feed, with every state transition and event written
+// to RocksDB in one synced batch per minute before any sink sees it.
+// Restarting with the same state continues where the last process stopped.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/engine/config.hpp"
+#include "core/error.hpp"
+#include "core/live/live_machine.hpp"
+#include "runtime/live/clock.hpp"
+#include "runtime/live/feed.hpp"
+#include "runtime/live/live_store.hpp"
+#include "runtime/live/sinks.hpp"
+#include "strategies/strategy.hpp"
+
+namespace btk {
+
+/// One strategy on one symbol.
+struct live_instance_def {
+  std::string symbol;
+  /// Run name `name#k`.
+  std::string name;
+  /// The spec it was built from (stored; a restart must give the same).
+  std::string spec;
+  std::unique_ptr<strategy> strat;
+};
+
+/// What a session runs and where it writes.
+struct live_session_options {
+  /// The configuration (after overrides). Default: backtest-kit's
+  config cfg;
+  /// The instances. At least one.
+  std::vector<live_instance_def> instances;
+  /// First tick (minute-aligned). Default: 0 (the clock's current minute)
+  timestamp from = 0;
+  /// Ticks run while `when < until`. Default: none (until stopped)
+  std::optional<timestamp> until;
+  /// A graceful stop of every instance before the tick at this time.
+  /// Default: none
+  std::optional<timestamp> stop_at;
+  /// Publish every tick's result (idle, waiting, active), not only
+  /// scheduled, opened, closed and cancelled. Default: false
+  bool all_ticks = false;
+  /// The RocksDB state folder. Required.
+  std::string state_dir;
+};
+
+/// Counters of a session, for status lines and benchmarks.
+struct live_session_stats {
+  std::uint64_t minutes = 0;
+  std::uint64_t ticks = 0;
+  std::uint64_t failed_ticks = 0;
+  std::uint64_t events = 0;
+  std::uint64_t syncs = 0;
+  /// The last minute run (0: none).
+  timestamp last_minute = 0;
+};
+
+/// Runs live instances until `until`, a stop, or every instance has ended.
+class live_session {
+public:
+  /// Opens the state and restores every stored instance; an instance stored
+  /// with another spec under the same name, or unreadable state, is an
+  /// error naming the key.
+  static expected<std::unique_ptr<live_session>>
+  open(live_session_options opts, std::unique_ptr<market_feed> feed,
+       std::unique_ptr<live_clock> clock);
+
+  /// Adds a sink; its unacknowledged events are handed to it at `run`.
+  void add_sink(std::unique_ptr<live_sink> s);
+
+  /// Runs the loop. Returns when `until` is reached, every instance has
+  /// ended, or `hard_stop` is set (state is safe at every point). Setting
+  /// `graceful_stop` stops every instance as `Live.stop` does.
+  expected<live_session_stats> run(const std::atomic<bool>& graceful_stop,
+                                   const std::atomic<bool>& hard_stop);
+
+  /// Per-instance state, for status tables.
+  struct instance_view {
+    std::string symbol;
+    std::string name;
+    const live_state* state;
+    std::uint64_t events;
+  };
+  std::vector<instance_view> view() const;
+
+  /// Called after every minute (from the loop's thread). Default: none
+  void on_minute(std::function<void(const live_session_stats&)> f) {
+    on_minute_ = std::move(f);
+  }
+
+  ~live_session();
+
+private:
+  struct instance;
+  live_session() = default;
+  expected<bool> recover();
+  expected<bool> run_minute(timestamp t, live_commit& c);
+  expected<bool> publish(const std::vector<live_event>& events);
+  void stop_all();
+
+  live_session_options opts_;
+  std::unique_ptr<market_feed> feed_;
+  std::unique_ptr<live_clock> clock_;
+  std::unique_ptr<live_store> store_;
+  std::vector<std::unique_ptr<instance>> instances_;
+  std::vector<std::unique_ptr<live_sink>> sinks_;
+  std::map<std::string, std::uint64_t> acks_;
+  live_session_stats stats_;
+  timestamp resume_ = 0;
+  bool stopped_ = false;
+  std::function<void(const live_session_stats&)> on_minute_;
+};
+
+/// True when `a` and `b` differ in anything but `last_tick`: the state a
+/// minute must persist.
+bool live_state_changed(const live_state& a, const live_state& b);
+
+} // namespace btk
