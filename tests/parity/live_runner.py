@@ -4,10 +4,15 @@
 
     live_runner.py --btk BTK SCENARIO_DIR OUT_DIR   -> OUT_DIR/events.jsonl
 
-and, with --suite DIR, runs compare.py over every scenario with this runner:
+and, with --suite DIR, runs compare.py over every scenario with this runner,
+then runs every scenario again with --all-ticks and checks each instance's
+counts of idle, waiting, active, scheduled, opened, closed and cancelled
+ticks against the reference's (expected-summary.json):
 
     live_runner.py --btk BTK --suite ../shared/parity-live
 """
+import collections
+import tempfile
 import argparse
 import json
 import os
@@ -39,6 +44,45 @@ def command(btk, scenario_dir, out_dir):
     return cmd
 
 
+def tick_counts(btk, scenario_dir):
+    """Problems with the per-instance tick counts of an --all-ticks run."""
+    with tempfile.TemporaryDirectory() as out:
+        cmd = command(btk, scenario_dir, out) + ["--all-ticks"]
+        if subprocess.run(cmd).returncode != 0:
+            return ["btk live --all-ticks failed"]
+        got = collections.defaultdict(collections.Counter)
+        with open(os.path.join(out, "events.jsonl"), encoding="utf-8") as f:
+            for line in f:
+                e = json.loads(line)
+                if "action" in e:
+                    got[e["strategy"]][e["action"]] += 1
+    with open(os.path.join(scenario_dir, "expected-summary.json"), encoding="utf-8") as f:
+        summary = json.load(f)
+    problems = []
+    for st in summary["strategies"]:
+        want = {k: v for k, v in st["counts"].items() if k != "doneLive"}
+        have = dict(got[st["strategyName"]])
+        if want != have:
+            problems.append(f"{st['strategyName']}: ticks {have}, expected {want}")
+    return problems
+
+
+def suite(btk, suite_dir):
+    compare = os.path.join(suite_dir, "compare.py")
+    runner = f"{sys.executable} {os.path.abspath(__file__)} --btk {btk}"
+    rc = subprocess.run([sys.executable, compare, "--suite", suite_dir,
+                         "--runner", runner, "--no-events"]).returncode
+    names = sorted(n for n in os.listdir(suite_dir)
+                   if os.path.isfile(os.path.join(suite_dir, n, "scenario.json")))
+    for n in names:
+        problems = tick_counts(btk, os.path.join(suite_dir, n))
+        print(("FAIL" if problems else "ok") + f" {n} (every tick)")
+        for p in problems:
+            print("   ", p)
+        rc = rc or (1 if problems else 0)
+    return rc
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--btk", required=True)
@@ -47,10 +91,7 @@ def main():
     ap.add_argument("out", nargs="?")
     args = ap.parse_args()
     if args.suite:
-        compare = os.path.join(args.suite, "compare.py")
-        runner = f"{sys.executable} {os.path.abspath(__file__)} --btk {args.btk}"
-        return subprocess.run([sys.executable, compare, "--suite", args.suite,
-                               "--runner", runner, "--no-events"]).returncode
+        return suite(args.btk, args.suite)
     if not args.scenario or not args.out:
         ap.error("give SCENARIO_DIR OUT_DIR, or --suite DIR")
     return subprocess.run(command(args.btk, args.scenario, args.out)).returncode

@@ -244,7 +244,7 @@ TEST_CASE("an unknown key is rejected with the list of known keys",
     INFO(k.name);
     CHECK(contains(msg, std::string{k.name}));
   }
-  CHECK(config_keys().size() == 21);
+  CHECK(config_keys().size() == 22);
   // Unsafe mode does not accept unknown keys either.
   rejection({{"CC_PERCENT_FEES", "0.1"}}, true);
 }

@@ -1,0 +1,82 @@
+// `btk live` from the command line: a replay on a virtual clock, a restart
+// that continues it, and errors that name the flag, the folder or the key.
+
+#include <catch2/catch.hpp>
+
+#include "tests/runtime/btk_process.hpp"
+
+using namespace btk;
+using namespace btk::test;
+
+namespace {
+
+std::vector<std::string> live_args(const scratch_dir& dir,
+                                   const std::string& until,
+                                   const std::string& spec) {
+  return {"live",
+          "--data",
+          dir / "LIVEUSDT-1m.csv",
+          "--clock",
+          "virtual",
+          "--from",
+          "2024-01-01T00:10:00Z",
+          "--until",
+          until,
+          "--strategy",
+          spec,
+          "--state",
+          dir / "state",
+          "--events-out",
+          dir / "events.jsonl",
+          "--quiet"};
+}
+
+const std::string spec = "every-n:n=30,side=alt,tp=0.6,sl=0.6,minutes=20";
+
+} // namespace
+
+TEST_CASE("btk live run in two parts on one state writes what one run "
+          "writes") {
+  scratch_dir one{"live_one"}, two{"live_two"};
+  write_csv(one / "LIVEUSDT-1m.csv", 600);
+  write_csv(two / "LIVEUSDT-1m.csv", 600);
+  auto r = run_btk(one, live_args(one, "2024-01-01T09:00:00Z", spec));
+  REQUIRE(r.code == 0);
+  r = run_btk(two, live_args(two, "2024-01-01T04:07:00Z", spec));
+  REQUIRE(r.code == 0);
+  r = run_btk(two, live_args(two, "2024-01-01T09:00:00Z", spec));
+  REQUIRE(r.code == 0);
+  const auto events = slurp(one / "events.jsonl");
+  CHECK(has(events, "\"action\":\"opened\""));
+  CHECK(has(events, "\"action\":\"closed\""));
+  CHECK(events == slurp(two / "events.jsonl"));
+  r = run_btk(two, {"live", "status", "--state", two / "state"});
+  REQUIRE(r.code == 0);
+  CHECK(has(r.out, "LIVEUSDT"));
+  CHECK(has(r.out, "every-n#1"));
+}
+
+TEST_CASE("btk live names a missing state flag, a bad clock, and a restart "
+          "with another spec") {
+  scratch_dir dir{"live_errors"};
+  write_csv(dir / "LIVEUSDT-1m.csv", 300);
+  auto r = run_btk(dir, {"live", "--data", dir / "LIVEUSDT-1m.csv",
+                         "--strategy", spec, "--clock", "virtual", "--from",
+                         "2024-01-01T00:10:00Z"});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "--state DIR is required"));
+  auto args = live_args(dir, "2024-01-01T01:00:00Z", spec);
+  args[4] = "fast";
+  r = run_btk(dir, args);
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "--clock fast"));
+  REQUIRE(run_btk(dir, live_args(dir, "2024-01-01T01:00:00Z", spec)).code == 0);
+  r = run_btk(dir, live_args(dir, "2024-01-01T02:00:00Z",
+                             "every-n:n=60,side=alt,tp=0.6,sl=0.6"));
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "i/LIVEUSDT/every-n#1"));
+  CHECK(has(r.err, "another --state"));
+  r = run_btk(dir, {"live", "status", "--state", dir / "nothing"});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "no live state"));
+}
