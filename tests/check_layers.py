@@ -36,7 +36,9 @@ UNITS = {
                       ["caf", "rocksdb", "json"]),
     "runtime/live": (["runtime/results", "messages", "strategies", "core"],
                      ["rocksdb", "fmt"]),
-    "runtime/api": (["runtime/live", "runtime/sweep", "runtime/results", "runtime/store", "runtime/data",
+    "runtime/exchange": (["runtime/live", "core"],
+                         ["boost", "openssl", "json", "fmt", "threads"]),
+    "runtime/api": (["runtime/exchange", "runtime/live", "runtime/sweep", "runtime/results", "runtime/store", "runtime/data",
                      "actors", "messages", "strategies", "core"],
                     ["caf", "fmt", "json", "threads"]),
     "runtime/cli": (["runtime/api", "runtime/results", "runtime/store", "runtime/data",
@@ -55,6 +57,8 @@ LIBRARIES = {
     "cli11": (("CLI/",), ("CLI11::CLI11",)),
     "posix": (("unistd.h", "fcntl.h", "sys/"), ()),
     "threads": ((), ("Threads::Threads",)),
+    "boost": (("boost/",), ("Boost::headers",)),
+    "openssl": (("openssl/",), ("OpenSSL::SSL", "OpenSSL::Crypto")),
 }
 
 # Standard headers core/ and strategies/ may not include: no I/O, no clock.

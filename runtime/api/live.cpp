@@ -3,8 +3,13 @@
 #include <map>
 #include <memory>
 
+#include <thread>
+
 #include "runtime/api/batch.hpp"
 #include "runtime/api/engine.hpp"
+#include "runtime/exchange/binance_feed.hpp"
+#include "runtime/exchange/exchange_clock.hpp"
+#include "runtime/exchange/exchange_sim.hpp"
 #include "strategies/spec.hpp"
 
 namespace btk {
@@ -19,11 +24,8 @@ config live_config(const live_options& opts) {
 }
 
 // The replay feed of `opts` and its symbols, in the source's order.
-std::unique_ptr<market_feed> make_feed(const live_options& opts,
-                                       std::vector<std::string>& symbols) {
-  if (opts.exchange != "replay")
-    throw api_error("--exchange " + opts.exchange +
-                    ": this build serves only replay (recorded candles)");
+std::unique_ptr<market_feed> replay(const live_options& opts,
+                                    std::vector<std::string>& symbols) {
   if (opts.source.file.empty() && opts.source.store.empty())
     throw api_error("--exchange replay needs --data FILE or --store DIR");
   std::map<std::string, std::shared_ptr<const series>> data;
@@ -32,6 +34,99 @@ std::unique_ptr<market_feed> make_feed(const live_options& opts,
     data[l.info.symbol] = l.data;
   }
   return std::make_unique<replay_feed>(std::move(data));
+}
+
+template <class T>
+T checked(expected<T> x) {
+  if (!x)
+    throw api_error(x.err().message);
+  return std::move(*x);
+}
+
+// Binance's REST and WebSocket bases for `opts`.
+std::pair<url_parts, url_parts> binance_urls(const live_options& opts,
+                                             binance::market m) {
+  if (!opts.base_url.empty()) {
+    auto u = checked(parse_base_url(opts.base_url));
+    return {u, u};
+  }
+  const bool usdm = m == binance::market::usdm;
+  return {checked(parse_base_url(usdm ? "https://fapi.binance.com"
+                                      : "https://api.binance.com")),
+          checked(parse_base_url(usdm ? "wss://fstream.binance.com"
+                                      : "wss://stream.binance.com:9443"))};
+}
+
+// The longest history any strategy reads, plus the VWAP window and a day.
+std::int64_t keep_minutes(const std::vector<detail::named_spec>& named,
+                          const config& cfg) {
+  std::int64_t longest = 0;
+  for (const auto& n : named)
+    longest = std::max(longest, n.needs.lookback_minutes);
+  return longest + cfg.avg_price_candles_count + 1440;
+}
+
+// Everything a session needs from the exchange: feed, clock and symbols.
+struct exchange_parts {
+  std::unique_ptr<market_feed> feed;
+  std::unique_ptr<live_clock> clock;
+  std::vector<std::string> symbols;
+  timestamp from = 0;
+};
+
+exchange_parts connect(const live_options& opts,
+                       const std::vector<detail::named_spec>& named,
+                       const config& cfg) {
+  exchange_parts out;
+  if (opts.exchange == "replay") {
+    if (opts.clock == "exchange")
+      throw api_error("--clock exchange needs --exchange binance");
+    out.feed = replay(opts, out.symbols);
+    out.clock = checked(make_clock(opts.clock, opts.from.value_or(0)));
+    out.from = opts.from.value_or(
+        floor_div(out.clock->now(), minute_ms) * minute_ms);
+    return out;
+  }
+  if (opts.exchange != "binance")
+    throw api_error("--exchange " + opts.exchange +
+                    ": expected replay or binance");
+  if (opts.symbols.empty())
+    throw api_error("--exchange binance needs --symbols A,B");
+  if (opts.clock == "virtual")
+    throw api_error("--clock virtual needs recorded candles: use "
+                    "--exchange replay, or --clock exchange with btk "
+                    "exchange-sim");
+  const auto m = checked(binance::parse_market(opts.market));
+  const auto [rest, ws] = binance_urls(opts, m);
+  double scale = 1;
+  if (opts.clock == "exchange") {
+    // One attempt per reading, so a rate limit never stalls the clock: a
+    // failed reading keeps the extrapolation.
+    rest_policy once;
+    once.attempts = 1;
+    once.timeout = std::chrono::milliseconds(2000);
+    binance_rest client{rest, m, once};
+    client.on_warning = opts.on_warning;
+    auto clock = checked(exchange_clock::start(client));
+    scale = 1 / clock->rate();
+    out.clock = std::move(clock);
+  }
+  if (!out.clock)
+    out.clock = checked(make_clock(opts.clock, opts.from.value_or(0)));
+  out.from = opts.from.value_or(
+      floor_div(out.clock->now(), minute_ms) * minute_ms);
+  binance_feed_options fo;
+  fo.rest = rest;
+  fo.ws = ws;
+  fo.market = m;
+  fo.symbols = opts.symbols;
+  fo.keep_minutes = keep_minutes(named, cfg);
+  fo.from = out.from;
+  fo.on_warning = opts.on_warning;
+  fo.pacing.retry_after_scale = scale;
+  out.feed = checked(binance_feed::start(std::move(fo)));
+  out.symbols = opts.symbols;
+  return out;
 }
 
 } // namespace
@@ -46,23 +141,19 @@ live_session_stats run_live(const live_options& opts,
   const auto named = detail::name_specs(opts.strategies);
   live_session_options so;
   so.cfg = live_config(opts);
-  std::vector<std::string> symbols;
-  auto feed = make_feed(opts, symbols);
-  for (const auto& symbol : symbols)
+  auto ex = connect(opts, named, so.cfg);
+  for (const auto& symbol : ex.symbols)
     for (const auto& n : named) {
       auto made = builtin_strategies().make(n.spec);
       so.instances.push_back({symbol, n.name, n.spec, std::move(*made)});
     }
-  so.from = opts.from.value_or(0);
+  so.from = ex.from;
   so.until = opts.until;
   so.stop_at = opts.stop_at;
   so.all_ticks = opts.all_ticks;
   so.state_dir = opts.state_dir;
-  auto clock = make_clock(opts.clock, so.from);
-  if (!clock)
-    throw api_error(clock.err().message);
-  auto session =
-      live_session::open(std::move(so), std::move(feed), std::move(*clock));
+  auto session = live_session::open(std::move(so), std::move(ex.feed),
+                                    std::move(ex.clock));
   if (!session)
     throw api_error(session.err().message);
   auto& s = **session;
@@ -100,6 +191,35 @@ live_status_report live_status(const std::string& state_dir) {
   for (auto& [key, r] : *recs)
     out.instances.push_back(std::move(r));
   return out;
+}
+
+exchange_sim_stats run_exchange_sim(const exchange_sim_run_options& opts,
+                      const std::atomic<bool>& stop) {
+  exchange_sim_options so;
+  for (auto& l : load_candles(opts.source))
+    so.data[l.info.symbol] = l.data;
+  const auto colon = opts.listen.rfind(':');
+  if (colon == std::string::npos)
+    throw api_error("--listen '" + opts.listen + "': expected HOST:PORT");
+  so.host = opts.listen.substr(0, colon);
+  const auto port = opts.listen.substr(colon + 1);
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(port) > 65535)
+    throw api_error("--listen '" + opts.listen + "': port '" + port +
+                    "' is not 0 .. 65535");
+  so.port = static_cast<std::uint16_t>(std::stoul(port));
+  so.speed = opts.speed;
+  so.from = opts.from.value_or(0);
+  so.faults = checked(parse_sim_faults(opts.faults));
+  so.seed = opts.seed;
+  auto sim = checked(exchange_sim::start(std::move(so)));
+  if (opts.on_listening)
+    opts.on_listening("http://" + opts.listen.substr(0, colon) + ":" +
+                      std::to_string(sim->port()));
+  while (!stop.load())
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  return sim->stats();
 }
 
 } // namespace btk

@@ -17,16 +17,28 @@
 #include "core/engine/config.hpp"
 #include "messages/live_convert.hpp"
 #include "runtime/api/candle_source.hpp"
+#include "runtime/exchange/exchange_sim.hpp"
 #include "runtime/live/session.hpp"
 
 namespace btk {
 
 /// Options of `run_live`.
 struct live_options {
-  /// The exchange: `replay` (recorded candles from `source`). Default: replay
+  /// The exchange: `replay` (recorded candles from `source`) or `binance`
+  /// (REST and WebSocket market data). Default: replay
   std::string exchange = "replay";
   /// The recorded candles `replay` serves. Required for replay.
   candle_source source;
+  /// `binance`: the symbols to follow. Required for binance (replay takes
+  /// `source.symbols`).
+  std::vector<std::string> symbols;
+  /// `binance`: `spot` or `usdm` (USD-M futures). Default: spot
+  std::string market = "spot";
+  /// `binance`: one address serving REST and WebSocket (`http://` with
+  /// `ws://`, `https://` with `wss://`), as `btk exchange-sim` does.
+  /// Default: none (Binance's own: api.binance.com and
+  /// stream.binance.com:9443, or fapi / fstream for usdm)
+  std::string base_url;
   /// Strategy specs `name:key=value,...`; every symbol runs all of them.
   /// At least one.
   std::vector<std::string> strategies;
@@ -36,8 +48,9 @@ struct live_options {
   std::vector<std::pair<std::string, std::string>> overrides;
   /// Apply the overrides without the safety rules. Default: false
   bool unsafe_config = false;
-  /// `real`, `virtual` (as fast as the data allows) or `xN` (N times
-  /// faster than real time, from `from`). Default: real
+  /// `real`, `virtual` (as fast as the data allows), `xN` (N times faster
+  /// than real time, from `from`) or `exchange` (the server's time,
+  /// binance only). Default: real
   std::string clock = "real";
   /// First tick. Default: the current minute (virtual clock: required)
   std::optional<timestamp> from;
@@ -58,6 +71,9 @@ struct live_options {
   std::function<void(const live_event&)> on_event;
   /// Called after every minute with the session's counters. Default: none
   std::function<void(const live_session_stats&)> on_minute;
+  /// Called with a sentence for every reconnect, retry and malformed
+  /// message of the exchange (from btk's threads). Default: none
+  std::function<void(const std::string&)> on_warning;
 };
 
 /// Runs a live session until `until`, a stop, or every instance has ended.
@@ -77,5 +93,29 @@ struct live_status_report {
 
 /// Reads a state folder; throws `api_error` when it is not live state.
 live_status_report live_status(const std::string& state_dir);
+
+/// Options of `run_exchange_sim` (`btk exchange-sim`).
+struct exchange_sim_run_options {
+  /// The recorded candles it serves. Required.
+  candle_source source;
+  /// `HOST:PORT` to listen on (port 0: any free one). Default: 127.0.0.1:0
+  std::string listen = "127.0.0.1:0";
+  /// Clock speed. Default: 1
+  double speed = 1;
+  /// Where its clock starts. Default: one day after the first candle
+  std::optional<timestamp> from;
+  /// Faults, as `parse_sim_faults` reads them. Default: none
+  std::string faults;
+  /// Seed of the fault dice. Default: 1
+  std::uint64_t seed = 1;
+  /// Called once it listens, with its base URL. Default: none
+  std::function<void(const std::string& url)> on_listening;
+};
+
+/// Serves recorded candles as Binance does until `stop` is set; returns
+/// what it served. Throws `api_error` naming the file, the address or the
+/// fault.
+exchange_sim_stats run_exchange_sim(const exchange_sim_run_options& opts,
+                      const std::atomic<bool>& stop);
 
 } // namespace btk

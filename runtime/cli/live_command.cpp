@@ -39,6 +39,7 @@ std::string read_live_flags(live_flags& f) {
   for (const auto& s : o.source.symbols)
     if (s.empty())
       return "--symbols '" + f.symbols + "': an empty symbol name";
+  o.symbols = o.source.symbols;
   if (!o.source.file.empty() && !o.source.store.empty())
     return "give either --data FILE or --store DIR, not both";
   if (o.state_dir.empty())
@@ -76,8 +77,13 @@ CLI::App* add_live_command(CLI::App& app, live_flags& f) {
       "live", "trade strategies on the clock, with crash-safe state "
               "(backtest-kit's Live mode)");
   auto& o = f.options;
-  cmd->add_option("--exchange", o.exchange, "market data: replay")
+  cmd->add_option("--exchange", o.exchange, "market data: replay or binance")
       ->capture_default_str();
+  cmd->add_option("--market", o.market, "binance: spot or usdm")
+      ->capture_default_str();
+  cmd->add_option("--base-url", o.base_url,
+                  "binance: one address for REST and WebSocket (e.g. btk "
+                  "exchange-sim's http://127.0.0.1:PORT)");
   cmd->add_option("--data", o.source.file, "candle file the replay serves");
   cmd->add_option("--store", o.source.store, "candle store the replay serves");
   cmd->add_option("--symbols,--symbol", f.symbols, "symbols A,B");
@@ -85,7 +91,9 @@ CLI::App* add_live_command(CLI::App& app, live_flags& f) {
                   "strategy spec name:key=value,... (repeatable)");
   cmd->add_option("--state", o.state_dir,
                   "RocksDB state folder; a restart on it continues exactly");
-  cmd->add_option("--clock", o.clock, "real, virtual or xN (e.g. x60)")
+  cmd->add_option("--clock", o.clock,
+                  "real, virtual, exchange (the server's time) or xN (e.g. "
+                  "x60)")
       ->capture_default_str();
   cmd->add_option("--from", f.from, "first tick (default: now)");
   cmd->add_option("--until", f.until, "run ticks before this time");
@@ -116,6 +124,10 @@ int run_live_command(CLI::App& live, live_flags& f) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   const bool tty = !f.quiet && isatty(fileno(stderr));
+  if (!f.quiet)
+    f.options.on_warning = [](const std::string& w) {
+      std::fprintf(stderr, "btk live: %s\n", w.c_str());
+    };
   if (tty)
     f.options.on_minute = [](const live_session_stats& s) {
       std::fprintf(stderr,
@@ -130,6 +142,9 @@ int run_live_command(CLI::App& live, live_flags& f) {
     const auto s = run_live(f.options, graceful, hard);
     if (tty)
       std::fputc('\n', stderr);
+    if (s.data_ended && !f.quiet)
+      std::fprintf(stderr, "btk live: the replayed candles end at %s\n",
+                   to_iso(s.last_minute).c_str());
     if (!f.quiet)
       std::fprintf(stderr,
                    "btk live: %llu minutes, %llu ticks (%llu failed), %llu "
@@ -142,6 +157,58 @@ int run_live_command(CLI::App& live, live_flags& f) {
     return 0;
   } catch (const api_error& e) {
     return fail("live", e.what());
+  }
+}
+
+CLI::App* add_sim_command(CLI::App& app, sim_flags& f) {
+  auto* cmd = app.add_subcommand(
+      "exchange-sim", "serve recorded candles over Binance's REST and "
+                      "WebSocket protocol, on a clock that can run faster");
+  auto& o = f.options;
+  cmd->add_option("--data", o.source.file, "candle file to serve");
+  cmd->add_option("--store", o.source.store, "candle store to serve");
+  cmd->add_option("--symbols,--symbol", f.symbols, "symbols of the store");
+  cmd->add_option("--listen", o.listen, "HOST:PORT (port 0: any free one)")
+      ->capture_default_str();
+  cmd->add_option("--speed", o.speed,
+                  "clock speed (600: ten hours of trading a minute)")
+      ->capture_default_str();
+  cmd->add_option("--from", f.from,
+                  "where the clock starts (default: a day after the first "
+                  "candle)");
+  cmd->add_option("--faults", o.faults,
+                  "drop=P,429=P,dup=P,reorder=P,garbage=P,late=MS");
+  cmd->add_option("--seed", o.seed, "seed of the fault dice")
+      ->capture_default_str();
+  return cmd;
+}
+
+int run_sim_command(sim_flags& f) {
+  auto& o = f.options;
+  if (auto e = read_time("--from", f.from, o.from); !e.empty())
+    return fail("exchange-sim", e);
+  if (!f.symbols.empty())
+    o.source.symbols = split_commas(f.symbols);
+  if (o.source.file.empty() == o.source.store.empty())
+    return fail("exchange-sim", "give --data FILE or --store DIR");
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  o.on_listening = [](const std::string& url) {
+    std::printf("btk exchange-sim: listening on %s (REST and WebSocket)\n",
+                url.c_str());
+    std::fflush(stdout);
+  };
+  try {
+    const auto s = run_exchange_sim(o, graceful);
+    std::printf("btk exchange-sim: %llu REST requests, %llu connections, "
+                "%llu candles pushed, %llu faults injected\n",
+                static_cast<unsigned long long>(s.rest_requests),
+                static_cast<unsigned long long>(s.connections),
+                static_cast<unsigned long long>(s.pushed),
+                static_cast<unsigned long long>(s.faults));
+    return 0;
+  } catch (const api_error& e) {
+    return fail("exchange-sim", e.what());
   }
 }
 

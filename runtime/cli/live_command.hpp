@@ -29,6 +29,21 @@ struct live_flags {
   std::string status_state;
 };
 
+/// Flags of `btk exchange-sim`.
+struct sim_flags {
+  exchange_sim_run_options options;
+  /// `--symbol S` of a store. Default: the file's symbol
+  std::string symbols;
+  /// `--from T`. Default: one day after the first candle
+  std::string from;
+};
+
+/// Declares `exchange-sim` on `app`, bound to `f`.
+CLI::App* add_sim_command(CLI::App& app, sim_flags& f);
+
+/// Runs the parsed `btk exchange-sim` until SIGINT/SIGTERM.
+int run_sim_command(sim_flags& f);
+
 /// Declares `live` (and its `status` subcommand) on `app`, bound to `f`.
 CLI::App* add_live_command(CLI::App& app, live_flags& f);
 

@@ -171,6 +171,8 @@ int main(int argc, char** argv) {
 
   btk::live_flags lf;
   auto* live = btk::add_live_command(app, lf);
+  btk::sim_flags sf;
+  auto* sim = btk::add_sim_command(app, sf);
 
   app.add_subcommand("strategies", "list the built-in strategies");
 
@@ -191,6 +193,8 @@ int main(int argc, char** argv) {
     return btk::run_backtest_command(bo);
   if (live->parsed())
     return btk::run_live_command(*live, lf);
+  if (sim->parsed())
+    return btk::run_sim_command(sf);
   if (synth->parsed())
     return btk::run_synth_command(so);
   if (check->parsed())

@@ -13,6 +13,11 @@ wall_clock::wall_clock(double factor, timestamp origin)
     , start_(std::chrono::steady_clock::now()) {
   if (factor_ == 1)
     origin_ = 0;
+  else if (origin_ == 0) // sped up from the current minute
+    origin_ = std::chrono::duration_cast<std::chrono::minutes>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count() *
+              minute_ms;
 }
 
 timestamp wall_clock::now() {

@@ -3,12 +3,14 @@
 // Where a live session's candles come from. A feed hands the session, for
 // a tick at `t`, the 1-minute candles of a symbol that closed before `t`.
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "core/error.hpp"
 #include "core/market/series.hpp"
+#include "runtime/live/clock.hpp"
 
 namespace btk {
 
@@ -19,9 +21,16 @@ public:
 
   /// The candles of `symbol` up to and including the candle opening at
   /// `t - 1m`, or an error naming what is missing (the tick then fails and
-  /// is tried again at the next minute, as the reference does).
+  /// is tried again at the next minute, as the reference does). A feed
+  /// whose candles arrive over the network may wait for it, reading
+  /// `clock` to know how long, and returns early once `cancel` is set.
   virtual expected<std::shared_ptr<const series>>
-  candles_before(const std::string& symbol, timestamp t) = 0;
+  candles_before(const std::string& symbol, timestamp t, live_clock& clock,
+                 const std::atomic<bool>& cancel) = 0;
+
+  /// True when no tick at or after `t` can ever get its candles (a replay
+  /// past the end of its data): the session then ends. Default: false
+  virtual bool exhausted(timestamp) const { return false; }
 };
 
 /// Replays recorded candles (a candle file or the store): the candle
@@ -34,7 +43,8 @@ public:
       : data_(std::move(d)) {}
 
   expected<std::shared_ptr<const series>>
-  candles_before(const std::string& symbol, timestamp t) override {
+  candles_before(const std::string& symbol, timestamp t, live_clock&,
+                 const std::atomic<bool>&) override {
     const auto it = data_.find(symbol);
     if (it == data_.end())
       return error{"no candles for symbol " + symbol};
@@ -44,6 +54,14 @@ public:
                    to_iso(t - minute_ms) + " (the data covers " +
                    to_iso(s->first()) + " .. " + to_iso(s->last()) + ")"};
     return s;
+  }
+
+  /// Past the last candle of every symbol.
+  bool exhausted(timestamp t) const override {
+    for (const auto& [symbol, s] : data_)
+      if (t - minute_ms <= s->last())
+        return false;
+    return true;
   }
 
 private:

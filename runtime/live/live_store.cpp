@@ -58,6 +58,8 @@ struct live_store::impl {
   std::uint64_t seq = 0;
   std::uint64_t syncs = 0;
   std::map<std::string, std::uint64_t> acks;
+  // Events up to here are deleted (every sink had taken them).
+  std::uint64_t deleted = 0;
 
   std::string where() const { return "live state " + dir; }
 };
@@ -139,6 +141,11 @@ expected<live_store> live_store::open(const std::string& dir, bool read_only) {
   }
   if (!it->status().ok())
     return error{p->where() + ": " + it->status().ToString()};
+  if (!p->acks.empty()) {
+    p->deleted = std::numeric_limits<std::uint64_t>::max();
+    for (const auto& [sink, n] : p->acks)
+      p->deleted = std::min(p->deleted, n);
+  }
   return live_store{std::move(p)};
 }
 
@@ -217,13 +224,15 @@ expected<bool> live_store::commit(live_commit& c) {
     acks[sink] = n;
     b.Put("a/" + sink, std::to_string(n));
   }
+  std::uint64_t deleted = impl_->deleted;
   if (!c.acks.empty()) {
-    // Events every sink has taken are no longer needed.
+    // Events every sink has taken are no longer needed (point deletes: a
+    // range tombstone per minute would pile up in RocksDB).
     std::uint64_t all = std::numeric_limits<std::uint64_t>::max();
     for (const auto& [sink, n] : acks)
       all = std::min(all, n);
-    if (all > 0)
-      b.DeleteRange(event_key(0), event_key(all + 1));
+    for (; deleted < all; ++deleted)
+      b.Delete(event_key(deleted + 1));
   }
   b.Put(minute_key, encode_minute(c.minute));
   rocksdb::WriteOptions w;
@@ -233,6 +242,7 @@ expected<bool> live_store::commit(live_commit& c) {
     return error{impl_->where() + ": " + s.ToString()};
   impl_->seq = seq;
   impl_->acks = std::move(acks);
+  impl_->deleted = deleted;
   impl_->minute = c.minute;
   ++impl_->syncs;
   return true;

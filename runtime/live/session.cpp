@@ -161,7 +161,7 @@ expected<bool> live_session::run_minute(timestamp t, live_commit& c) {
       c.events.push_back(std::move(e));
     };
     out.clear();
-    auto data = feed_->candles_before(i.symbol, t);
+    auto data = feed_->candles_before(i.symbol, t, *clock_, *hard_);
     expected<bool> ran = data ? i.machine.tick(**data, *i.strat, t, out)
                               : expected<bool>{data.err()};
     if (!ran) {
@@ -195,6 +195,8 @@ expected<bool> live_session::run_minute(timestamp t, live_commit& c) {
 expected<bool> live_session::publish(const std::vector<live_event>& events) {
   if (events.empty())
     return true;
+  if (sinks_.empty()) // nobody to hand them to: drop them with the next batch
+    acks_["-"] = events.back().seq;
   for (auto& sink : sinks_) {
     auto done = sink->deliver(events);
     if (!done)
@@ -207,6 +209,7 @@ expected<bool> live_session::publish(const std::vector<live_event>& events) {
 expected<live_session_stats>
 live_session::run(const std::atomic<bool>& graceful_stop,
                   const std::atomic<bool>& hard_stop) {
+  hard_ = &hard_stop;
   auto rec = recover();
   if (!rec)
     return rec.err();
@@ -229,6 +232,10 @@ live_session::run(const std::atomic<bool>& graceful_stop,
     if (std::all_of(instances_.begin(), instances_.end(),
                     [](const auto& i) { return i->machine.ended(); }))
       break;
+    if (feed_->exhausted(t)) {
+      stats_.data_ended = true;
+      break;
+    }
     if (!stopped_ &&
         (graceful_stop.load() || (opts_.stop_at && t >= *opts_.stop_at)))
       stop_all();

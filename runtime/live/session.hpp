@@ -63,6 +63,8 @@ struct live_session_stats {
   std::uint64_t syncs = 0;
   /// The last minute run (0: none).
   timestamp last_minute = 0;
+  /// The run ended because a replay's data did.
+  bool data_ended = false;
 };
 
 /// Runs live instances until `until`, a stop, or every instance has ended.
@@ -118,6 +120,8 @@ private:
   live_session_stats stats_;
   timestamp resume_ = 0;
   bool stopped_ = false;
+  // The hard-stop flag of the running `run`, for feeds that wait.
+  const std::atomic<bool>* hard_ = nullptr;
   std::function<void(const live_session_stats&)> on_minute_;
 };
 

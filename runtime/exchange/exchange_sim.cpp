@@ -1,0 +1,550 @@
+#include "runtime/exchange/exchange_sim.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "runtime/exchange/binance_json.hpp"
+
+namespace btk {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = net::ip::tcp;
+
+namespace {
+
+std::map<std::string, std::string> query_of(const std::string& target) {
+  std::map<std::string, std::string> out;
+  const auto q = target.find('?');
+  if (q == std::string::npos)
+    return out;
+  std::size_t pos = q + 1;
+  while (pos <= target.size()) {
+    auto amp = target.find('&', pos);
+    if (amp == std::string::npos)
+      amp = target.size();
+    const auto item = target.substr(pos, amp - pos);
+    const auto eq = item.find('=');
+    if (eq != std::string::npos)
+      out[item.substr(0, eq)] = item.substr(eq + 1);
+    pos = amp + 1;
+  }
+  return out;
+}
+
+std::string upper(std::string s) {
+  for (auto& c : s)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool read_int(const std::string& s, std::int64_t& out) {
+  if (s.empty() || s.find_first_not_of("-0123456789") != std::string::npos)
+    return false;
+  out = std::stoll(s);
+  return true;
+}
+
+} // namespace
+
+class ws_session;
+
+struct exchange_sim::impl {
+  exchange_sim_options o;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  net::steady_timer ticker{ioc};
+  std::thread thread;
+  std::chrono::steady_clock::time_point start;
+  std::mt19937_64 dice;
+  // Pushing: the next candle open time to push, the next half-way update.
+  timestamp next_push = 0;
+  timestamp next_update = 0;
+  timestamp next_ping = 0;
+  std::vector<std::weak_ptr<ws_session>> sessions;
+  mutable std::mutex mtx;
+  exchange_sim_stats stats;
+  // Weight used in the current clock minute.
+  timestamp weight_minute = 0;
+  int weight = 0;
+
+  timestamp now() const {
+    const double spent = std::chrono::duration<double, std::milli>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+    return o.from + static_cast<timestamp>(spent * o.speed);
+  }
+  bool roll(double p) {
+    return p > 0 && std::uniform_real_distribution<double>(0, 1)(dice) < p;
+  }
+  void count(std::uint64_t exchange_sim_stats::*field) {
+    std::lock_guard<std::mutex> g{mtx};
+    ++(stats.*field);
+  }
+
+  void accept();
+  void tick();
+  void push(const std::string& symbol, const candle& c, bool closed);
+  http::response<http::string_body>
+  answer(const http::request<http::string_body>& req);
+};
+
+// One WebSocket client: a write queue (Beast allows one write at a time)
+// and a read loop that answers pings and sees the close.
+class ws_session : public std::enable_shared_from_this<ws_session> {
+public:
+  ws_session(tcp::socket s, exchange_sim::impl& sim)
+      : ws_(std::move(s))
+      , sim_(sim) {}
+
+  void start(http::request<http::string_body> req) {
+    const std::string target{req.target()};
+    std::string list;
+    if (target.rfind("/stream", 0) == 0)
+      list = query_of(target)["streams"];
+    else if (target.rfind("/ws/", 0) == 0)
+      list = target.substr(4);
+    std::size_t pos = 0;
+    while (pos < list.size()) {
+      auto slash = list.find('/', pos);
+      if (slash == std::string::npos)
+        slash = list.size();
+      const auto name = list.substr(pos, slash - pos);
+      const auto at = name.find('@');
+      if (at != std::string::npos)
+        symbols_.push_back(upper(name.substr(0, at)));
+      pos = slash + 1;
+    }
+    connected_at_ = sim_.now();
+    ws_.set_option(websocket::stream_base::timeout::suggested(
+        beast::role_type::server));
+    ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
+      if (ec)
+        return;
+      self->open_ = true;
+      self->read();
+    });
+  }
+
+  bool wants(const std::string& symbol) const {
+    return open_ &&
+           std::find(symbols_.begin(), symbols_.end(), symbol) !=
+               symbols_.end();
+  }
+  bool is_open() const { return open_; }
+  timestamp connected_at() const { return connected_at_; }
+
+  /// Queues a text frame ("" sends a ping).
+  void send(std::string text) {
+    queue_.push_back(std::move(text));
+    if (queue_.size() == 1)
+      write();
+  }
+
+  void drop() {
+    open_ = false;
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().close(ec);
+  }
+
+private:
+  void read() {
+    ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec,
+                                                     std::size_t) {
+      if (ec) {
+        self->open_ = false;
+        return;
+      }
+      self->buf_.consume(self->buf_.size());
+      self->read();
+    });
+  }
+
+  void write() {
+    if (!open_) {
+      queue_.clear();
+      return;
+    }
+    auto done = [self = shared_from_this()](beast::error_code ec,
+                                            std::size_t = 0) {
+      if (ec) {
+        self->open_ = false;
+        self->queue_.clear();
+        return;
+      }
+      self->queue_.pop_front();
+      if (!self->queue_.empty())
+        self->write();
+    };
+    if (queue_.front().empty()) {
+      ws_.async_ping({}, [done](beast::error_code ec) mutable { done(ec); });
+      return;
+    }
+    ws_.text(true);
+    ws_.async_write(net::buffer(queue_.front()), done);
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  exchange_sim::impl& sim_;
+  beast::flat_buffer buf_;
+  std::deque<std::string> queue_;
+  std::vector<std::string> symbols_;
+  timestamp connected_at_ = 0;
+  bool open_ = false;
+};
+
+// One HTTP connection: REST requests until it closes or upgrades.
+class http_session : public std::enable_shared_from_this<http_session> {
+public:
+  http_session(tcp::socket s, exchange_sim::impl& sim)
+      : stream_(std::move(s))
+      , sim_(sim) {}
+
+  void read() {
+    req_ = {};
+    http::async_read(
+        stream_, buf_, req_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec)
+            return;
+          self->handle();
+        });
+  }
+
+private:
+  void handle() {
+    if (websocket::is_upgrade(req_)) {
+      auto ws = std::make_shared<ws_session>(stream_.release_socket(), sim_);
+      sim_.sessions.push_back(ws);
+      sim_.count(&exchange_sim_stats::connections);
+      ws->start(std::move(req_));
+      return;
+    }
+    res_ = std::make_shared<http::response<http::string_body>>(
+        sim_.answer(req_));
+    http::async_write(stream_, *res_,
+                      [self = shared_from_this()](beast::error_code ec,
+                                                  std::size_t) {
+                        if (ec || !self->req_.keep_alive())
+                          return;
+                        self->read();
+                      });
+  }
+
+  beast::tcp_stream stream_;
+  exchange_sim::impl& sim_;
+  beast::flat_buffer buf_;
+  http::request<http::string_body> req_;
+  std::shared_ptr<http::response<http::string_body>> res_;
+};
+
+void exchange_sim::impl::accept() {
+  acceptor.async_accept([this](beast::error_code ec, tcp::socket s) {
+    if (ec)
+      return;
+    s.set_option(tcp::no_delay(true));
+    std::make_shared<http_session>(std::move(s), *this)->read();
+    accept();
+  });
+}
+
+http::response<http::string_body>
+exchange_sim::impl::answer(const http::request<http::string_body>& req) {
+  count(&exchange_sim_stats::rest_requests);
+  const std::string target{req.target()};
+  const std::string path = target.substr(0, target.find('?'));
+  const timestamp t = now();
+  http::response<http::string_body> res{http::status::ok, req.version()};
+  res.set(http::field::content_type, "application/json");
+  res.keep_alive(req.keep_alive());
+  auto fail = [&](http::status st, int code, const std::string& msg) {
+    res.result(st);
+    res.body() = "{\"code\":" + std::to_string(code) + ",\"msg\":\"" + msg +
+                 "\"}";
+    res.prepare_payload();
+    return res;
+  };
+  if (roll(o.faults.too_many)) {
+    count(&exchange_sim_stats::faults);
+    res.set(http::field::retry_after, "1");
+    return fail(http::status::too_many_requests, -1003,
+                "Too many requests (simulated).");
+  }
+  const timestamp minute = t / minute_ms;
+  if (minute != weight_minute) {
+    weight_minute = minute;
+    weight = 0;
+  }
+  if (path == "/api/v3/time" || path == "/fapi/v1/time") {
+    weight += 1;
+    res.set("X-MBX-USED-WEIGHT-1M", std::to_string(weight));
+    res.body() = "{\"serverTime\":" + std::to_string(t) + "}";
+    res.prepare_payload();
+    return res;
+  }
+  const bool spot = path == "/api/v3/klines";
+  if (!spot && path != "/fapi/v1/klines")
+    return fail(http::status::not_found, -1, "Unknown path " + path + ".");
+  auto q = query_of(target);
+  const auto it = o.data.find(q["symbol"]);
+  if (it == o.data.end())
+    return fail(http::status::bad_request, -1121, "Invalid symbol.");
+  if (q["interval"] != "1m")
+    return fail(http::status::bad_request, -1120, "Invalid interval.");
+  std::int64_t limit = 500, from = 0, to = t;
+  const std::int64_t max_limit = spot ? 1000 : 1500;
+  if ((q.count("limit") && !read_int(q["limit"], limit)) ||
+      (q.count("startTime") && !read_int(q["startTime"], from)) ||
+      (q.count("endTime") && !read_int(q["endTime"], to)))
+    return fail(http::status::bad_request, -1100,
+                "Illegal characters found in a parameter.");
+  if (limit < 1 || limit > max_limit)
+    return fail(http::status::bad_request, -1130,
+                "Invalid data sent for a parameter: limit.");
+  weight += 2;
+  res.set("X-MBX-USED-WEIGHT-1M", std::to_string(weight));
+  const series& s = *it->second;
+  const auto& m = s.minutes();
+  std::string body = "[";
+  std::int64_t n = 0;
+  timestamp c = std::max(from, s.first());
+  c = (c + minute_ms - 1) / minute_ms * minute_ms;
+  for (; c <= std::min(to, s.last()) && c + minute_ms <= t && n < limit;
+       c += minute_ms, ++n) {
+    const auto k = static_cast<std::size_t>(s.index_of(c));
+    body += (n ? "," : "") +
+            binance::kline_array_json(
+                {c, m.open[k], m.high[k], m.low[k], m.close[k], m.volume[k]});
+  }
+  res.body() = body + "]";
+  res.prepare_payload();
+  return res;
+}
+
+void exchange_sim::impl::push(const std::string& symbol, const candle& c,
+                              bool closed) {
+  const timestamp t = now();
+  for (auto& w : sessions) {
+    auto s = w.lock();
+    if (!s || !s->wants(symbol))
+      continue;
+    if (closed && roll(o.faults.drop)) {
+      count(&exchange_sim_stats::faults);
+      s->drop();
+      continue;
+    }
+    std::string text = binance::kline_event_json(symbol, c, closed, t);
+    if (roll(o.faults.garbage)) {
+      count(&exchange_sim_stats::faults);
+      // Alternate a truncated message and one that is not JSON at all.
+      s->send(text.substr(0, text.size() / 2));
+      s->send("{\"stream\":garbage}");
+    }
+    s->send(text);
+    if (closed)
+      count(&exchange_sim_stats::pushed);
+    if (closed && roll(o.faults.duplicate)) {
+      count(&exchange_sim_stats::faults);
+      s->send(text);
+    }
+    if (closed && roll(o.faults.out_of_order)) {
+      const auto& data = *o.data.at(symbol);
+      const auto k = data.index_of(c.ts - minute_ms);
+      if (k >= 0) {
+        count(&exchange_sim_stats::faults);
+        const auto& m = data.minutes();
+        const auto u = static_cast<std::size_t>(k);
+        s->send(binance::kline_event_json(
+            symbol,
+            {c.ts - minute_ms, m.open[u], m.high[u], m.low[u], m.close[u],
+             m.volume[u]},
+            true, t));
+      }
+    }
+  }
+}
+
+void exchange_sim::impl::tick() {
+  const timestamp t = now();
+  // Forget closed sessions; rotate old ones; ping now and then.
+  std::vector<std::weak_ptr<ws_session>> live;
+  for (auto& w : sessions)
+    if (auto s = w.lock(); s && s->is_open()) {
+      if (t - s->connected_at() >= o.rotate_ms)
+        s->drop();
+      else
+        live.push_back(w);
+    } else if (s) {
+      live.push_back(w); // still accepting
+    }
+  sessions.swap(live);
+  const bool ping = t >= next_ping;
+  if (ping)
+    next_ping = t + 3 * minute_ms;
+  for (auto& w : sessions)
+    if (auto s = w.lock(); s && ping && s->is_open())
+      s->send("");
+  while (next_update + minute_ms / 2 <= t && next_update < next_push + minute_ms) {
+    for (const auto& [symbol, data] : o.data) {
+      const auto k = data->index_of(next_update);
+      if (k < 0)
+        continue;
+      const auto& m = data->minutes();
+      const auto u = static_cast<std::size_t>(k);
+      push(symbol,
+           {next_update, m.open[u], m.high[u], m.low[u], m.open[u],
+            m.volume[u] / 2},
+           false);
+    }
+    next_update += minute_ms;
+  }
+  while (next_push + minute_ms + o.faults.late_ms <= t) {
+    if (o.faults.late_ms > 0)
+      count(&exchange_sim_stats::faults);
+    for (const auto& [symbol, data] : o.data) {
+      const auto k = data->index_of(next_push);
+      if (k < 0)
+        continue;
+      const auto& m = data->minutes();
+      const auto u = static_cast<std::size_t>(k);
+      push(symbol,
+           {next_push, m.open[u], m.high[u], m.low[u], m.close[u],
+            m.volume[u]},
+           true);
+    }
+    next_push += minute_ms;
+  }
+  ticker.expires_after(std::chrono::milliseconds(2));
+  ticker.async_wait([this](beast::error_code ec) {
+    if (!ec)
+      tick();
+  });
+}
+
+expected<sim_faults> parse_sim_faults(const std::string& text) {
+  sim_faults f;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto comma = text.find(',', pos);
+    if (comma == std::string::npos)
+      comma = text.size();
+    const auto item = text.substr(pos, comma - pos);
+    pos = comma + 1;
+    const auto eq = item.find('=');
+    const auto key = item.substr(0, eq);
+    char* end = nullptr;
+    const double v = eq == std::string::npos
+                         ? -1
+                         : std::strtod(item.c_str() + eq + 1, &end);
+    const bool number = eq != std::string::npos && end && *end == '\0';
+    if (key == "late") {
+      if (!number || v < 0 || v >= 60000)
+        return error{"fault 'late': expected clock milliseconds 0 .. 59999, "
+                     "got '" + item + "'"};
+      f.late_ms = static_cast<std::int64_t>(v);
+      continue;
+    }
+    double* slot = key == "drop"      ? &f.drop
+                   : key == "429"     ? &f.too_many
+                   : key == "dup"     ? &f.duplicate
+                   : key == "reorder" ? &f.out_of_order
+                   : key == "garbage" ? &f.garbage
+                                      : nullptr;
+    if (!slot)
+      return error{"fault '" + key +
+                   "': expected drop, 429, dup, reorder, garbage or late"};
+    if (!number || v < 0 || v > 0.5)
+      return error{"fault '" + item +
+                   "': expected a chance between 0 and 0.5"};
+    *slot = v;
+  }
+  return f;
+}
+
+exchange_sim::exchange_sim(std::unique_ptr<impl> p)
+    : impl_(std::move(p)) {}
+
+exchange_sim::~exchange_sim() {
+  net::post(impl_->ioc, [p = impl_.get()] {
+    beast::error_code ec;
+    p->acceptor.close(ec);
+    p->ticker.cancel();
+    for (auto& w : p->sessions)
+      if (auto s = w.lock())
+        s->drop();
+    p->ioc.stop();
+  });
+  if (impl_->thread.joinable())
+    impl_->thread.join();
+}
+
+expected<std::unique_ptr<exchange_sim>>
+exchange_sim::start(exchange_sim_options o) {
+  if (o.data.empty())
+    return error{"exchange-sim: no candles to serve"};
+  if (!(o.speed > 0 && o.speed <= 1e6))
+    return error{"exchange-sim: speed " + std::to_string(o.speed) +
+                 " is not in (0, 1000000]"};
+  auto p = std::make_unique<impl>();
+  timestamp first = o.data.begin()->second->first();
+  for (const auto& [s, d] : o.data)
+    first = std::min(first, d->first());
+  if (o.from == 0)
+    o.from = first + day_ms;
+  if (o.from % minute_ms != 0)
+    return error{"exchange-sim: --from " + to_iso(o.from) +
+                 " is not on a whole minute"};
+  p->o = std::move(o);
+  p->dice.seed(p->o.seed);
+  beast::error_code ec;
+  const auto addr = net::ip::make_address(p->o.host, ec);
+  if (ec)
+    return error{"exchange-sim: listen address '" + p->o.host +
+                 "': " + ec.message()};
+  const tcp::endpoint ep{addr, p->o.port};
+  p->acceptor.open(ep.protocol(), ec);
+  if (!ec)
+    p->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec)
+    p->acceptor.bind(ep, ec);
+  if (!ec)
+    p->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec)
+    return error{"exchange-sim: cannot listen on " + p->o.host + ":" +
+                 std::to_string(p->o.port) + ": " + ec.message()};
+  p->start = std::chrono::steady_clock::now();
+  p->next_push = p->o.from - minute_ms; // the first candle to close
+  p->next_update = p->o.from;
+  p->next_ping = p->o.from + 3 * minute_ms;
+  auto* raw = p.get();
+  raw->accept();
+  raw->tick();
+  raw->thread = std::thread([raw] { raw->ioc.run(); });
+  return std::unique_ptr<exchange_sim>(new exchange_sim(std::move(p)));
+}
+
+std::uint16_t exchange_sim::port() const noexcept {
+  return impl_->acceptor.local_endpoint().port();
+}
+
+timestamp exchange_sim::now() const { return impl_->now(); }
+
+exchange_sim_stats exchange_sim::stats() const {
+  std::lock_guard<std::mutex> g{impl_->mtx};
+  return impl_->stats;
+}
+
+} // namespace btk

@@ -1,0 +1,164 @@
+#include "runtime/exchange/http_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/version.hpp>
+
+namespace btk {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+std::string url_parts::origin(bool websocket) const {
+  const char* scheme =
+      websocket ? (tls ? "wss" : "ws") : (tls ? "https" : "http");
+  return std::string{scheme} + "://" + host + ":" + port;
+}
+
+expected<url_parts> parse_base_url(const std::string& url) {
+  url_parts u;
+  std::string rest;
+  for (const auto& [scheme, tls] :
+       {std::pair{"https://", true}, std::pair{"http://", false},
+        std::pair{"wss://", true}, std::pair{"ws://", false}}) {
+    if (url.rfind(scheme, 0) == 0) {
+      u.tls = tls;
+      rest = url.substr(std::string{scheme}.size());
+      break;
+    }
+  }
+  if (rest.empty())
+    return error{"base URL '" + url +
+                 "': expected http://, https://, ws:// or wss:// and a host"};
+  const auto slash = rest.find('/');
+  std::string hostport = rest.substr(0, slash);
+  if (slash != std::string::npos)
+    u.prefix = rest.substr(slash);
+  while (!u.prefix.empty() && u.prefix.back() == '/')
+    u.prefix.pop_back();
+  const auto colon = hostport.rfind(':');
+  if (colon != std::string::npos) {
+    u.host = hostport.substr(0, colon);
+    u.port = hostport.substr(colon + 1);
+    if (u.port.empty() ||
+        u.port.find_first_not_of("0123456789") != std::string::npos)
+      return error{"base URL '" + url + "': port '" + u.port +
+                   "' is not a number"};
+  } else {
+    u.host = hostport;
+    u.port = u.tls ? "443" : "80";
+  }
+  if (u.host.empty())
+    return error{"base URL '" + url + "': no host"};
+  return u;
+}
+
+namespace {
+
+template <class Stream>
+void send_and_read(Stream& stream, const url_parts& u,
+                   const std::string& target, http_response& out,
+                   beast::error_code& failure, const char*& stage) {
+  auto req = std::make_shared<http::request<http::empty_body>>(
+      http::verb::get, u.prefix + target, 11);
+  req->set(http::field::host, u.host);
+  req->set(http::field::user_agent, "btk");
+  auto buf = std::make_shared<beast::flat_buffer>();
+  auto res = std::make_shared<http::response<http::string_body>>();
+  stage = "send";
+  http::async_write(
+      stream, *req,
+      [&stream, req, buf, res, &out, &failure, &stage](beast::error_code ec,
+                                                       std::size_t) {
+        if (ec) {
+          failure = ec;
+          return;
+        }
+        stage = "read";
+        http::async_read(stream, *buf, *res,
+                         [res, buf, &out, &failure](beast::error_code ec2,
+                                                    std::size_t) {
+                           if (ec2) {
+                             failure = ec2;
+                             return;
+                           }
+                           out.status = static_cast<int>(res->result_int());
+                           out.body = std::move(res->body());
+                           if (auto it = res->find("Retry-After");
+                               it != res->end())
+                             out.retry_after = std::string{it->value()};
+                           if (auto it = res->find("X-MBX-USED-WEIGHT-1M");
+                               it != res->end())
+                             out.used_weight = std::string{it->value()};
+                         });
+      });
+}
+
+} // namespace
+
+expected<http_response> http_get(const url_parts& u, const std::string& target,
+                                 std::chrono::milliseconds timeout) {
+  net::io_context ioc;
+  tcp::resolver resolver{ioc};
+  http_response out;
+  beast::error_code failure;
+  const char* stage = "resolve";
+  net::ssl::context ctx{net::ssl::context::tls_client};
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
+  if (u.tls) {
+    ctx.set_default_verify_paths();
+    ctx.set_verify_mode(net::ssl::verify_peer);
+    secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc, ctx);
+    SSL_set_tlsext_host_name(secure->native_handle(), u.host.c_str());
+  } else {
+    plain = std::make_unique<beast::tcp_stream>(ioc);
+  }
+  auto& lowest = u.tls ? beast::get_lowest_layer(*secure) : *plain;
+  lowest.expires_after(timeout);
+  resolver.async_resolve(
+      u.host, u.port,
+      [&](beast::error_code ec, tcp::resolver::results_type results) {
+        if (ec) {
+          failure = ec;
+          return;
+        }
+        stage = "connect";
+        lowest.async_connect(results, [&](beast::error_code ec2,
+                                          tcp::endpoint) {
+          if (ec2) {
+            failure = ec2;
+            return;
+          }
+          lowest.socket().set_option(tcp::no_delay(true));
+          if (!u.tls) {
+            send_and_read(*plain, u, target, out, failure, stage);
+            return;
+          }
+          stage = "TLS handshake";
+          secure->async_handshake(net::ssl::stream_base::client,
+                                  [&](beast::error_code ec3) {
+                                    if (ec3) {
+                                      failure = ec3;
+                                      return;
+                                    }
+                                    send_and_read(*secure, u, target, out,
+                                                  failure, stage);
+                                  });
+        });
+      });
+  ioc.run_for(timeout + std::chrono::milliseconds(100));
+  if (failure || out.status == 0)
+    return error{"GET " + u.origin(false) + u.prefix + target + ": " + stage +
+                 " failed: " +
+                 (failure ? failure.message() : std::string{"timed out"})};
+  return out;
+}
+
+} // namespace btk

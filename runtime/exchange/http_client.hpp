@@ -1,0 +1,44 @@
+#pragma once
+
+// A small HTTP/1.1 GET client over Boost.Beast, plain or TLS (OpenSSL),
+// with a deadline on the whole exchange. Beast stays in the .cpp.
+
+#include <chrono>
+#include <string>
+
+#include "core/error.hpp"
+
+namespace btk {
+
+/// A base URL split up: `http(s)://host[:port][/prefix]` (or `ws(s)://`).
+struct url_parts {
+  bool tls = false;
+  std::string host;
+  std::string port;
+  /// Path prefix without a trailing slash ("" for none).
+  std::string prefix;
+
+  /// `scheme://host:port` with `http`/`https` or `ws`/`wss`.
+  std::string origin(bool websocket) const;
+};
+
+/// Reads a base URL; an error names the part that is wrong.
+expected<url_parts> parse_base_url(const std::string& url);
+
+/// What a GET returned.
+struct http_response {
+  int status = 0;
+  std::string body;
+  /// `Retry-After` (seconds), when sent.
+  std::string retry_after;
+  /// `X-MBX-USED-WEIGHT-1M`, when sent.
+  std::string used_weight;
+};
+
+/// GETs `target` (path and query) from `u`; fails on a network error, a
+/// TLS error or when `timeout` passes, naming the host and the reason. An
+/// HTTP error status is a response, not a failure.
+expected<http_response> http_get(const url_parts& u, const std::string& target,
+                                 std::chrono::milliseconds timeout);
+
+} // namespace btk
