@@ -5,11 +5,14 @@
 
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "runtime/api/batch.hpp"
 #include "runtime/api/engine.hpp"
 #include "runtime/exchange/binance_feed.hpp"
 #include "runtime/exchange/exchange_clock.hpp"
 #include "runtime/exchange/exchange_sim.hpp"
+#include "runtime/results/json.hpp"
 #include "strategies/spec.hpp"
 
 namespace btk {
@@ -131,7 +134,7 @@ exchange_parts connect(const live_options& opts,
 
 } // namespace
 
-live_session_stats run_live(const live_options& opts,
+live_report run_live(const live_options& opts,
                             const std::atomic<bool>& graceful,
                             const std::atomic<bool>& hard) {
   if (opts.strategies.empty())
@@ -176,7 +179,33 @@ live_session_stats run_live(const live_options& opts,
   auto stats = s.run(graceful, hard);
   if (!stats)
     throw api_error(stats.err().message);
-  return *stats;
+  live_report rep;
+  rep.minutes = stats->minutes;
+  rep.ticks = stats->ticks;
+  rep.failed_ticks = stats->failed_ticks;
+  rep.events = stats->events;
+  rep.syncs = stats->syncs;
+  rep.last_minute = stats->last_minute;
+  rep.data_ended = stats->data_ended;
+  rep.cfg = live_config(opts);
+  for (const auto& v : s.view()) {
+    live_instance_report r;
+    r.symbol = v.symbol;
+    r.strategy = v.name;
+    r.spec = v.spec;
+    for (std::size_t k = 0; k < v.counts.size(); ++k)
+      if (v.counts[k] > 0) {
+        r.counts[std::string{to_string(static_cast<action>(k))}] = v.counts[k];
+        r.ticks += v.counts[k];
+      }
+    r.stats = compute_live_statistics(*v.book);
+    r.phase = std::string{to_string(v.state->phase)};
+    r.ended = v.state->ended;
+    rep.instances.push_back(std::move(r));
+  }
+  if (!opts.summary_out.empty())
+    detail::write_text(opts.summary_out, live_summary_json(rep).dump(2) + "\n");
+  return rep;
 }
 
 live_status_report live_status(const std::string& state_dir) {

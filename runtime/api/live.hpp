@@ -18,6 +18,7 @@
 #include "messages/live_convert.hpp"
 #include "runtime/api/candle_source.hpp"
 #include "runtime/exchange/exchange_sim.hpp"
+#include "runtime/results/results.hpp"
 #include "runtime/live/session.hpp"
 
 namespace btk {
@@ -67,6 +68,8 @@ struct live_options {
   std::string events_out;
   /// Closed and cancelled results as JSON lines, appended. Default: none
   std::string trades_out;
+  /// JSON summary of the run (`live_summary_json`). Default: none
+  std::string summary_out;
   /// Called with every event after it is persisted. Default: none
   std::function<void(const live_event&)> on_event;
   /// Called after every minute with the session's counters. Default: none
@@ -80,7 +83,7 @@ struct live_options {
 /// `graceful` stops every instance as `Live.stop` does (open positions run
 /// to their close); `hard` returns at once (the state is safe either way).
 /// Throws `api_error` naming the option, file or state key and the reason.
-live_session_stats run_live(const live_options& opts,
+live_report run_live(const live_options& opts,
                             const std::atomic<bool>& graceful,
                             const std::atomic<bool>& hard);
 

@@ -103,6 +103,9 @@ CLI::App* add_live_command(CLI::App& app, live_flags& f) {
                   "append every event as a JSON line");
   cmd->add_option("--trades-out", o.trades_out,
                   "append closed and cancelled results as JSON lines");
+  cmd->add_option("--summary-out", o.summary_out,
+                  "write a JSON summary: every instance's tick counts and "
+                  "Live.getData statistics");
   cmd->add_flag("--all-ticks", o.all_ticks,
                 "publish idle, waiting and active ticks too");
   cmd->add_option("--set", f.sets,

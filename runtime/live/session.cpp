@@ -45,6 +45,8 @@ struct live_session::instance {
   live_state saved;
   std::uint64_t events = 0;
   std::uint64_t saved_events = 0;
+  live_event_book book;
+  std::array<std::uint64_t, 7> counts{};
 
   instance(live_instance_def def, const config& cfg, live_state st,
            std::uint64_t n)
@@ -55,7 +57,8 @@ struct live_session::instance {
       , machine(cfg, strat->signal_interval(), st)
       , saved(std::move(st))
       , events(n)
-      , saved_events(n) {}
+      , saved_events(n)
+      , book(cfg.max_live_markdown_rows) {}
 };
 
 live_session::~live_session() = default;
@@ -120,7 +123,8 @@ void live_session::add_sink(std::unique_ptr<live_sink> s) {
 std::vector<live_session::instance_view> live_session::view() const {
   std::vector<instance_view> out;
   for (const auto& i : instances_)
-    out.push_back({i->symbol, i->name, &i->machine.state(), i->events});
+    out.push_back({i->symbol, i->name, i->spec, &i->machine.state(), i->events,
+                   &i->book, i->counts});
   return out;
 }
 
@@ -172,6 +176,8 @@ expected<bool> live_session::run_minute(timestamp t, live_commit& c) {
       for (auto& w : out.warnings)
         warn(w.when, std::move(w.message));
       for (auto& r : out.results) {
+        i.book.add(r);
+        ++i.counts[static_cast<std::size_t>(r.kind)];
         if (!published(r, opts_.all_ticks))
           continue;
         live_event e;

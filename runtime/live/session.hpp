@@ -5,6 +5,7 @@
 // to RocksDB in one synced batch per minute before any sink sees it.
 // Restarting with the same state continues where the last process stopped.
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -16,6 +17,7 @@
 #include "core/engine/config.hpp"
 #include "core/error.hpp"
 #include "core/live/live_machine.hpp"
+#include "core/stats/live_report.hpp"
 #include "runtime/live/clock.hpp"
 #include "runtime/live/feed.hpp"
 #include "runtime/live/live_store.hpp"
@@ -86,12 +88,18 @@ public:
   expected<live_session_stats> run(const std::atomic<bool>& graceful_stop,
                                    const std::atomic<bool>& hard_stop);
 
-  /// Per-instance state, for status tables.
+  /// Per-instance state, for status tables and `Live.getData`.
   struct instance_view {
     std::string symbol;
     std::string name;
+    std::string spec;
     const live_state* state;
+    /// Events published so far (all runs).
     std::uint64_t events;
+    /// This process's results, as `Live.getData` stores them.
+    const live_event_book* book;
+    /// This process's ticks by result kind (`action` as index).
+    std::array<std::uint64_t, 7> counts;
   };
   std::vector<instance_view> view() const;
 

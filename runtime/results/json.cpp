@@ -222,6 +222,33 @@ std::string live_event_json_line(const live_event& e) {
   return fmt::to_string(out);
 }
 
+ojson live_summary_json(const live_report& rep) {
+  ojson instances = ojson::array();
+  for (const auto& i : rep.instances) {
+    ojson counts = ojson::object();
+    for (const auto& [k, v] : i.counts)
+      counts[k] = v;
+    instances.push_back({{"symbol", i.symbol},
+                         {"strategyName", i.strategy},
+                         {"spec", i.spec},
+                         {"counts", counts},
+                         {"liveTicks", i.ticks},
+                         {"phase", i.phase},
+                         {"ended", i.ended},
+                         {"stats", fields_json(stat_fields(i.stats))}});
+  }
+  return {{"mode", "live"},
+          {"minutes", rep.minutes},
+          {"ticks", rep.ticks},
+          {"failedTicks", rep.failed_ticks},
+          {"events", rep.events},
+          {"syncedBatches", rep.syncs},
+          {"lastMinute", rep.last_minute},
+          {"dataEnded", rep.data_ended},
+          {"config", config_json(rep.cfg)},
+          {"strategies", instances}};
+}
+
 ojson config_json(const config& cfg) {
   ojson out = ojson::object();
   for (const auto& key : config_keys()) {

@@ -33,6 +33,10 @@ std::string trade_json_line(const tick_result& r, const std::string& strategy,
 /// newline: a tick result, or a warning as `"event":"error"`.
 std::string live_event_json_line(const live_event& e);
 
+/// The summary of a live run (`btk live --summary-out`): counters, then
+/// every instance with its tick counts and `Live.getData` statistics.
+nlohmann::ordered_json live_summary_json(const live_report& rep);
+
 /// Every configuration key with its value (integers as integers, switches
 /// as booleans), in `config_keys()` order.
 nlohmann::ordered_json config_json(const config& cfg);

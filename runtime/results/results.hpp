@@ -17,6 +17,7 @@
 #include "core/engine/config.hpp"
 #include "core/engine/run_result.hpp"
 #include "core/stats/heat.hpp"
+#include "core/stats/live_report.hpp"
 #include "core/stats/statistics.hpp"
 #include "core/walker/walker.hpp"
 #include "messages/sweep_convert.hpp"
@@ -244,6 +245,42 @@ struct sweep_report {
   double load_ms = 0;
   /// Worker threads asked for (0: one per core).
   std::size_t workers = 0;
+};
+
+/// One live instance after a run (`run_live`).
+struct live_instance_report {
+  std::string symbol;
+  /// Run name `name#k`.
+  std::string strategy;
+  std::string spec;
+  /// This process's ticks by result kind (idle, scheduled, opened, active,
+  /// closed, cancelled, waiting).
+  std::map<std::string, std::uint64_t> counts;
+  /// Ticks that ran (results of every kind).
+  std::uint64_t ticks = 0;
+  /// `Live.getData` over this process's events (statistics.md §4.1).
+  live_statistics stats;
+  /// Phase at the end: flat, scheduled or pending.
+  std::string phase;
+  bool ended = false;
+};
+
+/// What a live run did (`run_live`).
+struct live_report {
+  /// Minutes run by this process.
+  std::uint64_t minutes = 0;
+  std::uint64_t ticks = 0;
+  std::uint64_t failed_ticks = 0;
+  std::uint64_t events = 0;
+  /// Synced RocksDB batches written.
+  std::uint64_t syncs = 0;
+  /// The last minute run (0: none).
+  timestamp last_minute = 0;
+  /// The run ended because the replayed candles did.
+  bool data_ended = false;
+  /// Every instance, symbol by symbol, strategies in order.
+  std::vector<live_instance_report> instances;
+  config cfg;
 };
 
 } // namespace btk

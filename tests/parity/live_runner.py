@@ -7,7 +7,8 @@
 and, with --suite DIR, runs compare.py over every scenario with this runner,
 then runs every scenario again with --all-ticks and checks each instance's
 counts of idle, waiting, active, scheduled, opened, closed and cancelled
-ticks against the reference's (expected-summary.json):
+ticks, and its Live.getData statistics, against the reference's
+(expected-summary.json):
 
     live_runner.py --btk BTK --suite ../shared/parity-live
 """
@@ -44,10 +45,23 @@ def command(btk, scenario_dir, out_dir):
     return cmd
 
 
+def close(a, b):
+    """compare.py's rule: equal, or within 1e-9 relative (1e-12 near 0)."""
+    if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None \
+            or isinstance(a, str) or isinstance(b, str):
+        return a == b
+    if isinstance(a, int) and isinstance(b, int):
+        return a == b
+    m = max(abs(a), abs(b))
+    return a == b or abs(a - b) <= 1e-9 * m or abs(a - b) <= 1e-12
+
+
 def tick_counts(btk, scenario_dir):
-    """Problems with the per-instance tick counts of an --all-ticks run."""
+    """Problems with the per-instance tick counts of an --all-ticks run and
+    with its Live.getData statistics (--summary-out)."""
     with tempfile.TemporaryDirectory() as out:
-        cmd = command(btk, scenario_dir, out) + ["--all-ticks"]
+        summary_out = os.path.join(out, "summary.json")
+        cmd = command(btk, scenario_dir, out) + ["--all-ticks", "--summary-out", summary_out]
         if subprocess.run(cmd).returncode != 0:
             return ["btk live --all-ticks failed"]
         got = collections.defaultdict(collections.Counter)
@@ -56,14 +70,21 @@ def tick_counts(btk, scenario_dir):
                 e = json.loads(line)
                 if "action" in e:
                     got[e["strategy"]][e["action"]] += 1
+        with open(summary_out, encoding="utf-8") as f:
+            stats = {s["strategyName"]: s["stats"] for s in json.load(f)["strategies"]}
     with open(os.path.join(scenario_dir, "expected-summary.json"), encoding="utf-8") as f:
         summary = json.load(f)
     problems = []
     for st in summary["strategies"]:
+        name = st["strategyName"]
         want = {k: v for k, v in st["counts"].items() if k != "doneLive"}
-        have = dict(got[st["strategyName"]])
+        have = dict(got[name])
         if want != have:
-            problems.append(f"{st['strategyName']}: ticks {have}, expected {want}")
+            problems.append(f"{name}: ticks {have}, expected {want}")
+        for key, value in st["stats"].items():
+            mine = stats.get(name, {}).get(key, "missing")
+            if not close(value, mine):
+                problems.append(f"{name}: stats.{key} = {mine!r}, expected {value!r}")
     return problems
 
 

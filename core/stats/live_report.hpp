@@ -1,0 +1,61 @@
+#pragma once
+
+// `Live.getData` (statistics.md §4.1): backtest-kit's LiveMarkdownService
+// storage, which keeps every event kind of an instance in one newest-first
+// list capped at `CC_MAX_LIVE_MARKDOWN_ROWS`, and the statistics over its
+// closed events.
+
+#include <cstdint>
+#include <deque>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/live/live_machine.hpp"
+#include "core/stats/statistics.hpp"
+
+namespace btk {
+
+/// The events of one live instance as the reference stores them: idle
+/// ticks overwrite the oldest idle unless an opened or active event is
+/// older than it; active and waiting ticks overwrite the oldest event of
+/// the same kind and signal; everything else goes to the front.
+class live_event_book {
+public:
+  /// Keeps at most `cap` events. Default: 250
+  explicit live_event_book(std::int64_t cap = 250)
+      : cap_(cap) {}
+
+  void add(const live_result& r);
+
+  /// Newest first.
+  const std::deque<live_result>& events() const noexcept { return rows_; }
+
+  /// The closed events, newest first, as the statistics read them.
+  closed_trade_list closed() const;
+
+private:
+  std::int64_t cap_;
+  std::deque<live_result> rows_;
+};
+
+/// `LiveStatisticsModel` without its event list.
+struct live_statistics {
+  /// Stored events of every kind (the reference's `totalEvents`).
+  std::int64_t total_events = 0;
+  /// Closed events among them.
+  std::int64_t total_closed = 0;
+  /// The metrics of statistics.md §1.3 over the closed events; every one
+  /// empty (null) when there is none.
+  backtest_statistics metrics;
+};
+
+live_statistics compute_live_statistics(const live_event_book& book);
+
+/// The fields under the reference's key names, in its order:
+/// `totalEvents`, `totalClosed`, `winCount` … `trendConfidence`,
+/// `eventListLength`.
+std::vector<std::pair<std::string_view, stat_value>>
+stat_fields(const live_statistics& s);
+
+} // namespace btk
