@@ -50,6 +50,9 @@ struct LiveInstance {
   ended @13 :Bool;
   # Events this instance has published; the next gets `events + 1`.
   events @14 :UInt64;
+  # The minute of the batch that wrote this record. Minutes after it ran
+  # without changing the instance (see `live_instance_record`).
+  writtenAt @15 :Int64;
 }
 
 # One published event: a tick result or a caught warning.

@@ -75,6 +75,7 @@ std::string encode_live_instance(const live_instance_record& r) {
   b.setCancelDue(s.cancel_due);
   b.setEnded(s.ended);
   b.setEvents(r.events);
+  b.setWrittenAt(r.written_at);
   return to_bytes(mb);
 }
 

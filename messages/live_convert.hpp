@@ -23,6 +23,12 @@ struct live_instance_record {
   live_state state;
   /// Events published so far; the next one is number `events + 1`.
   std::uint64_t events = 0;
+  /// The minute of the batch that wrote the record. A record is written
+  /// only when the instance changed, so every later committed minute ran
+  /// successfully and changed nothing (a failed tick writes a warning
+  /// event, and so the record): the session derives `last_tick` and a flat
+  /// instance's throttle bucket from the last committed minute.
+  timestamp written_at = 0;
 };
 
 /// One published event: a tick result, or a warning the tick caught.

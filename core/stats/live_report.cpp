@@ -4,33 +4,48 @@
 
 namespace btk {
 
+void live_event_book::forget(std::uint64_t number, const live_result& r) {
+  if (r.kind == action::idle)
+    idle_.erase(number);
+  if (r.kind == action::opened || r.kind == action::active)
+    busy_.erase(number);
+  if (r.kind == action::active || r.kind == action::waiting) {
+    const auto it = ticks_.find({static_cast<int>(r.kind), r.signal.id});
+    if (it != ticks_.end()) {
+      it->second.erase(number);
+      if (it->second.empty())
+        ticks_.erase(it);
+    }
+  }
+}
+
 void live_event_book::add(const live_result& r) {
-  const auto n = rows_.size();
-  if (r.kind == action::idle) {
+  if (r.kind == action::idle && !idle_.empty()) {
     // The oldest idle, unless an opened or active event is older still.
-    for (std::size_t k = n; k-- > 0;) {
-      if (rows_[k].kind != action::idle)
-        continue;
-      bool busy_after = false;
-      for (std::size_t j = k + 1; j < n && !busy_after; ++j)
-        busy_after = rows_[j].kind == action::opened ||
-                     rows_[j].kind == action::active;
-      if (!busy_after) {
-        rows_[k] = r;
-        return;
-      }
-      break;
+    const auto oldest = *idle_.begin();
+    if (busy_.empty() || *busy_.begin() > oldest) {
+      row(oldest) = r;
+      return;
     }
   } else if (r.kind == action::active || r.kind == action::waiting) {
-    for (std::size_t k = n; k-- > 0;)
-      if (rows_[k].kind == r.kind && rows_[k].signal.id == r.signal.id) {
-        rows_[k] = r;
-        return;
-      }
+    const auto it = ticks_.find({static_cast<int>(r.kind), r.signal.id});
+    if (it != ticks_.end()) {
+      row(*it->second.begin()) = r;
+      return;
+    }
   }
+  const auto number = ++newest_;
   rows_.push_front(r);
-  if (static_cast<std::int64_t>(rows_.size()) > cap_)
+  if (r.kind == action::idle)
+    idle_.insert(number);
+  if (r.kind == action::opened || r.kind == action::active)
+    busy_.insert(number);
+  if (r.kind == action::active || r.kind == action::waiting)
+    ticks_[{static_cast<int>(r.kind), r.signal.id}].insert(number);
+  if (static_cast<std::int64_t>(rows_.size()) > cap_) {
+    forget(newest_ - (rows_.size() - 1), rows_.back());
     rows_.pop_back();
+  }
 }
 
 closed_trade_list live_event_book::closed() const {

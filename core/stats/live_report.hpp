@@ -7,6 +7,9 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <set>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -35,8 +38,17 @@ public:
   closed_trade_list closed() const;
 
 private:
+  // Row k of `rows_` (newest first) has the number `newest_ - k`; the sets
+  // find the rows the rules look for in O(log n) instead of a scan.
+  live_result& row(std::uint64_t number) { return rows_[newest_ - number]; }
+  void forget(std::uint64_t number, const live_result& r);
+
   std::int64_t cap_;
   std::deque<live_result> rows_;
+  std::uint64_t newest_ = 0;
+  std::set<std::uint64_t> idle_;
+  std::set<std::uint64_t> busy_; // opened and active
+  std::map<std::pair<int, std::string>, std::set<std::uint64_t>> ticks_;
 };
 
 /// `LiveStatisticsModel` without its event list.

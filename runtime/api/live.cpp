@@ -86,8 +86,8 @@ exchange_parts connect(const live_options& opts,
       throw api_error("--clock exchange needs --exchange binance");
     out.feed = replay(opts, out.symbols);
     out.clock = checked(make_clock(opts.clock, opts.from.value_or(0)));
-    out.from = opts.from.value_or(
-        floor_div(out.clock->now(), minute_ms) * minute_ms);
+    out.from =
+        opts.from.value_or(floor_div(out.clock->now(), minute_ms) * minute_ms);
     return out;
   }
   if (opts.exchange != "binance")
@@ -116,8 +116,8 @@ exchange_parts connect(const live_options& opts,
   }
   if (!out.clock)
     out.clock = checked(make_clock(opts.clock, opts.from.value_or(0)));
-  out.from = opts.from.value_or(
-      floor_div(out.clock->now(), minute_ms) * minute_ms);
+  out.from =
+      opts.from.value_or(floor_div(out.clock->now(), minute_ms) * minute_ms);
   binance_feed_options fo;
   fo.rest = rest;
   fo.ws = ws;
@@ -135,8 +135,8 @@ exchange_parts connect(const live_options& opts,
 } // namespace
 
 live_report run_live(const live_options& opts,
-                            const std::atomic<bool>& graceful,
-                            const std::atomic<bool>& hard) {
+                     const std::atomic<bool>& graceful,
+                     const std::atomic<bool>& hard) {
   if (opts.strategies.empty())
     throw api_error("live: give at least one --strategy");
   if (opts.clock == "virtual" && !opts.from)
@@ -155,6 +155,7 @@ live_report run_live(const live_options& opts,
   so.stop_at = opts.stop_at;
   so.all_ticks = opts.all_ticks;
   so.state_dir = opts.state_dir;
+  so.keep_reports = !opts.summary_out.empty();
   auto session = live_session::open(std::move(so), std::move(ex.feed),
                                     std::move(ex.clock));
   if (!session)
@@ -223,7 +224,7 @@ live_status_report live_status(const std::string& state_dir) {
 }
 
 exchange_sim_stats run_exchange_sim(const exchange_sim_run_options& opts,
-                      const std::atomic<bool>& stop) {
+                                    const std::atomic<bool>& stop) {
   exchange_sim_options so;
   for (auto& l : load_candles(opts.source))
     so.data[l.info.symbol] = l.data;

@@ -18,8 +18,8 @@
 #include "messages/live_convert.hpp"
 #include "runtime/api/candle_source.hpp"
 #include "runtime/exchange/exchange_sim.hpp"
-#include "runtime/results/results.hpp"
 #include "runtime/live/session.hpp"
+#include "runtime/results/results.hpp"
 
 namespace btk {
 
@@ -84,8 +84,8 @@ struct live_options {
 /// to their close); `hard` returns at once (the state is safe either way).
 /// Throws `api_error` naming the option, file or state key and the reason.
 live_report run_live(const live_options& opts,
-                            const std::atomic<bool>& graceful,
-                            const std::atomic<bool>& hard);
+                     const std::atomic<bool>& graceful,
+                     const std::atomic<bool>& hard);
 
 /// What a state folder holds (`btk live status`): every instance, and the
 /// last minute committed. Works beside a running session.
@@ -119,6 +119,6 @@ struct exchange_sim_run_options {
 /// what it served. Throws `api_error` naming the file, the address or the
 /// fault.
 exchange_sim_stats run_exchange_sim(const exchange_sim_run_options& opts,
-                      const std::atomic<bool>& stop);
+                                    const std::atomic<bool>& stop);
 
 } // namespace btk

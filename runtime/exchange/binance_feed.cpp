@@ -96,12 +96,12 @@ private:
         return retry("connect", ec);
       beast::get_lowest_layer(ws).socket().set_option(tcp::no_delay(true));
       if constexpr (std::is_same_v<Ws, tls_ws>) {
-        ws.next_layer().async_handshake(
-            net::ssl::stream_base::client, [this, &ws](beast::error_code ec2) {
-              if (ec2)
-                return retry("TLS handshake", ec2);
-              handshake(ws);
-            });
+        ws.next_layer().async_handshake(net::ssl::stream_base::client,
+                                        [this, &ws](beast::error_code ec2) {
+                                          if (ec2)
+                                            return retry("TLS handshake", ec2);
+                                          handshake(ws);
+                                        });
       } else {
         handshake(ws);
       }
@@ -207,8 +207,8 @@ binance_feed::start(binance_feed_options opts) {
   std::string streams;
   for (const auto& s : o.symbols) {
     f->books_[s] = std::make_unique<book>();
-    auto warm = f->backfill(s, o.from - o.keep_minutes * minute_ms,
-                            o.from - minute_ms);
+    auto warm =
+        f->backfill(s, o.from - o.keep_minutes * minute_ms, o.from - minute_ms);
     if (!warm)
       return error{"binance warm-up of " + s + ": " + warm.err().message};
     std::string lower = s;
@@ -280,8 +280,8 @@ void binance_feed::on_text(const std::string& text) {
   if (candle_flaws(e->c) != 0) {
     ++stats_.malformed;
     g.unlock();
-    warn("binance stream: " + e->symbol + " candle " + to_iso(e->c.ts) +
-         ": " + describe_candle_flaws(candle_flaws(e->c), e->c) + " (ignored)");
+    warn("binance stream: " + e->symbol + " candle " + to_iso(e->c.ts) + ": " +
+         describe_candle_flaws(candle_flaws(e->c), e->c) + " (ignored)");
     return;
   }
   ++stats_.closed_candles;
@@ -290,8 +290,8 @@ void binance_feed::on_text(const std::string& text) {
   cv_.notify_all();
 }
 
-expected<bool> binance_feed::backfill(const std::string& symbol,
-                                      timestamp from, timestamp to) {
+expected<bool> binance_feed::backfill(const std::string& symbol, timestamp from,
+                                      timestamp to) {
   if (from > to)
     return true;
   auto got = rest_.klines(symbol, from, to);
@@ -301,8 +301,8 @@ expected<bool> binance_feed::backfill(const std::string& symbol,
   auto& b = *books_.at(symbol);
   for (const auto& c : *got) {
     if (candle_flaws(c) != 0)
-      return error{symbol + " candle " + to_iso(c.ts) + " from REST: " +
-                   describe_candle_flaws(candle_flaws(c), c)};
+      return error{symbol + " candle " + to_iso(c.ts) +
+                   " from REST: " + describe_candle_flaws(candle_flaws(c), c)};
     if (accept(b, c))
       ++stats_.backfilled;
   }
@@ -342,8 +342,8 @@ binance_feed::candles_before(const std::string& symbol, timestamp t,
       return s;
     }
     if (cancel.load())
-      return error{"binance: stopped while waiting for " + symbol +
-                   " candle " + to_iso(need)};
+      return error{"binance: stopped while waiting for " + symbol + " candle " +
+                   to_iso(need)};
     const bool late = clock.now() >= t + opts_.wait_ms;
     if (!b.gap && !late) {
       cv_.wait_for(g, std::chrono::milliseconds(20));
@@ -351,8 +351,7 @@ binance_feed::candles_before(const std::string& symbol, timestamp t,
     }
     if (late && asked_at_deadline)
       return error{"binance: no " + symbol + " candle " + to_iso(need) +
-                   " from the stream or REST by " +
-                   to_iso(t + opts_.wait_ms)};
+                   " from the stream or REST by " + to_iso(t + opts_.wait_ms)};
     const timestamp from = b.candles.empty()
                                ? t - opts_.keep_minutes * minute_ms
                                : b.candles.back().ts + minute_ms;

@@ -33,7 +33,9 @@ bool read_time(const json& j, timestamp& out) {
   return true;
 }
 
-std::string fmt_double(double x) { return fmt::format("{}", x); }
+std::string fmt_double(double x) {
+  return fmt::format("{}", x);
+}
 
 } // namespace
 
@@ -62,8 +64,8 @@ expected<std::vector<candle>> parse_klines(std::string_view body) {
                  std::string{j.type_name()}};
   std::vector<candle> out;
   out.reserve(j.size());
-  const char* fields[] = {"open time", "open", "high", "low", "close",
-                          "volume"};
+  const char* fields[] = {"open time", "open",  "high",
+                          "low",       "close", "volume"};
   for (std::size_t i = 0; i < j.size(); ++i) {
     const auto& k = j[i];
     if (!k.is_array() || k.size() < 6)
@@ -77,7 +79,8 @@ expected<std::vector<candle>> parse_klines(std::string_view body) {
       ok = read_number(k[f], *v[f - 1]);
     if (!ok)
       return error{"klines[" + std::to_string(i) + "]: bad " +
-                   fields[f == 0 ? 0 : f - 1] + " " + k[f == 0 ? 0 : f - 1].dump()};
+                   fields[f == 0 ? 0 : f - 1] + " " +
+                   k[f == 0 ? 0 : f - 1].dump()};
     out.push_back(c);
   }
   return out;
@@ -104,8 +107,8 @@ expected<kline_event> parse_kline_message(std::string_view text) {
     return error{"kline message for " + e.symbol + ": bad open time 'k.t'"};
   for (int f = 0; f < 5; ++f)
     if (!k.contains(names[f]) || !read_number(k[names[f]], *v[f]))
-      return error{"kline message for " + e.symbol + ": bad 'k." +
-                   names[f] + "'"};
+      return error{"kline message for " + e.symbol + ": bad 'k." + names[f] +
+                   "'"};
   if (!k.contains("x") || !k["x"].is_boolean())
     return error{"kline message for " + e.symbol + ": no 'k.x'"};
   e.closed = k["x"].get<bool>();

@@ -51,10 +51,10 @@ expected<http_response> binance_rest::get(const std::string& target) {
     std::this_thread::sleep_for(pause);
     wait = std::min(wait * 2, p_.max_wait);
   }
-  return error{last + (p_.attempts > 1 ? " (after " +
-                                            std::to_string(p_.attempts) +
-                                            " attempts)"
-                                      : std::string{})};
+  return error{last +
+               (p_.attempts > 1
+                    ? " (after " + std::to_string(p_.attempts) + " attempts)"
+                    : std::string{})};
 }
 
 expected<std::vector<candle>>

@@ -129,8 +129,8 @@ public:
       pos = slash + 1;
     }
     connected_at_ = sim_.now();
-    ws_.set_option(websocket::stream_base::timeout::suggested(
-        beast::role_type::server));
+    ws_.set_option(
+        websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
       if (ec)
         return;
@@ -140,9 +140,8 @@ public:
   }
 
   bool wants(const std::string& symbol) const {
-    return open_ &&
-           std::find(symbols_.begin(), symbols_.end(), symbol) !=
-               symbols_.end();
+    return open_ && std::find(symbols_.begin(), symbols_.end(), symbol) !=
+                        symbols_.end();
   }
   bool is_open() const { return open_; }
   timestamp connected_at() const { return connected_at_; }
@@ -162,15 +161,15 @@ public:
 
 private:
   void read() {
-    ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec,
-                                                     std::size_t) {
-      if (ec) {
-        self->open_ = false;
-        return;
-      }
-      self->buf_.consume(self->buf_.size());
-      self->read();
-    });
+    ws_.async_read(
+        buf_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) {
+            self->open_ = false;
+            return;
+          }
+          self->buf_.consume(self->buf_.size());
+          self->read();
+        });
   }
 
   void write() {
@@ -233,15 +232,15 @@ private:
       ws->start(std::move(req_));
       return;
     }
-    res_ = std::make_shared<http::response<http::string_body>>(
-        sim_.answer(req_));
-    http::async_write(stream_, *res_,
-                      [self = shared_from_this()](beast::error_code ec,
-                                                  std::size_t) {
-                        if (ec || !self->req_.keep_alive())
-                          return;
-                        self->read();
-                      });
+    res_ =
+        std::make_shared<http::response<http::string_body>>(sim_.answer(req_));
+    http::async_write(
+        stream_, *res_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec || !self->req_.keep_alive())
+            return;
+          self->read();
+        });
   }
 
   beast::tcp_stream stream_;
@@ -272,8 +271,8 @@ exchange_sim::impl::answer(const http::request<http::string_body>& req) {
   res.keep_alive(req.keep_alive());
   auto fail = [&](http::status st, int code, const std::string& msg) {
     res.result(st);
-    res.body() = "{\"code\":" + std::to_string(code) + ",\"msg\":\"" + msg +
-                 "\"}";
+    res.body() =
+        "{\"code\":" + std::to_string(code) + ",\"msg\":\"" + msg + "\"}";
     res.prepare_payload();
     return res;
   };
@@ -367,11 +366,11 @@ void exchange_sim::impl::push(const std::string& symbol, const candle& c,
         count(&exchange_sim_stats::faults);
         const auto& m = data.minutes();
         const auto u = static_cast<std::size_t>(k);
-        s->send(binance::kline_event_json(
-            symbol,
-            {c.ts - minute_ms, m.open[u], m.high[u], m.low[u], m.close[u],
-             m.volume[u]},
-            true, t));
+        s->send(
+            binance::kline_event_json(symbol,
+                                      {c.ts - minute_ms, m.open[u], m.high[u],
+                                       m.low[u], m.close[u], m.volume[u]},
+                                      true, t));
       }
     }
   }
@@ -397,7 +396,8 @@ void exchange_sim::impl::tick() {
   for (auto& w : sessions)
     if (auto s = w.lock(); s && ping && s->is_open())
       s->send("");
-  while (next_update + minute_ms / 2 <= t && next_update < next_push + minute_ms) {
+  while (next_update + minute_ms / 2 <= t &&
+         next_update < next_push + minute_ms) {
     for (const auto& [symbol, data] : o.data) {
       const auto k = data->index_of(next_update);
       if (k < 0)
@@ -421,8 +421,7 @@ void exchange_sim::impl::tick() {
       const auto& m = data->minutes();
       const auto u = static_cast<std::size_t>(k);
       push(symbol,
-           {next_push, m.open[u], m.high[u], m.low[u], m.close[u],
-            m.volume[u]},
+           {next_push, m.open[u], m.high[u], m.low[u], m.close[u], m.volume[u]},
            true);
     }
     next_push += minute_ms;
@@ -446,14 +445,14 @@ expected<sim_faults> parse_sim_faults(const std::string& text) {
     const auto eq = item.find('=');
     const auto key = item.substr(0, eq);
     char* end = nullptr;
-    const double v = eq == std::string::npos
-                         ? -1
-                         : std::strtod(item.c_str() + eq + 1, &end);
+    const double v =
+        eq == std::string::npos ? -1 : std::strtod(item.c_str() + eq + 1, &end);
     const bool number = eq != std::string::npos && end && *end == '\0';
     if (key == "late") {
       if (!number || v < 0 || v >= 60000)
         return error{"fault 'late': expected clock milliseconds 0 .. 59999, "
-                     "got '" + item + "'"};
+                     "got '" +
+                     item + "'"};
       f.late_ms = static_cast<std::int64_t>(v);
       continue;
     }
@@ -467,8 +466,7 @@ expected<sim_faults> parse_sim_faults(const std::string& text) {
       return error{"fault '" + key +
                    "': expected drop, 429, dup, reorder, garbage or late"};
     if (!number || v < 0 || v > 0.5)
-      return error{"fault '" + item +
-                   "': expected a chance between 0 and 0.5"};
+      return error{"fault '" + item + "': expected a chance between 0 and 0.5"};
     *slot = v;
   }
   return f;
@@ -540,7 +538,9 @@ std::uint16_t exchange_sim::port() const noexcept {
   return impl_->acceptor.local_endpoint().port();
 }
 
-timestamp exchange_sim::now() const { return impl_->now(); }
+timestamp exchange_sim::now() const {
+  return impl_->now();
+}
 
 exchange_sim_stats exchange_sim::stats() const {
   std::lock_guard<std::mutex> g{impl_->mtx};

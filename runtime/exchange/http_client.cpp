@@ -81,22 +81,20 @@ void send_and_read(Stream& stream, const url_parts& u,
           return;
         }
         stage = "read";
-        http::async_read(stream, *buf, *res,
-                         [res, buf, &out, &failure](beast::error_code ec2,
-                                                    std::size_t) {
-                           if (ec2) {
-                             failure = ec2;
-                             return;
-                           }
-                           out.status = static_cast<int>(res->result_int());
-                           out.body = std::move(res->body());
-                           if (auto it = res->find("Retry-After");
-                               it != res->end())
-                             out.retry_after = std::string{it->value()};
-                           if (auto it = res->find("X-MBX-USED-WEIGHT-1M");
-                               it != res->end())
-                             out.used_weight = std::string{it->value()};
-                         });
+        http::async_read(
+            stream, *buf, *res,
+            [res, buf, &out, &failure](beast::error_code ec2, std::size_t) {
+              if (ec2) {
+                failure = ec2;
+                return;
+              }
+              out.status = static_cast<int>(res->result_int());
+              out.body = std::move(res->body());
+              if (auto it = res->find("Retry-After"); it != res->end())
+                out.retry_after = std::string{it->value()};
+              if (auto it = res->find("X-MBX-USED-WEIGHT-1M"); it != res->end())
+                out.used_weight = std::string{it->value()};
+            });
       });
 }
 
@@ -130,34 +128,33 @@ expected<http_response> http_get(const url_parts& u, const std::string& target,
           return;
         }
         stage = "connect";
-        lowest.async_connect(results, [&](beast::error_code ec2,
-                                          tcp::endpoint) {
-          if (ec2) {
-            failure = ec2;
-            return;
-          }
-          lowest.socket().set_option(tcp::no_delay(true));
-          if (!u.tls) {
-            send_and_read(*plain, u, target, out, failure, stage);
-            return;
-          }
-          stage = "TLS handshake";
-          secure->async_handshake(net::ssl::stream_base::client,
-                                  [&](beast::error_code ec3) {
-                                    if (ec3) {
-                                      failure = ec3;
-                                      return;
-                                    }
-                                    send_and_read(*secure, u, target, out,
-                                                  failure, stage);
-                                  });
-        });
+        lowest.async_connect(
+            results, [&](beast::error_code ec2, tcp::endpoint) {
+              if (ec2) {
+                failure = ec2;
+                return;
+              }
+              lowest.socket().set_option(tcp::no_delay(true));
+              if (!u.tls) {
+                send_and_read(*plain, u, target, out, failure, stage);
+                return;
+              }
+              stage = "TLS handshake";
+              secure->async_handshake(
+                  net::ssl::stream_base::client, [&](beast::error_code ec3) {
+                    if (ec3) {
+                      failure = ec3;
+                      return;
+                    }
+                    send_and_read(*secure, u, target, out, failure, stage);
+                  });
+            });
       });
   ioc.run_for(timeout + std::chrono::milliseconds(100));
   if (failure || out.status == 0)
-    return error{"GET " + u.origin(false) + u.prefix + target + ": " + stage +
-                 " failed: " +
-                 (failure ? failure.message() : std::string{"timed out"})};
+    return error{
+        "GET " + u.origin(false) + u.prefix + target + ": " + stage +
+        " failed: " + (failure ? failure.message() : std::string{"timed out"})};
   return out;
 }
 

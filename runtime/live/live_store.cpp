@@ -16,6 +16,7 @@ namespace {
 constexpr const char* format_key = "f";
 constexpr const char* format_tag = "btk-live-1";
 constexpr const char* minute_key = "c";
+constexpr const char* running_key = "r";
 
 std::string event_key(std::uint64_t seq) {
   char buf[24];
@@ -40,8 +41,9 @@ timestamp decode_minute(const std::string& s) {
 }
 
 bool known_key(const std::string& k) {
-  return k == format_key || k == minute_key || k.rfind("i/", 0) == 0 ||
-         k.rfind("e/", 0) == 0 || k.rfind("a/", 0) == 0;
+  return k == format_key || k == minute_key || k == running_key ||
+         k.rfind("i/", 0) == 0 || k.rfind("e/", 0) == 0 ||
+         k.rfind("a/", 0) == 0;
 }
 
 } // namespace
@@ -60,6 +62,7 @@ struct live_store::impl {
   std::map<std::string, std::uint64_t> acks;
   // Events up to here are deleted (every sink had taken them).
   std::uint64_t deleted = 0;
+  std::vector<std::string> running;
 
   std::string where() const { return "live state " + dir; }
 };
@@ -125,6 +128,16 @@ expected<live_store> live_store::open(const std::string& dir, bool read_only) {
         return error{p->where() + ": key 'c' holds " +
                      std::to_string(it->value().size()) + " bytes, expected 8"};
       p->minute = decode_minute(it->value().ToString());
+    } else if (k == running_key) {
+      const auto v = it->value().ToString();
+      std::size_t pos = 0;
+      while (pos < v.size()) {
+        auto nl = v.find('\n', pos);
+        if (nl == std::string::npos)
+          nl = v.size();
+        p->running.push_back(v.substr(pos, nl - pos));
+        pos = nl + 1;
+      }
     } else if (k.rfind("e/", 0) == 0) {
       p->seq = std::max<std::uint64_t>(
           p->seq, std::strtoull(k.c_str() + 2, nullptr, 16));
@@ -173,6 +186,10 @@ timestamp live_store::minute() const noexcept {
   return impl_->minute;
 }
 
+const std::vector<std::string>& live_store::running() const noexcept {
+  return impl_->running;
+}
+
 expected<std::vector<live_event>>
 live_store::events_after(std::uint64_t seq) const {
   std::vector<live_event> out;
@@ -209,7 +226,7 @@ const std::string& live_store::dir() const noexcept {
 }
 
 expected<bool> live_store::commit(live_commit& c) {
-  if (c.instances.empty() && c.events.empty() && c.acks.empty())
+  if (c.instances.empty() && c.events.empty() && c.acks.empty() && !c.running)
     return false;
   rocksdb::WriteBatch b;
   auto seq = impl_->seq;
@@ -235,6 +252,12 @@ expected<bool> live_store::commit(live_commit& c) {
       b.Delete(event_key(deleted + 1));
   }
   b.Put(minute_key, encode_minute(c.minute));
+  if (c.running) {
+    std::string v;
+    for (const auto& k : *c.running)
+      v += (v.empty() ? "" : "\n") + k;
+    b.Put(running_key, v);
+  }
   rocksdb::WriteOptions w;
   w.sync = true;
   const auto s = impl_->db->Write(w, &b);
@@ -243,6 +266,8 @@ expected<bool> live_store::commit(live_commit& c) {
   impl_->seq = seq;
   impl_->acks = std::move(acks);
   impl_->deleted = deleted;
+  if (c.running)
+    impl_->running = std::move(*c.running);
   impl_->minute = c.minute;
   ++impl_->syncs;
   return true;

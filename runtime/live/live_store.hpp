@@ -9,6 +9,8 @@
 //   `f`                      the format tag ("btk-live-1"); a database
 //                            without it is not live state and is refused
 //   `c`                      the last committed minute (8 bytes, big endian)
+//   `r`                      the instances of the session that committed it
+//                            (`symbol/name` per line)
 //   `i/{symbol}/{name}`      a `LiveInstance`
 //   `e/{seq as 16 hex}`      a `LiveEvent` not yet delivered to every sink
 //   `a/{sink}`               the last event seq the sink has taken (text)
@@ -16,6 +18,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +38,9 @@ struct live_commit {
   /// Sinks' acknowledgements (`sink` -> last seq taken); events every sink
   /// has taken are deleted in the same batch.
   std::map<std::string, std::uint64_t> acks;
+  /// The instances of the committing session (`symbol/name`), when they
+  /// changed: the first commit of a session. Default: unchanged
+  std::optional<std::vector<std::string>> running;
 };
 
 /// The live state of one process.
@@ -57,6 +63,10 @@ public:
 
   /// The last committed minute (0 for a new state).
   timestamp minute() const noexcept;
+
+  /// The instances (`symbol/name`) of the session that committed it: they
+  /// ran every minute up to `minute()`.
+  const std::vector<std::string>& running() const noexcept;
 
   /// Events after `seq`, in order (for redelivery after a restart).
   expected<std::vector<live_event>> events_after(std::uint64_t seq) const;

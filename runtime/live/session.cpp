@@ -1,6 +1,7 @@
 #include "runtime/live/session.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace btk {
 
@@ -27,12 +28,25 @@ bool published(const live_result& r, bool all_ticks) {
 
 } // namespace
 
-bool live_state_changed(const live_state& a, const live_state& b) {
+bool live_state_changed(const live_state& a, const live_state& b,
+                        timestamp throttle) {
+  // A flat, running instance's bucket is always its last tick's, and an
+  // open position's peak and fall follow from the candles since its last
+  // write: a restart derives both (see `open`), so neither alone is a
+  // reason to write.
+  const bool derived_bucket = b.phase == live_phase::flat && !b.stopped &&
+                              !b.cancel_due && !b.ended &&
+                              b.last_bucket == floor_div(b.last_tick, throttle);
+  const bool same_position = a.phase == live_phase::pending &&
+                             b.phase == live_phase::pending &&
+                             a.signal.id == b.signal.id;
   return a.phase != b.phase || !same_row(a.signal, b.signal) ||
-         !same_excursion(a.peak, b.peak) || !same_excursion(a.fall, b.fall) ||
-         a.last_bucket != b.last_bucket || a.signals != b.signals ||
-         a.last_pending_id != b.last_pending_id || a.stopped != b.stopped ||
-         a.cancel_due != b.cancel_due || a.ended != b.ended;
+         (!same_position && (!same_excursion(a.peak, b.peak) ||
+                             !same_excursion(a.fall, b.fall))) ||
+         (a.last_bucket != b.last_bucket && !derived_bucket) ||
+         a.signals != b.signals || a.last_pending_id != b.last_pending_id ||
+         a.stopped != b.stopped || a.cancel_due != b.cancel_due ||
+         a.ended != b.ended;
 }
 
 struct live_session::instance {
@@ -47,6 +61,7 @@ struct live_session::instance {
   std::uint64_t saved_events = 0;
   live_event_book book;
   std::array<std::uint64_t, 7> counts{};
+  timestamp throttle;
 
   instance(live_instance_def def, const config& cfg, live_state st,
            std::uint64_t n)
@@ -58,7 +73,8 @@ struct live_session::instance {
       , saved(std::move(st))
       , events(n)
       , saved_events(n)
-      , book(cfg.max_live_markdown_rows) {}
+      , book(cfg.max_live_markdown_rows)
+      , throttle(interval_ms(strat->signal_interval())) {}
 };
 
 live_session::~live_session() = default;
@@ -101,8 +117,21 @@ live_session::open(live_session_options opts, std::unique_ptr<market_feed> feed,
                      "': it runs " + rec.spec + ", not " + def.spec +
                      "; give the same spec, or use another --state folder"};
       st = rec.state;
-      st.last_tick = std::max(st.last_tick, committed);
       events = rec.events;
+      const auto& ran = s->store_->running();
+      const bool ran_last = std::find(ran.begin(), ran.end(), key) != ran.end();
+      if (ran_last && committed > rec.written_at && !st.ended &&
+          st.phase == live_phase::flat) {
+        // Every minute after the record ran and changed nothing; a running
+        // flat instance asked (or was throttled) in each minute's bucket.
+        st.last_tick = committed;
+        if (!st.stopped && !st.cancel_due)
+          st.last_bucket =
+              floor_div(committed, interval_ms(def.strat->signal_interval()));
+      }
+      // A scheduled signal or an open position keeps the last tick it was
+      // written at: its first tick checks the minutes since again, which
+      // changes nothing but the peak and fall it had reached.
       if (!stop_applies) {
         // A restart is a new run (live.md §8): a stop does not carry over.
         st.stopped = false;
@@ -176,7 +205,8 @@ expected<bool> live_session::run_minute(timestamp t, live_commit& c) {
       for (auto& w : out.warnings)
         warn(w.when, std::move(w.message));
       for (auto& r : out.results) {
-        i.book.add(r);
+        if (opts_.keep_reports)
+          i.book.add(r);
         ++i.counts[static_cast<std::size_t>(r.kind)];
         if (!published(r, opts_.all_ticks))
           continue;
@@ -189,8 +219,9 @@ expected<bool> live_session::run_minute(timestamp t, live_commit& c) {
       }
     }
     const live_state& now = i.machine.state();
-    if (live_state_changed(i.saved, now) || i.events != i.saved_events) {
-      c.instances.push_back({i.symbol, i.name, i.spec, now, i.events});
+    if (live_state_changed(i.saved, now, i.throttle) ||
+        i.events != i.saved_events) {
+      c.instances.push_back({i.symbol, i.name, i.spec, now, i.events, t});
       i.saved = now;
       i.saved_events = i.events;
     }
@@ -230,6 +261,7 @@ live_session::run(const std::atomic<bool>& graceful_stop,
     return out;
   };
   timestamp t = resume_;
+  bool announced = false;
   for (;;) {
     if (hard_stop.load())
       break;
@@ -247,9 +279,16 @@ live_session::run(const std::atomic<bool>& graceful_stop,
       stop_all();
     if (!clock_->wait_until(t, hard_stop))
       break;
+    const auto started = std::chrono::steady_clock::now();
     live_commit c;
     c.minute = t;
     c.acks = pending_acks();
+    if (!announced) {
+      c.running.emplace();
+      for (const auto& i : instances_)
+        c.running->push_back(live_instance_key(i->symbol, i->name));
+      announced = true;
+    }
     auto ran = run_minute(t, c);
     if (!ran)
       return ran.err();
@@ -262,6 +301,9 @@ live_session::run(const std::atomic<bool>& graceful_stop,
     if (!sent)
       return sent.err();
     ++stats_.minutes;
+    stats_.last_minute_ms = std::chrono::duration<double, std::milli>(
+                                std::chrono::steady_clock::now() - started)
+                                .count();
     stats_.events += c.events.size();
     stats_.syncs = store_->syncs();
     stats_.last_minute = t;
@@ -278,6 +320,16 @@ live_session::run(const std::atomic<bool>& graceful_stop,
   live_commit last;
   last.minute = std::max(store_->minute(), stats_.last_minute);
   last.acks = pending_acks();
+  // Every instance as it stands: a later session that does not run one of
+  // them still knows exactly where it stopped.
+  if (stats_.minutes > 0)
+    for (auto& ip : instances_) {
+      instance& i = *ip;
+      i.saved = i.machine.state();
+      i.saved_events = i.events;
+      last.instances.push_back(
+          {i.symbol, i.name, i.spec, i.saved, i.events, last.minute});
+    }
   auto wrote = store_->commit(last);
   if (!wrote)
     return wrote.err();

@@ -54,6 +54,10 @@ struct live_session_options {
   bool all_ticks = false;
   /// The RocksDB state folder. Required.
   std::string state_dir;
+  /// Keep every instance's events for `Live.getData` (`instance_view::
+  /// book`), as the reference's `Markdown.enable({live: true})` does; up to
+  /// `CC_MAX_LIVE_MARKDOWN_ROWS` results each. Default: false
+  bool keep_reports = false;
 };
 
 /// Counters of a session, for status lines and benchmarks.
@@ -67,6 +71,9 @@ struct live_session_stats {
   timestamp last_minute = 0;
   /// The run ended because a replay's data did.
   bool data_ended = false;
+  /// Wall time of the last minute from its candles being there (the clock
+  /// reached it) to its batch synced and its events published, ms.
+  double last_minute_ms = 0;
 };
 
 /// Runs live instances until `until`, a stop, or every instance has ended.
@@ -133,8 +140,11 @@ private:
   std::function<void(const live_session_stats&)> on_minute_;
 };
 
-/// True when `a` and `b` differ in anything but `last_tick`: the state a
-/// minute must persist.
-bool live_state_changed(const live_state& a, const live_state& b);
+/// True when `b` (after a tick) differs from `a` (as persisted) in what a
+/// restart cannot derive: anything but `last_tick`, and the throttle bucket
+/// of a flat running instance (always its last tick's bucket, `throttle`
+/// being the strategy's interval in ms).
+bool live_state_changed(const live_state& a, const live_state& b,
+                        timestamp throttle);
 
 } // namespace btk

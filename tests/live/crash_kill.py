@@ -5,8 +5,9 @@ lost or repeated:
     crash_kill.py --btk BTK --work DIR [--kills 25] [--days 12] [--seed 1]
 
 1. makes synthetic candles (`btk data synth`) and runs a replay on a virtual
-   clock once, uninterrupted, with every tick published (--all-ticks) and a
-   graceful stop near the end;
+   clock once, uninterrupted, with every tick published (--all-ticks; with
+   --trades-only only trades, so most minutes write no state and restarts
+   derive it) and a graceful stop near the end;
 2. runs the same command on a fresh state folder, killing the process
    (SIGKILL) at a random moment after it starts, `--kills` times, then lets
    the last restart finish;
@@ -27,15 +28,20 @@ import sys
 import time
 
 
+ALL_TICKS = True
+
+
 def live_command(btk, data, state, out, stop_at, until=None):
     extra = ["--until", until] if until else []
+    if ALL_TICKS:
+        extra.append("--all-ticks")
     return [btk, "live", "--exchange", "replay", "--data", data] + extra + [
             "--symbols", "CRASHUSDT", "--clock", "virtual",
             "--from", "2024-01-01T02:00:00Z", "--stop-at", stop_at,
             "--strategy", "every-n:n=45,side=alt,tp=1,sl=0.8,minutes=120",
             "--strategy", "scheduled:n=60,offset=0.3,side=alt,tp=1,sl=1,minutes=90",
             "--strategy", "sma-cross:fast=5,slow=20,interval=5m,tp=1,sl=0.8,minutes=180",
-            "--all-ticks", "--state", state,
+            "--state", state,
             "--events-out", os.path.join(out, "events.jsonl"),
             "--trades-out", os.path.join(out, "trades.jsonl"), "--quiet"]
 
@@ -59,7 +65,12 @@ def main():
     ap.add_argument("--kills", type=int, default=25)
     ap.add_argument("--days", type=int, default=12)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--trades-only", action="store_true",
+                    help="publish only scheduled/opened/closed/cancelled: most "
+                         "minutes then write no state, and a restart derives it")
     args = ap.parse_args()
+    global ALL_TICKS
+    ALL_TICKS = not args.trades_only
     rng = random.Random(args.seed)
     shutil.rmtree(args.work, ignore_errors=True)
     os.makedirs(args.work)
