@@ -156,6 +156,15 @@ void chunk_sink::on_result(const tick_result& r) {
   default:
     break;
   }
+  if (st.job.callbacks) {
+    // The price: the entry of an opened or scheduled signal, the exit of a
+    // closed or cancelled one.
+    const bool exit = r.kind == action::closed || r.kind == action::cancelled;
+    auto e = st.job.callbacks->fire(
+        st.source.symbol, r, exit ? r.price_close : r.signal.price_open, true);
+    if (!e.empty())
+      self_->send(st.bus, topic::error, error_event{st.source, e, r.when});
+  }
   if (publish_signals_)
     signals_.push_back(signal_event{st.source, r});
   if (st.job.stream)

@@ -20,6 +20,7 @@
 #include "core/stats/statistics.hpp"
 #include "messages/actor_messages.hpp"
 #include "messages/events.hpp"
+#include "strategies/callbacks.hpp"
 #include "strategies/strategy.hpp"
 
 namespace btk {
@@ -54,6 +55,8 @@ struct run_job {
   std::uint32_t rank = 0;
   /// Compute partial profit/loss milestones of closed positions.
   bool partials = false;
+  /// The schema's callbacks, called at each result. Default: none
+  std::shared_ptr<const strategy_callbacks> callbacks;
   /// Receives `std::vector<signal_event>` batches as they happen and the
   /// final `done_event` (the pull iterator of `backtest.run`). May be null.
   caf::actor stream;

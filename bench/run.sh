@@ -65,3 +65,14 @@ PY
 echo
 echo "## Parameter sweeps (btk walker --grid)"
 "$(dirname "$0")/sweep_bench.sh" "$build"
+
+echo
+echo "## Live mode at scale: 500 symbols x 20 strategies on a virtual clock"
+"$build/bench/live_bench" 500 1440 "$tmp/live-state"
+echo "(with every instance's Live.getData book kept)"
+LB_REPORTS=1 "$build/bench/live_bench" 500 1440 "$tmp/live-state" | tail -4
+
+echo
+echo "## Live mode crash safety: 200 SIGKILLs, restart on the same state"
+python3 tests/live/crash_kill.py --btk "$build/bin/btk" --work "$tmp/crash" --kills 200 --days 28 --seed 2
+python3 tests/live/crash_kill.py --btk "$build/bin/btk" --work "$tmp/crash-trades" --kills 200 --days 28 --seed 4 --trades-only

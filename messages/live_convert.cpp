@@ -107,6 +107,7 @@ expected<live_instance_record> decode_live_instance(std::string_view bytes) {
         s.cancel_due = x.getCancelDue();
         s.ended = x.getEnded();
         r.events = x.getEvents();
+        r.written_at = x.getWrittenAt();
         return r;
       });
 }

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/engine/config.hpp"
 #include "core/live/live_machine.hpp"
 #include "core/stats/statistics.hpp"
 
@@ -63,6 +64,16 @@ struct live_statistics {
 };
 
 live_statistics compute_live_statistics(const live_event_book& book);
+
+/// `Live.getReport` (statistics.md §4.1): the title, every stored event
+/// newest first (28 columns, plus "Note" when `report_show_signal_note`),
+/// `**Total events:**`, `**Closed signals:**` and the backtest report's
+/// metric lines from `Win rate` on, then its notes. Without events: the
+/// title and "No events recorded yet.".
+std::string render_live_report(std::string_view strategy_name,
+                               std::string_view symbol,
+                               const live_event_book& book,
+                               const live_statistics& stats, const config& cfg);
 
 /// The fields under the reference's key names, in its order:
 /// `totalEvents`, `totalClosed`, `winCount` … `trendConfidence`,

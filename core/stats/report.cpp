@@ -109,7 +109,9 @@ std::string share(double x) {
   return to_fixed(x * 100, 1) + "%";
 }
 
-std::vector<std::string> footer(const backtest_statistics& s) {
+} // namespace
+
+std::vector<std::string> backtest_footer(const backtest_statistics& s) {
   const std::string higher = " (higher is better)";
   const std::string closer = " (closer to 0 is better)";
   auto with = [](std::string (*f)(double), const std::string& suffix) {
@@ -176,7 +178,7 @@ std::vector<std::string> footer(const backtest_statistics& s) {
   return f;
 }
 
-std::vector<std::string> footnotes() {
+std::vector<std::string> backtest_footnotes() {
   // Gates of the statistics, interpolated into the footnotes.
   const auto [n, days, tpy, eyr, cl] = stat_math::limit_text();
   return {
@@ -260,8 +262,6 @@ std::vector<std::string> footnotes() {
   };
 }
 
-} // namespace
-
 std::string render_backtest_report(std::string_view strategy_name,
                                    std::string_view symbol,
                                    const closed_trade_list& trades,
@@ -279,12 +279,12 @@ std::string render_backtest_report(std::string_view strategy_name,
     rows.push_back(table_row(t, symbol, cfg));
   out += md::table(table_header(cfg.report_show_signal_note), rows);
   out += '\n';
-  for (const auto& line : footer(stats)) {
+  for (const auto& line : backtest_footer(stats)) {
     out += '\n';
     out += line;
   }
   out += '\n';
-  for (const auto& line : footnotes()) {
+  for (const auto& line : backtest_footnotes()) {
     out += '\n';
     out += line;
   }

@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/engine/config.hpp"
 #include "core/stats/statistics.hpp"
@@ -23,5 +24,13 @@ std::string render_backtest_report(std::string_view strategy_name,
                                    const closed_trade_list& trades,
                                    const backtest_statistics& stats,
                                    const config& cfg);
+
+/// The report's 31 bold metric lines (`**Total signals:** …` to
+/// `**Median Step Size:** …`), shared with the live report, which prints
+/// them from `Win rate` on.
+std::vector<std::string> backtest_footer(const backtest_statistics& stats);
+
+/// The italic notes under the metric lines.
+std::vector<std::string> backtest_footnotes();
 
 } // namespace btk

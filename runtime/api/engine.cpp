@@ -1,4 +1,5 @@
 #include "runtime/api/engine.hpp"
+#include "runtime/api/live_facade.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -197,6 +198,9 @@ engine::impl::prepared engine::impl::prepare(const std::string& where,
   p.job.rank = inst->second.rank;
   p.job.partials = options.track_partials || partial_listeners > 0;
   p.job.topics = topic_mask;
+  if (!s->second.callbacks.empty())
+    p.job.callbacks =
+        std::make_shared<const strategy_callbacks>(s->second.callbacks);
   return p;
 }
 
@@ -300,6 +304,13 @@ engine::engine(engine_options opts)
     : impl_(std::make_shared<impl>(opts)) {}
 
 engine::~engine() = default;
+
+live_facade& engine::live() {
+  std::lock_guard<std::mutex> g{impl_->mtx};
+  if (!live_)
+    live_ = std::make_unique<live_facade>(*this);
+  return *live_;
+}
 
 namespace {
 
@@ -536,6 +547,8 @@ void subscription::unsubscribe() {
 BTK_LISTEN(signal, signal_event, topic::signal)
 BTK_LISTEN(signal_backtest, signal_event, topic::signal_backtest)
 BTK_LISTEN(done_backtest, done_event, topic::done_backtest)
+BTK_LISTEN(signal_live, signal_event, topic::signal_live)
+BTK_LISTEN(done_live, done_event, topic::done_live)
 BTK_LISTEN(progress, progress_event, topic::progress_backtest)
 BTK_LISTEN(risk, risk_event, topic::risk)
 BTK_LISTEN(partial_profit, partial_event, topic::partial_profit)

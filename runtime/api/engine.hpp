@@ -32,6 +32,7 @@
 #include "core/stats/statistics.hpp"
 #include "core/walker/walker.hpp"
 #include "messages/events.hpp"
+#include "strategies/callbacks.hpp"
 #include "strategies/strategy.hpp"
 
 namespace btk {
@@ -60,6 +61,9 @@ struct strategy_schema {
   /// More risk profiles; with `risk_name` they merge (all must allow).
   /// Default: none
   std::vector<std::string> risk_list;
+  /// Called at each transition of its instances, backtest and live
+  /// (`strategy_callbacks`). Default: none
+  strategy_callbacks callbacks;
 
   /// A schema for a built-in strategy spec such as `sma-cross:fast=5`
   /// (see `btk strategies`). Throws `api_error` on a bad spec.
@@ -142,6 +146,7 @@ struct engine_options {
 };
 
 class engine;
+class live_facade;
 
 /// A listener registration; `unsubscribe` removes it (idempotent). Dropping
 /// the handle keeps the listener.
@@ -448,6 +453,8 @@ public:
   backtest_facade& backtest() { return backtest_; }
   walker_facade& walker() { return walker_; }
   heat_facade& heat() { return heat_; }
+  /// `Live`: strategies on the clock (runtime/api/live_facade.hpp).
+  live_facade& live();
   report_facade<schedule_statistics>& schedule() { return schedule_; }
   report_facade<performance_statistics>& performance() { return performance_; }
   report_facade<partial_statistics>& partial() { return partial_; }
@@ -467,6 +474,12 @@ public:
   subscription listen_signal_backtest(listener_fn<signal_event> fn);
   subscription listen_signal_backtest_once(filter_fn<signal_event> filter,
                                            listener_fn<signal_event> fn);
+  subscription listen_signal_live(listener_fn<signal_event> fn);
+  subscription listen_signal_live_once(filter_fn<signal_event> filter,
+                                       listener_fn<signal_event> fn);
+  subscription listen_done_live(listener_fn<done_event> fn);
+  subscription listen_done_live_once(filter_fn<done_event> filter,
+                                     listener_fn<done_event> fn);
   subscription listen_done_backtest(listener_fn<done_event> fn);
   subscription listen_done_backtest_once(filter_fn<done_event> filter,
                                          listener_fn<done_event> fn);
@@ -512,6 +525,7 @@ private:
   friend class backtest_facade;
   friend class walker_facade;
   friend class heat_facade;
+  friend class live_facade;
   template <class Model>
   friend class report_facade;
 
@@ -527,6 +541,8 @@ private:
   report_facade<performance_statistics> performance_{*this, 1};
   report_facade<partial_statistics> partial_{*this, 2};
   report_facade<risk_statistics> risk_{*this, 3};
+  // Made on first use; destroyed before the actor system.
+  std::unique_ptr<live_facade> live_;
 };
 
 } // namespace btk

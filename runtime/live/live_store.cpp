@@ -85,6 +85,9 @@ expected<live_store> live_store::open(const std::string& dir, bool read_only) {
   o.create_if_missing = true;
   o.compression = rocksdb::kNoCompression;
   o.max_open_files = 64;
+  // Small memtables: the live state is small, and skip-list inserts into a
+  // 64 MB memtable cost a 10,000-instance minute a third more (bench/).
+  o.write_buffer_size = 8 << 20;
   rocksdb::DB* raw = nullptr;
   const auto s = read_only ? rocksdb::DB::OpenForReadOnly(o, dir, &raw)
                            : rocksdb::DB::Open(o, dir, &raw);
@@ -243,13 +246,16 @@ expected<bool> live_store::commit(live_commit& c) {
   }
   std::uint64_t deleted = impl_->deleted;
   if (!c.acks.empty()) {
-    // Events every sink has taken are no longer needed (point deletes: a
-    // range tombstone per minute would pile up in RocksDB).
+    // Events every sink has taken are no longer needed. One range deletion
+    // per 1024 events at most: a tombstone per minute would pile up in
+    // RocksDB, a point delete per event doubles the writes.
     std::uint64_t all = std::numeric_limits<std::uint64_t>::max();
     for (const auto& [sink, n] : acks)
       all = std::min(all, n);
-    for (; deleted < all; ++deleted)
-      b.Delete(event_key(deleted + 1));
+    if (all > deleted && all - deleted >= 1024) {
+      b.DeleteRange(event_key(deleted + 1), event_key(all + 1));
+      deleted = all;
+    }
   }
   b.Put(minute_key, encode_minute(c.minute));
   if (c.running) {

@@ -7,9 +7,12 @@
 
 #include <array>
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +25,7 @@
 #include "runtime/live/feed.hpp"
 #include "runtime/live/live_store.hpp"
 #include "runtime/live/sinks.hpp"
+#include "strategies/callbacks.hpp"
 #include "strategies/strategy.hpp"
 
 namespace btk {
@@ -34,6 +38,8 @@ struct live_instance_def {
   /// The spec it was built from (stored; a restart must give the same).
   std::string spec;
   std::unique_ptr<strategy> strat;
+  /// The schema's callbacks. Default: none
+  std::shared_ptr<const strategy_callbacks> callbacks;
 };
 
 /// What a session runs and where it writes.
@@ -58,6 +64,9 @@ struct live_session_options {
   /// book`), as the reference's `Markdown.enable({live: true})` does; up to
   /// `CC_MAX_LIVE_MARKDOWN_ROWS` results each. Default: false
   bool keep_reports = false;
+  /// Keep running with no instance left, waiting for `add_instance` (a
+  /// host's live facade); `instances` may then start empty. Default: false
+  bool wait_for_instances = false;
 };
 
 /// Counters of a session, for status lines and benchmarks.
@@ -95,6 +104,16 @@ public:
   expected<live_session_stats> run(const std::atomic<bool>& graceful_stop,
                                    const std::atomic<bool>& hard_stop);
 
+  /// Adds an instance while the session runs (from any thread); it starts
+  /// at the next minute, restored from the state when stored there. An
+  /// instance already in the session, or stored with another spec, is an
+  /// error.
+  expected<bool> add_instance(live_instance_def def);
+
+  /// `Live.stop` of one instance (from any thread), applied before the
+  /// next minute. Unknown instances are ignored.
+  void stop_instance(const std::string& symbol, const std::string& name);
+
   /// Per-instance state, for status tables and `Live.getData`.
   struct instance_view {
     std::string symbol;
@@ -108,7 +127,30 @@ public:
     /// This process's ticks by result kind (`action` as index).
     std::array<std::uint64_t, 7> counts;
   };
+  /// Every instance. Not while `run` runs on another thread: use
+  /// `with_view` then.
   std::vector<instance_view> view() const;
+
+  /// Calls `f` with instance `symbol`/`name` under the session's lock (from
+  /// any thread); false when there is no such instance.
+  bool with_view(const std::string& symbol, const std::string& name,
+                 const std::function<void(const instance_view&)>& f) const;
+
+  /// Calls `f` for every instance under the session's lock.
+  void for_each(const std::function<void(const instance_view&)>& f) const;
+
+  /// What a host hears from the loop's thread after each minute's batch is
+  /// synced: every result of every tick (idle, waiting and active
+  /// included), the time each tick took, every warning, and each instance
+  /// whose loop ended. Each is optional.
+  struct hooks {
+    std::function<void(const instance_view&, const live_result&)> on_result;
+    std::function<void(const instance_view&, double tick_ms)> on_tick;
+    std::function<void(const instance_view&, timestamp, const std::string&)>
+        on_warning;
+    std::function<void(const instance_view&)> on_ended;
+  };
+  void set_hooks(hooks h) { hooks_ = std::move(h); }
 
   /// Called after every minute (from the loop's thread). Default: none
   void on_minute(std::function<void(const live_session_stats&)> f) {
@@ -120,6 +162,13 @@ public:
 private:
   struct instance;
   live_session() = default;
+  expected<std::unique_ptr<instance>>
+  restore(live_instance_def def, const live_instance_record* rec) const;
+  instance_view view_of(const instance& i) const;
+  // Takes the instances added and the stops asked for since the last
+  // minute; returns false when it waited for an instance and got a stop.
+  bool take_requests(const std::atomic<bool>& hard_stop, bool all_ended);
+  void notify(const live_commit& c);
   expected<bool> recover();
   expected<bool> run_minute(timestamp t, live_commit& c);
   expected<bool> publish(const std::vector<live_event>& events);
@@ -137,6 +186,27 @@ private:
   bool stopped_ = false;
   // The hard-stop flag of the running `run`, for feeds that wait.
   const std::atomic<bool>* hard_ = nullptr;
+  hooks hooks_;
+  // Guards `instances_` (the loop holds it while it ticks) and the queues.
+  mutable std::mutex mtx_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<instance>> added_;
+  std::vector<std::pair<std::string, std::string>> stops_;
+  bool announced_ = false;
+  // What the loop tells the hooks after the batch: per instance, its
+  // results, warnings and tick time.
+  struct heard {
+    instance* who = nullptr;
+    std::vector<live_result> results;
+    std::vector<std::pair<timestamp, std::string>> warnings;
+    double tick_ms = -1;
+    bool ended = false;
+    // Restored by this process: its first tick calls on_active or
+    // on_schedule with the state as stored and the tick's price.
+    std::optional<live_state> restored;
+    double restored_price = 0;
+  };
+  std::vector<heard> heard_;
   std::function<void(const live_session_stats&)> on_minute_;
 };
 

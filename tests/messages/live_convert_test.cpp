@@ -12,6 +12,7 @@ TEST_CASE("a live instance record reads back field for field") {
   r.name = "every-n#1";
   r.spec = "every-n:n=60";
   r.events = 42;
+  r.written_at = 1005 * minute_ms;
   auto& s = r.state;
   s.phase = live_phase::pending;
   s.signal.id = "7";
@@ -35,6 +36,7 @@ TEST_CASE("a live instance record reads back field for field") {
   CHECK(back->symbol == r.symbol);
   CHECK(back->spec == r.spec);
   CHECK(back->events == 42);
+  CHECK(back->written_at == 1005 * minute_ms);
   const auto& b = back->state;
   CHECK(b.phase == live_phase::pending);
   CHECK(b.signal.position == side::short_);
