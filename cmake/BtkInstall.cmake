@@ -63,7 +63,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION "devel")
 # The binary needs the shared libraries; a host building against the
 # headers and static libraries needs the -dev packages of the same.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libcaf-core0.17, libcaf-io0.17, librocksdb7.8, libcapnp-0.9.2, libfmt9, zlib1g")
+    "libcaf-core0.17, libcaf-io0.17, librocksdb7.8, libcapnp-0.9.2, libfmt9, zlib1g, libssl3, libtomlplusplus3")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
-    "libcaf-dev, librocksdb-dev, libcapnp-dev, capnproto, libfmt-dev, nlohmann-json3-dev, zlib1g-dev")
+    "libcaf-dev, librocksdb-dev, libcapnp-dev, capnproto, libfmt-dev, nlohmann-json3-dev, zlib1g-dev, libboost1.74-dev, libssl-dev, libtomlplusplus-dev")
 include(CPack)

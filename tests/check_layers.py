@@ -40,7 +40,7 @@ UNITS = {
                          ["boost", "openssl", "json", "fmt", "threads"]),
     "runtime/api": (["runtime/exchange", "runtime/live", "runtime/sweep", "runtime/results", "runtime/store", "runtime/data",
                      "actors", "messages", "strategies", "core"],
-                    ["caf", "fmt", "json", "threads"]),
+                    ["caf", "fmt", "json", "toml", "threads"]),
     "runtime/cli": (["runtime/api", "runtime/results", "runtime/store", "runtime/data",
                      "strategies", "core"],
                     ["cli11", "fmt", "posix"]),
@@ -59,6 +59,7 @@ LIBRARIES = {
     "threads": ((), ("Threads::Threads",)),
     "boost": (("boost/",), ("Boost::headers",)),
     "openssl": (("openssl/",), ("OpenSSL::SSL", "OpenSSL::Crypto")),
+    "toml": (("toml++/",), ("tomlplusplus::tomlplusplus",)),
 }
 
 # Standard headers core/ and strategies/ may not include: no I/O, no clock.

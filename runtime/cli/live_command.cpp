@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "runtime/api/engine.hpp"
+#include "runtime/cli/run_file_flags.hpp"
 #include "runtime/cli/run_flags.hpp"
 
 namespace btk {
@@ -113,6 +114,7 @@ CLI::App* add_live_command(CLI::App& app, live_flags& f) {
   cmd->add_flag("--unsafe-config", o.unsafe_config,
                 "apply --set values without the safety rules");
   cmd->add_flag("-q,--quiet", f.quiet, "no status line");
+  add_config_flag(cmd, f.config_file);
   auto* status = cmd->add_subcommand("status", "list the instances of a "
                                                "state folder");
   status->add_option("--state", f.status_state, "state folder")->required();
@@ -122,6 +124,9 @@ CLI::App* add_live_command(CLI::App& app, live_flags& f) {
 int run_live_command(CLI::App& live, live_flags& f) {
   if (live.get_subcommand("status")->parsed())
     return print_status(f.status_state);
+  if (!f.config_file.empty())
+    if (auto e = apply_run_file(live, f.config_file, f.sets); !e.empty())
+      return fail("live", e);
   if (auto e = read_live_flags(f); !e.empty())
     return fail("live", e);
   std::signal(SIGINT, on_signal);

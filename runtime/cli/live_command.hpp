@@ -27,6 +27,8 @@ struct live_flags {
   bool quiet = false;
   /// `btk live status --state DIR`.
   std::string status_state;
+  /// `--config FILE`: a TOML run file (a fleet). Default: none
+  std::string config_file;
 };
 
 /// Flags of `btk exchange-sim`.

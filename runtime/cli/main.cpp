@@ -10,6 +10,7 @@
 #include "runtime/cli/commands.hpp"
 #include "runtime/cli/data_command.hpp"
 #include "runtime/cli/live_command.hpp"
+#include "runtime/cli/run_file_flags.hpp"
 #include "strategies/spec.hpp"
 
 namespace {
@@ -183,6 +184,13 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
 
+  for (auto* cmd : {bt, walker}) {
+    auto& flags = cmd == bt ? bo : static_cast<btk::run_flags&>(wo);
+    if (cmd->parsed() && !flags.config_file.empty())
+      if (auto e = btk::apply_run_file(*cmd, flags.config_file, flags.sets);
+          !e.empty())
+        return btk::fail(cmd->get_name().c_str(), e);
+  }
   if (walker->parsed()) {
     if (auto e = flags_that_do_not_apply(*walker, !wo.sweep.grids.empty());
         !e.empty())

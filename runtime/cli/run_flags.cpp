@@ -1,4 +1,5 @@
 #include "runtime/cli/run_flags.hpp"
+#include "runtime/cli/run_file_flags.hpp"
 
 #include <cstdio>
 
@@ -49,6 +50,7 @@ void add_run_flags(CLI::App* cmd, run_flags& f) {
                   "Markdown report folder ('' to skip)")
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", f.quiet, "print only errors");
+  add_config_flag(cmd, f.config_file);
 }
 
 // `--symbol A,B` reads as `--symbols A,B`.

@@ -40,6 +40,8 @@ struct run_flags {
   std::vector<std::string> sets;
   /// `-q, --quiet`: print only errors. Default: false
   bool quiet = false;
+  /// `--config FILE`: a TOML run file. Default: none
+  std::string config_file;
 };
 
 /// Flags of `btk walker`: the shared ones plus ranking and sweeps.

@@ -166,3 +166,44 @@ TEST_CASE("engine.live pulls opened, closed and cancelled results as they "
   CHECK_THROWS_WITH(e->live().background(sc["symbol"], {"nope", "bybit"}),
                     Catch::Contains("strategy 'nope' is not registered"));
 }
+
+TEST_CASE("strategy callbacks follow a backtest's results in order") {
+  const auto sc = read_json(scenario + "/scenario.json");
+  std::vector<std::string> seen;
+  std::mutex m;
+  strategy_callbacks cb;
+  cb.on_open = [&](const std::string&, const signal_row& s, double price,
+                   bool backtest) {
+    std::lock_guard<std::mutex> g{m};
+    CHECK(backtest);
+    CHECK(price == s.price_open);
+    seen.push_back("open " + s.id);
+  };
+  cb.on_close = [&](const std::string&, const signal_row& s, double, bool) {
+    std::lock_guard<std::mutex> g{m};
+    seen.push_back("close " + s.id);
+  };
+  int ticks = 0;
+  cb.on_tick = [&](const std::string&, const tick_result&, bool) {
+    std::lock_guard<std::mutex> g{m};
+    ++ticks;
+  };
+  auto e = scenario_engine(sc, cb);
+  frame_schema f;
+  f.name = "f";
+  f.start = sc["start"].get<timestamp>();
+  f.end = sc["start"].get<timestamp>() + 24 * 60 * minute_ms;
+  e->add_frame(f);
+  const auto r = e->backtest()
+                     .background(sc["symbol"], {"every-n#1", "bybit", "f"})
+                     .wait();
+  const auto trades = e->backtest().get_trades(sc["symbol"], "every-n#1");
+  REQUIRE(trades.size() > 0);
+  CHECK(seen.size() == 2 * trades.size());
+  CHECK(ticks == static_cast<int>(2 * trades.size()));
+  for (std::size_t k = 0; k + 1 < seen.size(); k += 2) {
+    CHECK(seen[k].rfind("open ", 0) == 0);
+    CHECK(seen[k + 1] == "close " + seen[k].substr(5));
+  }
+  (void)r;
+}

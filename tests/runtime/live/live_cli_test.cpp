@@ -80,3 +80,49 @@ TEST_CASE("btk live names a missing state flag, a bad clock, and a restart "
   CHECK(r.code == 1);
   CHECK(has(r.err, "no live state"));
 }
+
+TEST_CASE("a TOML run file sets every flag the command line leaves out, and "
+          "names the line of a key it does not know") {
+  scratch_dir dir{"live_config"};
+  write_csv(dir / "LIVEUSDT-1m.csv", 600);
+  write_file(dir / "fleet.toml", "# a fleet of one\n"
+                                 "data = \"" +
+                                     dir / "LIVEUSDT-1m.csv" +
+                                     "\"\n"
+                                     "strategies = [\"" +
+                                     spec +
+                                     "\"]\n"
+                                     "clock = \"virtual\"\n"
+                                     "from = 2024-01-01T00:10:00Z\n"
+                                     "until = \"2024-01-01T09:00:00Z\"\n"
+                                     "state = \"" +
+                                     dir / "state" +
+                                     "\"\n"
+                                     "events_out = \"" +
+                                     dir / "events.jsonl" +
+                                     "\"\n"
+                                     "quiet = true\n"
+                                     "[config]\n"
+                                     "CC_PERCENT_FEE = 0.1\n");
+  auto r = run_btk(dir, {"live", "--config", dir / "fleet.toml"});
+  REQUIRE(r.code == 0);
+  scratch_dir flags{"live_config_flags"};
+  write_csv(flags / "LIVEUSDT-1m.csv", 600);
+  r = run_btk(flags, live_args(flags, "2024-01-01T09:00:00Z", spec));
+  REQUIRE(r.code == 0);
+  CHECK(slurp(dir / "events.jsonl") == slurp(flags / "events.jsonl"));
+  // A flag given on the command line wins over the file.
+  r = run_btk(dir, {"live", "--config", dir / "fleet.toml", "--state",
+                    dir / "state2", "--events-out", dir / "short.jsonl",
+                    "--until", "2024-01-01T02:00:00Z"});
+  REQUIRE(r.code == 0);
+  CHECK(slurp(dir / "short.jsonl").size() < slurp(dir / "events.jsonl").size());
+  write_file(dir / "bad.toml", "data = \"x.csv\"\nstrategys = [\"every-n\"]\n");
+  r = run_btk(dir, {"backtest", "--config", dir / "bad.toml"});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "bad.toml:2: unknown key 'strategys'"));
+  write_file(dir / "broken.toml", "data = [1,\n");
+  r = run_btk(dir, {"walker", "--config", dir / "broken.toml"});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "broken.toml:"));
+}
