@@ -102,16 +102,17 @@ def main():
     cmd = live_command(args.btk, data, os.path.join(run, "state"), run, stop_at)
     kills = 0
     starts = 0
-    # Spread the kills over the run: on average each process lives for a
-    # slice of the uninterrupted duration, and none gets killed before
-    # RocksDB opens more often than not.
+    # Spread the kills over the run: each process lives for its start-up
+    # plus a random slice of the work, half the work / kills on average, so
+    # the kills land all over the first half or so of the run and the last
+    # start finishes it.
     while kills < args.kills:
         starts += 1
         if starts > 4 * args.kills:
             print(f"FAIL: only {kills} of {args.kills} kills hit a running process")
             return 1
         p = subprocess.Popen(cmd)
-        time.sleep(startup + rng.uniform(0.0, 2.0 * work / args.kills))
+        time.sleep(startup + rng.uniform(0.0, work / args.kills))
         if p.poll() is None:
             p.send_signal(signal.SIGKILL)
             p.wait()
