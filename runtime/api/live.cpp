@@ -181,13 +181,7 @@ live_report run_live(const live_options& opts,
   if (!stats)
     throw api_error(stats.err().message);
   live_report rep;
-  rep.minutes = stats->minutes;
-  rep.ticks = stats->ticks;
-  rep.failed_ticks = stats->failed_ticks;
-  rep.events = stats->events;
-  rep.syncs = stats->syncs;
-  rep.last_minute = stats->last_minute;
-  rep.data_ended = stats->data_ended;
+  static_cast<live_counters&>(rep) = *stats;
   rep.cfg = live_config(opts);
   for (const auto& v : s.view()) {
     live_instance_report r;

@@ -25,6 +25,7 @@
 #include "runtime/live/feed.hpp"
 #include "runtime/live/live_store.hpp"
 #include "runtime/live/sinks.hpp"
+#include "runtime/results/results.hpp"
 #include "strategies/callbacks.hpp"
 #include "strategies/strategy.hpp"
 
@@ -70,20 +71,7 @@ struct live_session_options {
 };
 
 /// Counters of a session, for status lines and benchmarks.
-struct live_session_stats {
-  std::uint64_t minutes = 0;
-  std::uint64_t ticks = 0;
-  std::uint64_t failed_ticks = 0;
-  std::uint64_t events = 0;
-  std::uint64_t syncs = 0;
-  /// The last minute run (0: none).
-  timestamp last_minute = 0;
-  /// The run ended because a replay's data did.
-  bool data_ended = false;
-  /// Wall time of the last minute from its candles being there (the clock
-  /// reached it) to its batch synced and its events published, ms.
-  double last_minute_ms = 0;
-};
+using live_session_stats = live_counters;
 
 /// Runs live instances until `until`, a stop, or every instance has ended.
 class live_session {

@@ -107,17 +107,11 @@ ojson walker_json(const walker_summary& w) {
 
 } // namespace
 
-std::string trade_json_line(const tick_result& r, const std::string& strategy,
-                            const std::string& symbol) {
+namespace {
+
+// A signal's fields, `position` to `pendingAt`, as the parity files name them.
+void put_signal(fmt::memory_buffer& out, const tick_result& r) {
   const auto& s = r.signal;
-  fmt::memory_buffer out;
-  fmt::format_to(std::back_inserter(out), "{{\"strategy\":{}",
-                 nlohmann::json(strategy).dump());
-  put_text(out, "action", to_string(r.kind));
-  fmt::format_to(std::back_inserter(out), ",\"symbol\":{}",
-                 nlohmann::json(symbol).dump());
-  fmt::format_to(std::back_inserter(out), ",\"id\":{}",
-                 nlohmann::json(s.id).dump());
   put_text(out, "position", to_string(s.position));
   put_number(out, "priceOpen", s.price_open);
   put_number(out, "priceTakeProfit", s.price_take_profit);
@@ -128,12 +122,19 @@ std::string trade_json_line(const tick_result& r, const std::string& strategy,
   put_int(out, "minuteEstimatedTime", s.minute_estimated_time);
   put_int(out, "scheduledAt", s.scheduled_at);
   put_int(out, "pendingAt", r.kind == action::cancelled ? 0 : s.pending_at);
-  put_int(out, "closeTimestamp", r.close_timestamp);
-  if (r.kind == action::closed)
-    put_text(out, "closeReason", to_string(r.close));
-  else
-    put_text(out, "cancelReason", to_string(r.cancel));
-  put_number(out, "priceClose", r.price_close);
+}
+
+// How a closed or cancelled result ended, its PnL when closed, the note,
+// and the closing brace.
+std::string finish_trade(fmt::memory_buffer& out, const tick_result& r) {
+  if (r.kind == action::closed || r.kind == action::cancelled) {
+    put_int(out, "closeTimestamp", r.close_timestamp);
+    if (r.kind == action::closed)
+      put_text(out, "closeReason", to_string(r.close));
+    else
+      put_text(out, "cancelReason", to_string(r.cancel));
+    put_number(out, "priceClose", r.price_close);
+  }
   if (r.kind == action::closed) {
     put_number(out, "pnlPercentage", r.pnl.pnl_percentage);
     put_number(out, "pnlCost", r.pnl.pnl_cost);
@@ -143,11 +144,27 @@ std::string trade_json_line(const tick_result& r, const std::string& strategy,
     put_number(out, "peakPnlPercentage", r.peak_pnl);
     put_number(out, "maxDrawdownPnlPercentage", r.max_drawdown_pnl);
   }
-  if (!s.note.empty())
+  if (!r.signal.note.empty())
     fmt::format_to(std::back_inserter(out), ",\"note\":{}",
-                   nlohmann::json(s.note).dump());
+                   nlohmann::json(r.signal.note).dump());
   out.push_back('}');
   return fmt::to_string(out);
+}
+
+} // namespace
+
+std::string trade_json_line(const tick_result& r, const std::string& strategy,
+                            const std::string& symbol) {
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out), "{{\"strategy\":{}",
+                 nlohmann::json(strategy).dump());
+  put_text(out, "action", to_string(r.kind));
+  fmt::format_to(std::back_inserter(out), ",\"symbol\":{}",
+                 nlohmann::json(symbol).dump());
+  fmt::format_to(std::back_inserter(out), ",\"id\":{}",
+                 nlohmann::json(r.signal.id).dump());
+  put_signal(out, r);
+  return finish_trade(out, r);
 }
 
 std::string live_event_json_line(const live_event& e) {
@@ -187,39 +204,9 @@ std::string live_event_json_line(const live_event& e) {
   }
   fmt::format_to(std::back_inserter(out), ",\"signalId\":{}",
                  nlohmann::json(s.id).dump());
-  put_text(out, "position", to_string(s.position));
-  put_number(out, "priceOpen", s.price_open);
-  put_number(out, "priceTakeProfit", s.price_take_profit);
-  put_number(out, "priceStopLoss", s.price_stop_loss);
-  put_number(out, "originalPriceOpen", s.original_price_open);
-  put_number(out, "originalPriceTakeProfit", s.price_take_profit);
-  put_number(out, "originalPriceStopLoss", s.price_stop_loss);
-  put_int(out, "minuteEstimatedTime", s.minute_estimated_time);
-  put_int(out, "scheduledAt", s.scheduled_at);
-  put_int(out, "pendingAt", r.kind == action::cancelled ? 0 : s.pending_at);
+  put_signal(out, r);
   put_number(out, "currentPrice", r.current_price);
-  if (r.kind == action::closed || r.kind == action::cancelled) {
-    put_int(out, "closeTimestamp", r.close_timestamp);
-    if (r.kind == action::closed)
-      put_text(out, "closeReason", to_string(r.close));
-    else
-      put_text(out, "cancelReason", to_string(r.cancel));
-    put_number(out, "priceClose", r.price_close);
-  }
-  if (r.kind == action::closed) {
-    put_number(out, "pnlPercentage", r.pnl.pnl_percentage);
-    put_number(out, "pnlCost", r.pnl.pnl_cost);
-    put_number(out, "pnlEntries", r.pnl.pnl_entries);
-    put_number(out, "pnlPriceOpen", r.pnl.price_open);
-    put_number(out, "pnlPriceClose", r.pnl.price_close);
-    put_number(out, "peakPnlPercentage", r.peak_pnl);
-    put_number(out, "maxDrawdownPnlPercentage", r.max_drawdown_pnl);
-  }
-  if (!s.note.empty())
-    fmt::format_to(std::back_inserter(out), ",\"note\":{}",
-                   nlohmann::json(s.note).dump());
-  out.push_back('}');
-  return fmt::to_string(out);
+  return finish_trade(out, r);
 }
 
 ojson live_summary_json(const live_report& rep) {

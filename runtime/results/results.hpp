@@ -265,8 +265,8 @@ struct live_instance_report {
   bool ended = false;
 };
 
-/// What a live run did (`run_live`).
-struct live_report {
+/// Counters of a live session (`live_session::run`, `run_live`).
+struct live_counters {
   /// Minutes run by this process.
   std::uint64_t minutes = 0;
   std::uint64_t ticks = 0;
@@ -278,6 +278,13 @@ struct live_report {
   timestamp last_minute = 0;
   /// The run ended because the replayed candles did.
   bool data_ended = false;
+  /// Wall time of the last minute from its candles being there (the clock
+  /// reached it) to its batch synced and its events published, ms.
+  double last_minute_ms = 0;
+};
+
+/// What a live run did (`run_live`): its counters and every instance.
+struct live_report : live_counters {
   /// Every instance, symbol by symbol, strategies in order.
   std::vector<live_instance_report> instances;
   config cfg;
