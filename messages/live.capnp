@@ -83,4 +83,9 @@ struct LiveEvent {
   percentSl @20 :Float64;
   # A warning's text.
   message @21 :Text;
+  # The broker's answer to an opened or closed result: its order id, fill
+  # price and quantity (empty id: no order).
+  orderId @22 :Text;
+  fillPrice @23 :Float64;
+  fillQuantity @24 :Float64;
 }

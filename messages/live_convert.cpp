@@ -138,6 +138,9 @@ std::string encode_live_event(const live_event& e) {
   b.setPercentTp(r.percent_tp);
   b.setPercentSl(r.percent_sl);
   b.setMessage(e.message);
+  b.setOrderId(e.order_id);
+  b.setFillPrice(e.fill_price);
+  b.setFillQuantity(e.fill_quantity);
   return to_bytes(mb);
 }
 
@@ -166,6 +169,9 @@ expected<live_event> decode_live_event(std::string_view bytes) {
         e.number = x.getNumber();
         e.warning = kind == warning_kind;
         e.message = x.getMessage().cStr();
+        e.order_id = x.getOrderId().cStr();
+        e.fill_price = x.getFillPrice();
+        e.fill_quantity = x.getFillQuantity();
         live_result& r = e.result;
         r.kind = e.warning ? action::idle : static_cast<action>(kind);
         r.when = x.getWhen();

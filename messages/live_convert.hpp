@@ -43,6 +43,10 @@ struct live_event {
   bool warning = false;
   live_result result;
   std::string message;
+  /// The broker's order for an opened or closed result (empty: none).
+  std::string order_id;
+  double fill_price = 0;
+  double fill_quantity = 0;
 
   /// The deterministic id `symbol:name:number`: the same event has the same
   /// id in every run, across restarts.

@@ -117,6 +117,8 @@ live_session::open(live_session_options opts, std::unique_ptr<market_feed> feed,
     return error{"live: --from " + to_iso(from) + " is not on a whole minute"};
   const timestamp committed = s->store_->minute();
   s->resume_ = committed > 0 ? std::max(from, committed + minute_ms) : from;
+  if (!opts.orders)
+    opts.orders = std::make_shared<paper_broker>();
   auto defs = std::move(opts.instances);
   s->opts_ = std::move(opts);
   for (auto& def : defs) {

@@ -21,6 +21,7 @@
 #include "core/error.hpp"
 #include "core/live/live_machine.hpp"
 #include "core/stats/live_report.hpp"
+#include "runtime/live/broker.hpp"
 #include "runtime/live/clock.hpp"
 #include "runtime/live/feed.hpp"
 #include "runtime/live/live_store.hpp"
@@ -65,6 +66,9 @@ struct live_session_options {
   /// book`), as the reference's `Markdown.enable({live: true})` does; up to
   /// `CC_MAX_LIVE_MARKDOWN_ROWS` results each. Default: false
   bool keep_reports = false;
+  /// Where opened and closed positions become orders. Default: a
+  /// `paper_broker`
+  std::shared_ptr<broker> orders;
   /// Keep running with no instance left, waiting for `add_instance` (a
   /// host's live facade); `instances` may then start empty. Default: false
   bool wait_for_instances = false;

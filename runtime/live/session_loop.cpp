@@ -87,6 +87,27 @@ expected<bool> live_session::run_minute(timestamp t, live_commit& c) {
         e.symbol = i.symbol;
         e.name = i.name;
         e.number = ++i.events;
+        if (r.kind == action::opened || r.kind == action::closed) {
+          // The order's client id is the signal's: a minute run again after
+          // a crash submits the same order, which the broker answers once.
+          const bool close = r.kind == action::closed;
+          broker_order o{live_instance_key(i.symbol, i.name) + ":" +
+                             r.signal.id + (close ? ":close" : ":open"),
+                         i.symbol,
+                         r.signal.position,
+                         close,
+                         r.current_price,
+                         opts_.cfg.position_entry_cost,
+                         r.when};
+          if (auto f = opts_.orders->submit(o)) {
+            e.order_id = f->order_id;
+            e.fill_price = f->price;
+            e.fill_quantity = f->quantity;
+          } else {
+            warn(r.when,
+                 "broker: order " + o.client_id + ": " + f.err().message);
+          }
+        }
         e.result = std::move(r);
         c.events.push_back(std::move(e));
       }

@@ -206,6 +206,12 @@ std::string live_event_json_line(const live_event& e) {
                  nlohmann::json(s.id).dump());
   put_signal(out, r);
   put_number(out, "currentPrice", r.current_price);
+  if (!e.order_id.empty()) {
+    fmt::format_to(std::back_inserter(out), ",\"orderId\":{}",
+                   nlohmann::json(e.order_id).dump());
+    put_number(out, "fillPrice", e.fill_price);
+    put_number(out, "fillQuantity", e.fill_quantity);
+  }
   return finish_trade(out, r);
 }
 

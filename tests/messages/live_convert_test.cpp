@@ -57,6 +57,9 @@ TEST_CASE("a live event reads back, and malformed bytes are an error, not a "
   e.result.kind = action::closed;
   e.result.close = close_reason::take_profit;
   e.result.pnl.pnl_percentage = 1.25;
+  e.order_id = "paper:BTCUSDT/x#1:3:close";
+  e.fill_price = 101.5;
+  e.fill_quantity = 0.985;
   const auto bytes = encode_live_event(e);
   const auto back = decode_live_event(bytes);
   REQUIRE(back);
@@ -64,6 +67,9 @@ TEST_CASE("a live event reads back, and malformed bytes are an error, not a "
   CHECK(back->result.kind == action::closed);
   CHECK(back->result.close == close_reason::take_profit);
   CHECK(back->result.pnl.pnl_percentage == 1.25);
+  CHECK(back->order_id == e.order_id);
+  CHECK(back->fill_price == 101.5);
+  CHECK(back->fill_quantity == 0.985);
   CHECK_FALSE(decode_live_event(bytes.substr(0, bytes.size() - 8)));
   CHECK_FALSE(decode_live_event("not capnp"));
   CHECK_FALSE(decode_live_instance(bytes.substr(0, 16)));

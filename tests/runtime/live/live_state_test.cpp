@@ -6,7 +6,9 @@
 #include <rocksdb/db.h>
 
 #include "runtime/live/live_store.hpp"
+#include "runtime/live/session.hpp"
 #include "runtime/live/sinks.hpp"
+#include "strategies/spec.hpp"
 #include "tests/runtime/btk_process.hpp"
 
 using namespace btk;
@@ -138,4 +140,76 @@ TEST_CASE("a JSON lines sink drops a line a crash cut short and, after a "
   CHECK_FALSE(has(text, "\"strat\n"));
   const auto first = text.find("BTCUSDT:a#1:2");
   CHECK(text.find("BTCUSDT:a#1:2", first + 1) == std::string::npos);
+}
+
+TEST_CASE("every opened and closed position becomes one order, whose fill "
+          "is persisted with the event, and a repeated order fills once") {
+  paper_broker paper;
+  broker_order o{
+      "BTCUSDT/a#1:7:open", "BTCUSDT", side::long_, false, 100, 100, 0};
+  const auto first = paper.submit(o);
+  const auto again = paper.submit(o);
+  REQUIRE(first);
+  REQUIRE(again);
+  CHECK(first->order_id == again->order_id);
+  CHECK(first->quantity == 1);
+  CHECK(paper.query("BTCUSDT/a#1:7:open"));
+  CHECK_FALSE(paper.query("BTCUSDT/a#1:8:open"));
+
+  // A session on a recording broker.
+  struct recording final : broker {
+    std::vector<broker_order> orders;
+    expected<broker_fill> submit(const broker_order& x) override {
+      orders.push_back(x);
+      return broker_fill{x.client_id, "r" + std::to_string(orders.size()),
+                         x.price, 1};
+    }
+    std::optional<broker_fill> query(const std::string&) override {
+      return std::nullopt;
+    }
+  };
+  auto rec = std::make_shared<recording>();
+  std::vector<candle> cs;
+  for (int k = 0; k < 600; ++k) {
+    const double c = 100 + (k % 40 < 20 ? k % 20 : 20 - k % 20) * 0.1;
+    cs.push_back({t0 + k * minute_ms, c, c + 0.05, c - 0.05, c, 10});
+  }
+  auto s = series::make("BTCUSDT", cs);
+  REQUIRE(s);
+  scratch_dir dir{"live_broker"};
+  live_session_options so;
+  so.state_dir = dir / "state";
+  so.from = t0 + 10 * minute_ms;
+  so.until = t0 + 590 * minute_ms;
+  so.orders = rec;
+  live_instance_def def;
+  def.symbol = "BTCUSDT";
+  def.name = "every-n#1";
+  def.spec = "every-n:n=30,side=alt,tp=0.6,sl=0.6,minutes=20";
+  auto made = builtin_strategies().make(def.spec);
+  REQUIRE(made);
+  def.strat = std::move(*made);
+  so.instances.push_back(std::move(def));
+  auto session = live_session::open(
+      std::move(so),
+      std::make_unique<replay_feed>(
+          std::map<std::string, std::shared_ptr<const series>>{
+              {"BTCUSDT", *s}}),
+      std::make_unique<virtual_clock>());
+  REQUIRE(session);
+  std::vector<live_event> seen;
+  (*session)->add_sink(std::make_unique<callback_sink>(
+      "seen", [&](const live_event& e) { seen.push_back(e); }));
+  std::atomic<bool> no{false};
+  REQUIRE((*session)->run(no, no));
+  std::size_t trades = 0;
+  for (const auto& e : seen)
+    if (e.result.kind == action::opened || e.result.kind == action::closed) {
+      ++trades;
+      CHECK_FALSE(e.order_id.empty());
+    }
+  REQUIRE(trades > 4);
+  CHECK(rec->orders.size() == trades);
+  CHECK(rec->orders[0].client_id == "BTCUSDT/every-n#1:1:open");
+  CHECK(rec->orders[1].client_id == "BTCUSDT/every-n#1:1:close");
 }
