@@ -176,7 +176,9 @@ live_report run_live(const live_options& opts,
   if (opts.on_event)
     s.add_sink(std::make_unique<callback_sink>("callback", opts.on_event));
   if (opts.on_minute)
-    s.on_minute(opts.on_minute);
+    s.on_minute([&s, f = opts.on_minute](const live_session_stats& st) {
+      f(st, s.view());
+    });
   auto stats = s.run(graceful, hard);
   if (!stats)
     throw api_error(stats.err().message);

@@ -72,8 +72,11 @@ struct live_options {
   std::string summary_out;
   /// Called with every event after it is persisted. Default: none
   std::function<void(const live_event&)> on_event;
-  /// Called after every minute with the session's counters. Default: none
-  std::function<void(const live_session_stats&)> on_minute;
+  /// Called after every minute (on the session's thread) with its counters
+  /// and every instance. Default: none
+  std::function<void(const live_session_stats&,
+                     const std::vector<live_session::instance_view>&)>
+      on_minute;
   /// Called with a sentence for every reconnect, retry and malformed
   /// message of the exchange (from btk's threads). Default: none
   std::function<void(const std::string&)> on_warning;

@@ -1,8 +1,11 @@
 #include "runtime/cli/live_command.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <functional>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 #include <unistd.h>
@@ -46,6 +49,48 @@ std::string read_live_flags(live_flags& f) {
   if (o.state_dir.empty())
     return "--state DIR is required (the crash-safe live state)";
   return {};
+}
+
+// A status table per instance on a terminal, redrawn in place at most
+// five times a second (a virtual clock runs thousands of minutes a second).
+std::function<void(const live_session_stats&,
+                   const std::vector<live_session::instance_view>&)>
+status_table() {
+  auto drawn = std::make_shared<std::size_t>(0);
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+  return [drawn, last](const live_session_stats& s, const auto& views) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - *last < std::chrono::milliseconds(200))
+      return;
+    *last = now;
+    std::string out;
+    if (*drawn > 0)
+      out += "\x1b[" + std::to_string(*drawn) + "A";
+    out += "\x1b[2K" + to_iso(s.last_minute) + "  minutes " +
+           std::to_string(s.minutes) + "  events " + std::to_string(s.events) +
+           "  failed ticks " + std::to_string(s.failed_ticks) +
+           "  last minute " +
+           std::to_string(static_cast<int>(s.last_minute_ms)) + " ms\n";
+    char line[160];
+    std::snprintf(line, sizeof line, "\x1b[2K%-12s %-16s %-10s %8s %8s %s\n",
+                  "symbol", "strategy", "phase", "signals", "events", "status");
+    out += line;
+    for (const auto& v : views) {
+      const auto& st = *v.state;
+      std::snprintf(line, sizeof line,
+                    "\x1b[2K%-12s %-16s %-10s %8llu %8llu %s\n",
+                    v.symbol.c_str(), v.name.c_str(),
+                    std::string{to_string(st.phase)}.c_str(),
+                    static_cast<unsigned long long>(st.signals),
+                    static_cast<unsigned long long>(v.events),
+                    st.ended     ? "ended"
+                    : st.stopped ? "stopping"
+                                 : "running");
+      out += line;
+    }
+    *drawn = views.size() + 2;
+    std::fputs(out.c_str(), stderr);
+  };
 }
 
 int print_status(const std::string& dir) {
@@ -137,19 +182,9 @@ int run_live_command(CLI::App& live, live_flags& f) {
       std::fprintf(stderr, "btk live: %s\n", w.c_str());
     };
   if (tty)
-    f.options.on_minute = [](const live_session_stats& s) {
-      std::fprintf(stderr,
-                   "\r%s  minutes %llu  ticks %llu  events %llu  failed %llu",
-                   to_iso(s.last_minute).c_str(),
-                   static_cast<unsigned long long>(s.minutes),
-                   static_cast<unsigned long long>(s.ticks),
-                   static_cast<unsigned long long>(s.events),
-                   static_cast<unsigned long long>(s.failed_ticks));
-    };
+    f.options.on_minute = status_table();
   try {
     const auto s = run_live(f.options, graceful, hard);
-    if (tty)
-      std::fputc('\n', stderr);
     if (s.data_ended && !f.quiet)
       std::fprintf(stderr, "btk live: the replayed candles end at %s\n",
                    to_iso(s.last_minute).c_str());
