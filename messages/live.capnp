@@ -53,6 +53,9 @@ struct LiveInstance {
   # The minute of the batch that wrote this record. Minutes after it ran
   # without changing the instance (see `live_instance_record`).
   writtenAt @15 :Int64;
+  # The open position's partial profit and loss levels reached (0: none).
+  profitLevel @16 :UInt8;
+  lossLevel @17 :UInt8;
 }
 
 # One published event: a tick result or a caught warning.

@@ -76,6 +76,8 @@ std::string encode_live_instance(const live_instance_record& r) {
   b.setEnded(s.ended);
   b.setEvents(r.events);
   b.setWrittenAt(r.written_at);
+  b.setProfitLevel(static_cast<std::uint8_t>(s.profit_level));
+  b.setLossLevel(static_cast<std::uint8_t>(s.loss_level));
   return to_bytes(mb);
 }
 
@@ -108,6 +110,13 @@ expected<live_instance_record> decode_live_instance(std::string_view bytes) {
         s.ended = x.getEnded();
         r.events = x.getEvents();
         r.written_at = x.getWrittenAt();
+        if (x.getProfitLevel() > 100 || x.getLossLevel() > 100)
+          return error{"profitLevel / lossLevel = " +
+                       std::to_string(x.getProfitLevel()) + " / " +
+                       std::to_string(x.getLossLevel()) +
+                       ", expected 0 .. 100"};
+        s.profit_level = x.getProfitLevel();
+        s.loss_level = x.getLossLevel();
         return r;
       });
 }

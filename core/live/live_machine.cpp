@@ -219,16 +219,31 @@ void live_machine::monitor_pending(timestamp t, double a, double low,
   const double d = is_long ? a - e : e - a;
   const double q = pnl_percent(row.position, e, a, pp_);
   live_result r = result(action::active, t, a);
+  // Each new 10 % level of the way to the target (or the stop) is a
+  // partial milestone, once per position.
+  auto levels = [&](bool profit, double percent, int& level) {
+    for (int l = level + 10; l <= 100 && percent >= l; l += 10) {
+      partial_hit h;
+      h.profit = profit;
+      h.level = l;
+      h.when = t;
+      h.price = a;
+      out.partials.push_back(h);
+      level = l;
+    }
+  };
   if (d > 0) {
     r.percent_tp =
         std::clamp(d / std::abs(row.price_take_profit - e) * 100, 0.0, 100.0);
     if ((is_long ? a > st_.peak.price : a < st_.peak.price) && q > 0)
       st_.peak = {a, q, t};
+    levels(true, r.percent_tp, st_.profit_level);
   } else if (d < 0) {
     r.percent_sl =
         std::clamp(-d / std::abs(e - row.price_stop_loss) * 100, 0.0, 100.0);
     if (is_long ? a < st_.fall.price : a > st_.fall.price)
       st_.fall = {a, q, t};
+    levels(false, r.percent_sl, st_.loss_level);
   }
   r.pnl = make_pnl(row.position, e, a, pp_);
   r.peak_pnl = st_.peak.pnl;
@@ -256,6 +271,8 @@ void live_machine::close(timestamp t, double price, close_reason why,
   st_.signal = signal_row{};
   st_.peak = {};
   st_.fall = {};
+  st_.profit_level = 0;
+  st_.loss_level = 0;
   if (st_.stopped)
     st_.ended = true;
 }

@@ -21,6 +21,7 @@
 #include "core/error.hpp"
 #include "core/market/interval.hpp"
 #include "core/market/series.hpp"
+#include "core/risk/partial.hpp"
 
 namespace btk {
 
@@ -74,6 +75,10 @@ struct live_state {
   bool cancel_due = false;
   /// The loop has ended (stopped, and the last result delivered).
   bool ended = false;
+  /// The open position's highest partial profit and loss levels reached
+  /// (10 .. 100, 0: none; live.md §4.5, the reference's partial files).
+  int profit_level = 0;
+  int loss_level = 0;
 };
 
 /// One result of a live tick (live.md §4.6): a backtest result plus the
@@ -101,10 +106,14 @@ struct live_output {
   /// are caught up).
   std::vector<live_result> results;
   std::vector<live_warning> warnings;
+  /// Partial profit and loss levels newly reached by the open position
+  /// (`when` is the tick).
+  std::vector<partial_hit> partials;
 
   void clear() {
     results.clear();
     warnings.clear();
+    partials.clear();
   }
 };
 

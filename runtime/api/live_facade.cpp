@@ -125,6 +125,7 @@ struct live_facade::impl {
   // Events of the current minute, sent to the bus as one batch each.
   std::vector<signal_event> signals;
   std::vector<performance_event> timings;
+  std::vector<partial_event> partials;
   std::map<std::string, timestamp> last_timing;
 
   impl(engine& e, engine::impl& i)
@@ -181,6 +182,11 @@ void live_facade::impl::hooks() {
                         const std::string& text) {
     caf::anon_send(im.bus, topic::error, error_event{source(v), text, when});
   };
+  h.on_partial = [this](const auto& v, const partial_hit& p,
+                        const signal_row& s) {
+    if (wanted(p.profit ? topic::partial_profit : topic::partial_loss))
+      partials.push_back({source(v), p.profit, p.level, s, p.price, p.when});
+  };
   h.on_ended = [this](const auto& v) {
     done_event d;
     d.source = source(v);
@@ -195,6 +201,8 @@ void live_facade::impl::hooks() {
       caf::anon_send(im.bus, std::exchange(signals, {}));
     if (!timings.empty())
       caf::anon_send(im.bus, std::exchange(timings, {}));
+    if (!partials.empty())
+      caf::anon_send(im.bus, std::exchange(partials, {}));
   });
 }
 

@@ -43,7 +43,8 @@ bool live_state_changed(const live_state& a, const live_state& b,
          (a.last_bucket != b.last_bucket && !derived_bucket) ||
          a.signals != b.signals || a.last_pending_id != b.last_pending_id ||
          a.stopped != b.stopped || a.cancel_due != b.cancel_due ||
-         a.ended != b.ended;
+         a.ended != b.ended || a.profit_level != b.profit_level ||
+         a.loss_level != b.loss_level;
 }
 
 live_session::~live_session() = default;

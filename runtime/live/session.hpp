@@ -141,6 +141,11 @@ public:
     std::function<void(const instance_view&, timestamp, const std::string&)>
         on_warning;
     std::function<void(const instance_view&)> on_ended;
+    /// A partial profit or loss level the open position reached, with its
+    /// signal.
+    std::function<void(const instance_view&, const partial_hit&,
+                       const signal_row&)>
+        on_partial;
   };
   void set_hooks(hooks h) { hooks_ = std::move(h); }
 
@@ -197,6 +202,8 @@ private:
     // on_schedule with the state as stored and the tick's price.
     std::optional<live_state> restored;
     double restored_price = 0;
+    std::vector<partial_hit> partials;
+    signal_row signal;
   };
   std::vector<heard> heard_;
   std::function<void(const live_session_stats&)> on_minute_;

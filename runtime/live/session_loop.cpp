@@ -75,6 +75,10 @@ expected<bool> live_session::run_minute(timestamp t, live_commit& c) {
       i.restored = false;
       for (auto& w : out.warnings)
         warn(w.when, std::move(w.message));
+      if (!out.partials.empty() && hooks_.on_partial) {
+        h.partials = out.partials;
+        h.signal = i.machine.state().signal;
+      }
       for (auto& r : out.results) {
         if (opts_.keep_reports)
           i.book.add(r);
@@ -159,6 +163,9 @@ void live_session::notify(const live_commit&) {
     if (hooks_.on_warning)
       for (const auto& [when, text] : h.warnings)
         hooks_.on_warning(v, when, text);
+    if (hooks_.on_partial)
+      for (const auto& p : h.partials)
+        hooks_.on_partial(v, p, h.signal);
     if (hooks_.on_tick && h.tick_ms >= 0)
       hooks_.on_tick(v, h.tick_ms);
     if (hooks_.on_ended && h.ended)

@@ -202,3 +202,37 @@ TEST_CASE("a tick whose candles are missing fails, names them, and changes "
   CHECK(out.results.empty());
   CHECK(m.state().last_tick == before.last_tick);
 }
+
+TEST_CASE("an open position reports each partial level once, and the levels "
+          "are part of its state") {
+  // The price climbs steadily towards the take-profit after the entry.
+  auto s = make_series(80, [](int k, candle& c) {
+    if (k >= 10) {
+      c.close = 100 + (k - 10) * 0.05;
+      c.open = c.close;
+      c.high = c.close + 0.01;
+      c.low = c.close - 0.01;
+    }
+  });
+  config cfg;
+  scripted st{{10}};
+  live_machine m{cfg, interval::m1};
+  live_output out;
+  std::vector<int> levels;
+  for (int k = 5; k < 40; ++k) {
+    out.clear();
+    REQUIRE(m.tick(*s, st, t0 + k * minute_ms, out));
+    for (const auto& p : out.partials) {
+      CHECK(p.profit);
+      levels.push_back(p.level);
+    }
+    if (k == 20) {
+      // A restart in the middle keeps the levels already reported.
+      live_machine again{cfg, interval::m1, m.state()};
+      CHECK(again.state().profit_level == m.state().profit_level);
+    }
+  }
+  REQUIRE(levels.size() >= 3);
+  for (std::size_t k = 0; k < levels.size(); ++k)
+    CHECK(levels[k] == 10 * static_cast<int>(k + 1));
+}

@@ -92,6 +92,13 @@ TEST_CASE("engine.live runs a golden scenario through the stream, the "
     std::lock_guard<std::mutex> g{m};
     ++done;
   });
+  int partials = 0;
+  e->listen_partial_profit([&](const partial_event& p) {
+    std::lock_guard<std::mutex> g{m};
+    CHECK(p.level % 10 == 0);
+    CHECK_FALSE(p.source.backtest);
+    ++partials;
+  });
   e->listen_performance([&](const performance_event& p) {
     std::lock_guard<std::mutex> g{m};
     timings += p.type == "live_tick";
@@ -126,6 +133,7 @@ TEST_CASE("engine.live runs a golden scenario through the stream, the "
   CHECK(opened_cb == opened);
   CHECK(closed_cb == closed);
   CHECK(timings > 3000);
+  CHECK(partials > 0);
   // The window ended the session, not a stop: as in the reference, no
   // instance's loop broke, so no done_live (the handles still return).
   CHECK(done == 0);
