@@ -10,14 +10,16 @@ using std::chrono::steady_clock;
 expected<std::unique_ptr<exchange_clock>>
 exchange_clock::start(binance_rest rest, std::chrono::milliseconds probe) {
   std::unique_ptr<exchange_clock> c{new exchange_clock(std::move(rest))};
-  // The first readings may meet a rate limit: a few tries, a second apart.
+  // The first readings may meet a rate limit: up to 20 tries, 100 ms
+  // apart (the server's rate, which would scale its Retry-After, is what
+  // these readings are for).
   auto reading = [&c](steady_clock::time_point& at) -> expected<timestamp> {
     for (int attempt = 1;; ++attempt) {
       at = steady_clock::now();
       auto t = c->rest_.server_time();
-      if (t || attempt == 5)
+      if (t || attempt == 20)
         return t;
-      std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   };
   steady_clock::time_point t0, t1;

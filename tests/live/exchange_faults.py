@@ -4,7 +4,7 @@
     exchange_faults.py --btk BTK --data CANDLES --work DIR [--speed 300]
 
 For each fault of FAULTS (and none), starts the simulator on a free
-loopback port with its clock 20 minutes before the first tick, runs
+loopback port with its clock 30 minutes before the first tick, runs
 `btk live --exchange binance --clock exchange` through a window, and checks
 that its closed trades equal those of a replay of the same candles on a
 virtual clock, byte for byte. Then checks that an unknown symbol and an
@@ -17,9 +17,9 @@ import subprocess
 import sys
 
 FROM = "2024-04-01T01:00:00Z"
-# The simulator starts 20 minutes early: warm-up (and its rate limits)
+# The simulator starts 30 minutes early: warm-up (and its rate limits)
 # happen before the first tick, as a user would start a live run.
-SIM_FROM = "2024-04-01T00:40:00Z"
+SIM_FROM = "2024-04-01T00:30:00Z"
 UNTIL = "2024-04-01T01:50:00Z"
 STRATEGIES = ["every-n:n=4,side=alt,tp=0.6,sl=0.6,minutes=3",
               "scheduled:n=10,offset=0.02,side=alt,tp=0.6,sl=0.6,minutes=5",
