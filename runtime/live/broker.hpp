@@ -7,10 +7,11 @@
 // before the event is published.
 
 #include <cstdint>
-#include <map>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "core/engine/signal.hpp"
 #include "core/error.hpp"
@@ -61,6 +62,9 @@ public:
 /// without a broker adapter (no gate: every open and close is confirmed).
 class paper_broker final : public broker {
 public:
+  /// Fills `query` still knows (the newest). Value: 65536
+  static constexpr std::size_t keep = 65536;
+
   expected<broker_fill> submit(const broker_order& o) override {
     std::lock_guard<std::mutex> g{m_};
     const auto it = fills_.find(o.client_id);
@@ -70,6 +74,11 @@ public:
     broker_fill f{o.client_id, "paper:" + o.client_id, o.price,
                   o.price > 0 ? o.cost / o.price : 0};
     fills_.emplace(o.client_id, f);
+    order_.push_back(o.client_id);
+    if (order_.size() > keep) {
+      fills_.erase(order_.front());
+      order_.pop_front();
+    }
     return f;
   }
   std::optional<broker_fill> query(const std::string& client_id) override {
@@ -82,7 +91,8 @@ public:
 
 private:
   std::mutex m_;
-  std::map<std::string, broker_fill> fills_;
+  std::unordered_map<std::string, broker_fill> fills_;
+  std::deque<std::string> order_;
 };
 
 } // namespace btk

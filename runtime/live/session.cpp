@@ -28,9 +28,9 @@ bool same_excursion(const excursion& a, const excursion& b) {
 bool live_state_changed(const live_state& a, const live_state& b,
                         timestamp throttle) {
   // A flat, running instance's bucket is always its last tick's, and an
-  // open position's peak and fall follow from the candles since its last
-  // write: a restart derives both (see `open`), so neither alone is a
-  // reason to write.
+  // open position's peak, fall and partial levels follow from the candles
+  // since its last write: a restart derives them (see `restore`), so none
+  // alone is a reason to write.
   const bool derived_bucket = b.phase == live_phase::flat && !b.stopped &&
                               !b.cancel_due && !b.ended &&
                               b.last_bucket == floor_div(b.last_tick, throttle);
@@ -38,13 +38,13 @@ bool live_state_changed(const live_state& a, const live_state& b,
                              b.phase == live_phase::pending &&
                              a.signal.id == b.signal.id;
   return a.phase != b.phase || !same_row(a.signal, b.signal) ||
-         (!same_position && (!same_excursion(a.peak, b.peak) ||
-                             !same_excursion(a.fall, b.fall))) ||
+         (!same_position &&
+          (!same_excursion(a.peak, b.peak) || !same_excursion(a.fall, b.fall) ||
+           a.profit_level != b.profit_level || a.loss_level != b.loss_level)) ||
          (a.last_bucket != b.last_bucket && !derived_bucket) ||
          a.signals != b.signals || a.last_pending_id != b.last_pending_id ||
          a.stopped != b.stopped || a.cancel_due != b.cancel_due ||
-         a.ended != b.ended || a.profit_level != b.profit_level ||
-         a.loss_level != b.loss_level;
+         a.ended != b.ended;
 }
 
 live_session::~live_session() = default;
@@ -91,6 +91,9 @@ live_session::restore(live_instance_def def,
   auto out = std::make_unique<instance>(std::move(def), opts_.cfg,
                                         std::move(st), events);
   out->restored = restored;
+  // Levels its first tick derives again for minutes already committed were
+  // reported by the process that ran them.
+  out->quiet_until = rec != nullptr ? store_->minute() : 0;
   return out;
 }
 

@@ -28,6 +28,8 @@ struct live_session::instance {
   // Restored after a restart: its first tick calls on_active / on_schedule.
   bool restored = false;
   bool ended_told = false;
+  // Partial levels reached at or before this minute are not reported.
+  timestamp quiet_until = 0;
 
   instance(live_instance_def def, const config& cfg, live_state st,
            std::uint64_t n)
