@@ -97,56 +97,69 @@ def main():
     startup = time.monotonic() - t0
     work = max(duration - startup, 0.1)
 
-    run = os.path.join(args.work, "killed")
-    os.makedirs(run)
-    cmd = live_command(args.btk, data, os.path.join(run, "state"), run, stop_at)
-    kills = 0
-    starts = 0
-    # Spread the kills over the run: each process lives for its start-up
-    # plus a random slice of the work, half the work / kills on average, so
-    # the kills land all over the first half or so of the run and the last
-    # start finishes it.
-    while kills < args.kills:
-        starts += 1
-        if starts > 4 * args.kills:
-            print(f"FAIL: only {kills} of {args.kills} kills hit a running process")
-            return 1
-        p = subprocess.Popen(cmd)
-        time.sleep(startup + rng.uniform(0.0, work / args.kills))
-        if p.poll() is None:
-            p.send_signal(signal.SIGKILL)
-            p.wait()
-            kills += 1
-        elif p.returncode != 0:
-            print(f"FAIL: a restart exited with {p.returncode}")
-            return 1
-        else:
-            # The run finished before the kill: start over on a new state.
-            print(f"run finished after {kills} kills; starting over")
-            shutil.rmtree(run)
-            os.makedirs(run)
-            kills = 0
-    subprocess.run(cmd, check=True)
+    def check(run):
+        problems = []
+        for name in ("events.jsonl", "trades.jsonl"):
+            a = read(os.path.join(ref, name))
+            b = read(os.path.join(run, name))
+            if a != b:
+                la, lb = a.splitlines(), b.splitlines()
+                first = next((i for i, (x, y) in enumerate(zip(la, lb)) if x != y),
+                             min(len(la), len(lb)))
+                problems.append(f"{name}: {len(lb)} lines, expected {len(la)}; "
+                                f"first difference at line {first + 1}")
+        ids = [json.loads(line)["id"]
+               for line in read(os.path.join(run, "events.jsonl")).splitlines()]
+        if len(ids) != len(set(ids)):
+            problems.append(f"events.jsonl: {len(ids) - len(set(ids))} repeated ids")
+        if status(args.btk, os.path.join(ref, "state")) != \
+                status(args.btk, os.path.join(run, "state")):
+            problems.append("btk live status differs from the uninterrupted run's")
+        return problems, len(ids)
 
+    # Each process lives for a random time up to its start-up plus a slice
+    # of the work (kills also land while it opens the state and recovers).
+    # When a run finishes before all the kills are spent (a slow machine,
+    # a sanitizer build), it is checked like any other and the next one
+    # starts on a new state with the kills left.
+    total = 0
+    starts = 0
+    attempts = 0
     problems = []
-    for name in ("events.jsonl", "trades.jsonl"):
-        a = read(os.path.join(ref, name))
-        b = read(os.path.join(run, name))
-        if a != b:
-            la, lb = a.splitlines(), b.splitlines()
-            first = next((i for i, (x, y) in enumerate(zip(la, lb)) if x != y),
-                         min(len(la), len(lb)))
-            problems.append(f"{name}: {len(lb)} lines, expected {len(la)}; "
-                            f"first difference at line {first + 1}")
-    ids = [json.loads(line)["id"] for line in read(os.path.join(run, "events.jsonl")).splitlines()]
-    if len(ids) != len(set(ids)):
-        problems.append(f"events.jsonl: {len(ids) - len(set(ids))} repeated ids")
-    if status(args.btk, os.path.join(ref, "state")) != status(args.btk, os.path.join(run, "state")):
-        problems.append("btk live status differs from the uninterrupted run's")
+    events = 0
+    while total < args.kills and not problems:
+        attempts += 1
+        run = os.path.join(args.work, f"killed-{attempts}")
+        os.makedirs(run)
+        cmd = live_command(args.btk, data, os.path.join(run, "state"), run, stop_at)
+        kills = 0
+        finished = False
+        while total + kills < args.kills:
+            starts += 1
+            if starts > 8 * args.kills:
+                print(f"FAIL: only {total + kills} of {args.kills} kills hit a "
+                      "running process")
+                return 1
+            p = subprocess.Popen(cmd)
+            time.sleep(rng.uniform(0.0, startup + work / args.kills))
+            if p.poll() is None:
+                p.send_signal(signal.SIGKILL)
+                p.wait()
+                kills += 1
+            elif p.returncode != 0:
+                print(f"FAIL: a restart exited with {p.returncode}")
+                return 1
+            else:
+                finished = True
+                break
+        if not finished:
+            subprocess.run(cmd, check=True)
+        problems, events = check(run)
+        total += kills
     for p in problems:
         print("FAIL:", p)
-    print(f"{kills} kills over {starts} starts; {len(ids)} events; uninterrupted run "
-          f"{duration:.2f} s, of which start-up {startup:.2f} s")
+    print(f"{total} kills over {starts} starts in {attempts} run(s); {events} events; "
+          f"uninterrupted run {duration:.2f} s, of which start-up {startup:.2f} s")
     return 1 if problems else 0
 
 
