@@ -89,17 +89,16 @@ public:
     data_[symbol] = std::move(s);
   }
   expected<std::shared_ptr<const series>>
-  candles_before(const std::string& symbol, timestamp t, live_clock& clock,
-                 const std::atomic<bool>& cancel) override {
-    std::map<std::string, std::shared_ptr<const series>> one;
+  candles_before(const std::string& symbol, timestamp t, live_clock&,
+                 const std::atomic<bool>&) override {
+    std::shared_ptr<const series> s;
     {
       std::lock_guard<std::mutex> g{m_};
       const auto it = data_.find(symbol);
-      if (it == data_.end())
-        return error{"no candles for symbol " + symbol};
-      one[symbol] = it->second;
+      if (it != data_.end())
+        s = it->second;
     }
-    return replay_feed{std::move(one)}.candles_before(symbol, t, clock, cancel);
+    return replay_candles(symbol, std::move(s), t);
   }
 
 private:
@@ -285,6 +284,12 @@ std::vector<live_handle> live_facade::start(
     if (x == im.exchanges.end())
       throw api_error(p.where + ": exchange '" + ctx.exchange +
                       "' is not registered");
+    if (!s->second.risk_name.empty() || !s->second.risk_list.empty())
+      // Running it without its risk checks would trade what the risk
+      // profile forbids: refuse instead.
+      throw api_error(p.where + ": strategy '" + ctx.strategy +
+                      "' names a risk profile, and live mode does not apply "
+                      "risk profiles yet");
     p.def.strat = s->second.make();
     if (!s->second.callbacks.empty())
       p.def.callbacks =

@@ -33,6 +33,21 @@ public:
   virtual bool exhausted(timestamp) const { return false; }
 };
 
+/// `s` when it holds the candle opening at `t - 1m` (recorded candles are
+/// released once the clock has passed their close), else an error naming
+/// what is missing. Shared by every feed that replays a series.
+inline expected<std::shared_ptr<const series>>
+replay_candles(const std::string& symbol, std::shared_ptr<const series> s,
+               timestamp t) {
+  if (!s)
+    return error{"no candles for symbol " + symbol};
+  if (s->index_of(t - minute_ms) < 0)
+    return error{"no " + symbol + " candle opening at " +
+                 to_iso(t - minute_ms) + " (the data covers " +
+                 to_iso(s->first()) + " .. " + to_iso(s->last()) + ")"};
+  return s;
+}
+
 /// Replays recorded candles (a candle file or the store): the candle
 /// opening at `c` is released once the clock reaches `c + 1m`, i.e. only
 /// for ticks after its close. The series handed out may hold later
@@ -46,14 +61,7 @@ public:
   candles_before(const std::string& symbol, timestamp t, live_clock&,
                  const std::atomic<bool>&) override {
     const auto it = data_.find(symbol);
-    if (it == data_.end())
-      return error{"no candles for symbol " + symbol};
-    const auto& s = it->second;
-    if (s->index_of(t - minute_ms) < 0)
-      return error{"no " + symbol + " candle opening at " +
-                   to_iso(t - minute_ms) + " (the data covers " +
-                   to_iso(s->first()) + " .. " + to_iso(s->last()) + ")"};
-    return s;
+    return replay_candles(symbol, it == data_.end() ? nullptr : it->second, t);
   }
 
   /// Past the last candle of every symbol.

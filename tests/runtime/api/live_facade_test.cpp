@@ -173,6 +173,15 @@ TEST_CASE("engine.live pulls opened, closed and cancelled results as they "
                     Catch::Contains("no such live instance"));
   CHECK_THROWS_WITH(e->live().background(sc["symbol"], {"nope", "bybit"}),
                     Catch::Contains("strategy 'nope' is not registered"));
+  // A strategy with a risk profile is refused rather than run unchecked.
+  risk_schema r;
+  r.name = "cap";
+  e->add_risk(r);
+  auto guarded = strategy_schema::from_spec("guarded", "every-n:n=60");
+  guarded.risk_name = "cap";
+  e->add_strategy(guarded);
+  CHECK_THROWS_WITH(e->live().background(sc["symbol"], {"guarded", "bybit"}),
+                    Catch::Contains("does not apply risk profiles"));
 }
 
 TEST_CASE("strategy callbacks follow a backtest's results in order") {
