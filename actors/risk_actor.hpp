@@ -1,29 +1,10 @@
 #pragma once
 
-#include <functional>
-#include <string>
-#include <vector>
-
 #include <caf/fwd.hpp>
 
 #include "core/risk/risk.hpp"
 
 namespace btk {
-
-/// A risk profile (backtest-kit's `IRiskSchema`, seed-era.md §13.1).
-struct risk_schema {
-  /// Unique name; strategies refer to it.
-  std::string name;
-  /// Free text. Default: empty
-  std::string note;
-  /// Checked in order; the first that returns false (or throws) rejects.
-  /// Default: none (everything is allowed)
-  std::vector<risk_validation> validations;
-  /// Called in the risk actor after a rejection. Default: none
-  std::function<void(const risk_args&, const risk_decision&)> on_rejected;
-  /// Called in the risk actor after a pass. Default: none
-  std::function<void(const risk_args&)> on_allowed;
-};
 
 /// Spawns the actor of one risk profile. It owns the position book shared
 /// by every strategy and symbol that names the profile, and answers risk

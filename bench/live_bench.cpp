@@ -113,8 +113,12 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < specs.size(); ++i) {
       auto made = builtin_strategies().make(specs[i]);
       so.instances.push_back(
-          {sym, parse_spec(specs[i])->name + "#" + std::to_string(i + 1),
-           specs[i], std::move(*made)});
+          {sym,
+           parse_spec(specs[i])->name + "#" + std::to_string(i + 1),
+           specs[i],
+           std::move(*made),
+           {},
+           {}});
     }
   const std::size_t instances = so.instances.size();
   const bool so_reports = so.keep_reports;

@@ -56,6 +56,9 @@ struct LiveInstance {
   # The open position's partial profit and loss levels reached (0: none).
   profitLevel @16 :UInt8;
   lossLevel @17 :UInt8;
+  # The risk profiles it answers to: a restart counts its open position in
+  # them even when it does not run the instance.
+  risks @18 :List(Text);
 }
 
 # One published event: a tick result or a caught warning.

@@ -78,6 +78,9 @@ std::string encode_live_instance(const live_instance_record& r) {
   b.setWrittenAt(r.written_at);
   b.setProfitLevel(static_cast<std::uint8_t>(s.profit_level));
   b.setLossLevel(static_cast<std::uint8_t>(s.loss_level));
+  auto risks = b.initRisks(static_cast<unsigned>(r.risks.size()));
+  for (unsigned k = 0; k < r.risks.size(); ++k)
+    risks.set(k, r.risks[k]);
   return to_bytes(mb);
 }
 
@@ -117,6 +120,8 @@ expected<live_instance_record> decode_live_instance(std::string_view bytes) {
                        ", expected 0 .. 100"};
         s.profit_level = x.getProfitLevel();
         s.loss_level = x.getLossLevel();
+        for (const auto name : x.getRisks())
+          r.risks.emplace_back(name.cStr());
         return r;
       });
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/live/live_machine.hpp"
@@ -29,6 +30,8 @@ struct live_instance_record {
   /// event, and so the record): the session derives `last_tick` and a flat
   /// instance's throttle bucket from the last committed minute.
   timestamp written_at = 0;
+  /// The risk profiles the instance answers to. Default: none
+  std::vector<std::string> risks;
 };
 
 /// One published event: a tick result, or a warning the tick caught.

@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build g++ ccache pkg-config python3
   libfmt-dev libcli11-dev nlohmann-json3-dev zlib1g-dev catch2
   libcaf-dev capnproto libcapnp-dev librocksdb-dev libssl-dev
-  libboost1.74-dev libtomlplusplus-dev
+  libboost1.74-dev libtomlplusplus-dev openssl
 )
 
 missing=()

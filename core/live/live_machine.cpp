@@ -48,6 +48,20 @@ std::string missing_candles(const series& s, timestamp t, std::int64_t n) {
          " .. " + to_iso(t - minute_ms) + " for the tick at " + to_iso(t);
 }
 
+// The request a scheduled signal was made from, as the risk check at its
+// activation sees it.
+signal_request request_of(const signal_row& row) {
+  signal_request r;
+  r.position = row.position;
+  r.price_open = row.price_open;
+  r.price_take_profit = row.price_take_profit;
+  r.price_stop_loss = row.price_stop_loss;
+  r.minute_estimated_time = static_cast<double>(row.minute_estimated_time);
+  r.id = row.id;
+  r.note = row.note;
+  return r;
+}
+
 } // namespace
 
 expected<bool> live_machine::begin(const series& s, timestamp t,
@@ -163,6 +177,8 @@ void live_machine::open(signal_request req, timestamp t, double p,
   st_.peak = {entry, 0, t};
   st_.fall = {entry, pnl_percent(row.position, row.price_open, entry, pp_), t};
   st_.last_pending_id = row.id;
+  if (risk_ != nullptr)
+    risk_->opened(t);
   out.results.push_back(result(action::opened, t, entry));
 }
 
@@ -181,8 +197,10 @@ void live_machine::monitor_scheduled(timestamp t, double p, live_output& out) {
     out.results.push_back(result(action::waiting, t, p));
     return;
   }
-  if (st_.stopped) {
-    // Activation after a stop drops the signal (live.md §4.3).
+  if (st_.stopped ||
+      (risk_ != nullptr && !risk_->allow(request_of(row), t, row.price_open))) {
+    // Activation after a stop, or against the risk profiles, drops the
+    // signal (live.md §4.3).
     st_.phase = live_phase::flat;
     st_.signal = signal_row{};
     idle(t, p, out);
@@ -196,6 +214,8 @@ void live_machine::monitor_scheduled(timestamp t, double p, live_output& out) {
   st_.fall = {entry,
               pnl_percent(row.position, st_.signal.price_open, entry, pp_), t};
   st_.last_pending_id = row.id;
+  if (risk_ != nullptr)
+    risk_->opened(t);
   out.results.push_back(result(action::opened, t, entry));
 }
 
@@ -267,6 +287,8 @@ void live_machine::close(timestamp t, double price, close_reason why,
   r.peak_pnl = st_.peak.pnl;
   r.max_drawdown_pnl = st_.fall.pnl;
   out.results.push_back(std::move(r));
+  if (risk_ != nullptr)
+    risk_->closed(t);
   st_.phase = live_phase::flat;
   st_.signal = signal_row{};
   st_.peak = {};

@@ -117,6 +117,23 @@ struct live_output {
   }
 };
 
+/// The risk profiles an instance answers to, as its live tick meets them
+/// (live.md §4.3-§4.5, seed-era.md §13.1). The host implements it over the
+/// books it shares between instances; the machine calls it at the
+/// reference's points.
+class live_risk {
+public:
+  virtual ~live_risk() = default;
+  /// May `req` go on at `t` with current price `price`? Asked after the
+  /// strategy returns a signal (before validation) and when a scheduled
+  /// signal is about to activate (at its entry). False rejects it.
+  virtual bool allow(const signal_request& req, timestamp t, double price) = 0;
+  /// A position opened at `t` (`risk.addSignal`).
+  virtual void opened(timestamp t) = 0;
+  /// The open position closed at `t` (`risk.removeSignal`).
+  virtual void closed(timestamp t) = 0;
+};
+
 /// One strategy instance's live loop body (live.md §4), exact to
 /// backtest-kit 19.5.0, with btk's two deliberate differences: minutes
 /// missed by an open position or a scheduled signal are caught up candle
@@ -130,10 +147,14 @@ public:
   /// candles up to `t - 1m` (nothing later is read). `strat` needs
   /// `std::optional<signal_request> get_signal(const signal_context&)`.
   /// Appends to `out`. Fails, changing nothing, when a candle the tick
-  /// needs is missing or `t` does not follow the last tick.
+  /// needs is missing or `t` does not follow the last tick. With `risk`,
+  /// a signal the risk profiles reject is dropped: a new one is asked for
+  /// at the next tick (the throttle is reset), a scheduled signal whose
+  /// activation is rejected is dropped (the tick is `idle`). Default: no
+  /// risk profile
   template <class Strategy>
   expected<bool> tick(const series& s, Strategy& strat, timestamp t,
-                      live_output& out);
+                      live_output& out, live_risk* risk = nullptr);
 
   /// `Live.stop` (live.md §10): no new signal; a scheduled signal is
   /// cancelled (`user`) on the next tick; an open position runs to its
@@ -163,6 +184,8 @@ private:
   live_state st_;
   // The tick's price, between `begin` and the strategy call.
   double price_ = 0;
+  // The risk profiles of the running tick, or none.
+  live_risk* risk_ = nullptr;
 };
 
 /// The tick's price `P(t)`: the VWAP of the `n` candles before `t`, or
@@ -171,7 +194,13 @@ std::optional<double> live_price(const series& s, timestamp t, std::int64_t n);
 
 template <class Strategy>
 expected<bool> live_machine::tick(const series& s, Strategy& strat, timestamp t,
-                                  live_output& out) {
+                                  live_output& out, live_risk* risk) {
+  // The risk profiles are the tick's: none is kept past it.
+  struct forget {
+    live_risk*& r;
+    ~forget() { r = nullptr; }
+  } forget_risk{risk_};
+  risk_ = risk;
   auto done = begin(s, t, out);
   if (!done || *done)
     return done;
@@ -193,6 +222,12 @@ expected<bool> live_machine::tick(const series& s, Strategy& strat, timestamp t,
     req.reset();
   }
   if (!req || (!req->id.empty() && req->id == st_.last_pending_id)) {
+    idle(t, price_, out);
+    return true;
+  }
+  if (risk_ != nullptr && !risk_->allow(*req, t, price_)) {
+    // Rejected: asked again at the next tick (live.md §4.4).
+    st_.last_bucket = no_bucket;
     idle(t, price_, out);
     return true;
   }

@@ -76,6 +76,21 @@ struct risk_decision {
 risk_decision check_risk(const std::vector<risk_validation>& validations,
                          const risk_args& args);
 
+/// A risk profile (backtest-kit's `IRiskSchema`, seed-era.md §13.1).
+struct risk_schema {
+  /// Unique name; strategies refer to it.
+  std::string name;
+  /// Free text. Default: empty
+  std::string note;
+  /// Checked in order; the first that returns false (or throws) rejects.
+  /// Default: none (everything is allowed)
+  std::vector<risk_validation> validations;
+  /// Called after a rejection. Default: none
+  std::function<void(const risk_args&, const risk_decision&)> on_rejected;
+  /// Called after a pass. Default: none
+  std::function<void(const risk_args&)> on_allowed;
+};
+
 /// The positions open under one risk name, shared by every strategy and
 /// symbol that names it (the reference's `ClientRisk` map keyed
 /// `"{strategy}:{symbol}"`, one position per strategy x symbol), made

@@ -41,6 +41,45 @@ std::vector<named_spec> name_specs(const std::vector<std::string>& specs) {
   return out;
 }
 
+std::vector<risk_limits> risk_profiles(const std::vector<std::string>& specs,
+                                       const std::vector<named_spec>& named) {
+  std::vector<risk_limits> out;
+  for (const auto& spec : specs) {
+    auto l = parse_risk_limits(spec);
+    if (!l)
+      throw api_error(l.err().message);
+    for (const auto& o : out)
+      if (o.name == l->name)
+        throw api_error("risk '" + spec + "': a risk profile named '" +
+                        l->name + "' is already given");
+    for (const auto& s : l->strategies) {
+      const bool known =
+          std::any_of(named.begin(), named.end(), [&](const named_spec& n) {
+            return n.name == s || n.name.substr(0, n.name.find('#')) == s;
+          });
+      if (!known) {
+        std::string names;
+        for (const auto& n : named)
+          names += (names.empty() ? "" : ", ") + n.name;
+        throw api_error("risk '" + spec + "': strategies names '" + s +
+                        "', which is not a strategy of this run (" + names +
+                        ")");
+      }
+    }
+    out.push_back(std::move(*l));
+  }
+  return out;
+}
+
+std::vector<std::string> risks_of(const std::vector<risk_limits>& profiles,
+                                  const std::string& name) {
+  std::vector<std::string> out;
+  for (const auto& p : profiles)
+    if (p.applies_to(name))
+      out.push_back(p.name);
+  return out;
+}
+
 std::map<std::string, std::shared_ptr<const series>>
 loaded_batch::by_symbol() const {
   std::map<std::string, std::shared_ptr<const series>> out;

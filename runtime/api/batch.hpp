@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/engine/frame.hpp"
+#include "core/risk/risk_limits.hpp"
 #include "runtime/api/runs.hpp"
 
 namespace btk::detail {
@@ -33,6 +34,16 @@ struct named_spec {
 /// The strategies of `specs`, checked and named `name#k` in order; throws
 /// api_error naming a bad spec.
 std::vector<named_spec> name_specs(const std::vector<std::string>& specs);
+
+/// The risk profiles of `specs` (`NAME:key=value,...`), checked against
+/// the run's strategies: a bad limit, a name given twice, or a
+/// `strategies` entry naming none of `named` throws api_error naming it.
+std::vector<risk_limits> risk_profiles(const std::vector<std::string>& specs,
+                                       const std::vector<named_spec>& named);
+
+/// The names of the profiles of `profiles` that apply to the run `name`.
+std::vector<std::string> risks_of(const std::vector<risk_limits>& profiles,
+                                  const std::string& name);
 
 /// The candles of a batch and the frame that fits all of them.
 struct loaded_batch {

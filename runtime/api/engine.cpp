@@ -369,6 +369,7 @@ void engine::add_risk(risk_schema schema) {
   auto name = schema.name;
   auto& r = impl_->risks[name];
   r.validations = schema.validations.size();
+  r.schema = schema;
   r.actor = spawn_risk_actor(*impl_->sys, std::move(schema), impl_->bus);
 }
 

@@ -40,6 +40,8 @@ struct engine::impl {
   struct risk_entry {
     caf::actor actor;
     std::size_t validations = 0;
+    // The profile as registered: live sessions check it themselves.
+    risk_schema schema;
   };
   struct instance {
     std::string symbol;

@@ -1,5 +1,6 @@
 #include "runtime/api/live.hpp"
 
+#include <fstream>
 #include <map>
 #include <memory>
 
@@ -49,15 +50,21 @@ T checked(expected<T> x) {
 // Binance's REST and WebSocket bases for `opts`.
 std::pair<url_parts, url_parts> binance_urls(const live_options& opts,
                                              binance::market m) {
+  if (!opts.ca_file.empty() && !std::ifstream{opts.ca_file})
+    throw api_error("--ca-file '" + opts.ca_file + "': cannot read it");
+  std::pair<url_parts, url_parts> out;
   if (!opts.base_url.empty()) {
-    auto u = checked(parse_base_url(opts.base_url));
-    return {u, u};
+    out.first = checked(parse_base_url(opts.base_url));
+    out.second = out.first;
+  } else {
+    const bool usdm = m == binance::market::usdm;
+    out = {checked(parse_base_url(usdm ? "https://fapi.binance.com"
+                                       : "https://api.binance.com")),
+           checked(parse_base_url(usdm ? "wss://fstream.binance.com"
+                                       : "wss://stream.binance.com:9443"))};
   }
-  const bool usdm = m == binance::market::usdm;
-  return {checked(parse_base_url(usdm ? "https://fapi.binance.com"
-                                      : "https://api.binance.com")),
-          checked(parse_base_url(usdm ? "wss://fstream.binance.com"
-                                      : "wss://stream.binance.com:9443"))};
+  out.first.ca_file = out.second.ca_file = opts.ca_file;
+  return out;
 }
 
 // The longest history any strategy reads, plus the VWAP window and a day.
@@ -142,13 +149,22 @@ live_report run_live(const live_options& opts,
   if (opts.clock == "virtual" && !opts.from)
     throw api_error("--clock virtual needs --from T (the first tick)");
   const auto named = detail::name_specs(opts.strategies);
+  const auto risks = detail::risk_profiles(opts.risks, named);
   live_session_options so;
   so.cfg = live_config(opts);
+  for (const auto& r : risks)
+    so.risks.push_back(make_risk_schema(r));
+  so.exchange = opts.exchange;
   auto ex = connect(opts, named, so.cfg);
   for (const auto& symbol : ex.symbols)
     for (const auto& n : named) {
       auto made = builtin_strategies().make(n.spec);
-      so.instances.push_back({symbol, n.name, n.spec, std::move(*made)});
+      so.instances.push_back({symbol,
+                              n.name,
+                              n.spec,
+                              std::move(*made),
+                              {},
+                              detail::risks_of(risks, n.name)});
     }
   so.from = ex.from;
   so.until = opts.until;
@@ -198,6 +214,7 @@ live_report run_live(const live_options& opts,
     r.stats = compute_live_statistics(*v.book);
     r.phase = std::string{to_string(v.state->phase)};
     r.ended = v.state->ended;
+    r.risk_rejected = v.risk_rejected;
     rep.instances.push_back(std::move(r));
   }
   if (!opts.summary_out.empty())
@@ -239,10 +256,11 @@ exchange_sim_stats run_exchange_sim(const exchange_sim_run_options& opts,
   so.from = opts.from.value_or(0);
   so.faults = checked(parse_sim_faults(opts.faults));
   so.seed = opts.seed;
+  so.tls_cert = opts.tls_cert;
+  so.tls_key = opts.tls_key;
   auto sim = checked(exchange_sim::start(std::move(so)));
   if (opts.on_listening)
-    opts.on_listening("http://" + opts.listen.substr(0, colon) + ":" +
-                      std::to_string(sim->port()));
+    opts.on_listening(sim->base_url());
   while (!stop.load())
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   return sim->stats();

@@ -40,9 +40,17 @@ struct live_options {
   /// Default: none (Binance's own: api.binance.com and
   /// stream.binance.com:9443, or fapi / fstream for usdm)
   std::string base_url;
+  /// `binance`: a PEM file of the certificate authorities to trust for
+  /// https and wss (a private CA, or a TLS simulator's own certificate).
+  /// Default: empty (the system's store)
+  std::string ca_file;
   /// Strategy specs `name:key=value,...`; every symbol runs all of them.
   /// At least one.
   std::vector<std::string> strategies;
+  /// Risk profiles `NAME:key=value,...` (core/risk/risk_limits.hpp), each
+  /// shared by the strategies it names (all by default) on every symbol;
+  /// their books are restored from the state at a restart. Default: none
+  std::vector<std::string> risks;
   /// The configuration the overrides apply to. Default: backtest-kit's
   config cfg;
   /// `CC_KEY=value` overrides. Default: none
@@ -114,6 +122,10 @@ struct exchange_sim_run_options {
   std::string faults;
   /// Seed of the fault dice. Default: 1
   std::uint64_t seed = 1;
+  /// Serve https and wss with this certificate chain and key (PEM files;
+  /// both or neither). Default: none (http and ws)
+  std::string tls_cert;
+  std::string tls_key;
   /// Called once it listens, with its base URL. Default: none
   std::function<void(const std::string& url)> on_listening;
 };

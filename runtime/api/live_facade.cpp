@@ -1,10 +1,12 @@
 #include "runtime/api/live_facade.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <caf/send.hpp>
@@ -125,7 +127,10 @@ struct live_facade::impl {
   std::vector<signal_event> signals;
   std::vector<performance_event> timings;
   std::vector<partial_event> partials;
+  std::vector<risk_event> rejections;
   std::map<std::string, timestamp> last_timing;
+  // The risk profiles the session has been given.
+  std::set<std::string> risks_given;
 
   impl(engine& e, engine::impl& i)
       : eng(e)
@@ -147,7 +152,8 @@ struct live_facade::impl {
     return it == entries.end() ? nullptr : it->second;
   }
   void start(std::unique_ptr<engine_feed> own,
-             std::vector<live_instance_def> defs);
+             std::vector<live_instance_def> defs,
+             std::vector<risk_schema> risks);
   void hooks();
 };
 
@@ -186,6 +192,14 @@ void live_facade::impl::hooks() {
     if (wanted(p.profit ? topic::partial_profit : topic::partial_loss))
       partials.push_back({source(v), p.profit, p.level, s, p.price, p.when});
   };
+  h.on_risk = [this](const auto& v, const std::string& risk, const risk_args& a,
+                     const risk_decision& d) {
+    if (wanted(topic::risk))
+      rejections.push_back(
+          risk_event{source(v), risk, a.pending, a.current_price,
+                     static_cast<std::int64_t>(a.active_position_count),
+                     d.comment, a.when});
+  };
   h.on_ended = [this](const auto& v) {
     done_event d;
     d.source = source(v);
@@ -202,13 +216,17 @@ void live_facade::impl::hooks() {
       caf::anon_send(im.bus, std::exchange(timings, {}));
     if (!partials.empty())
       caf::anon_send(im.bus, std::exchange(partials, {}));
+    if (!rejections.empty())
+      caf::anon_send(im.bus, std::exchange(rejections, {}));
   });
 }
 
 void live_facade::impl::start(std::unique_ptr<engine_feed> own,
-                              std::vector<live_instance_def> defs) {
+                              std::vector<live_instance_def> defs,
+                              std::vector<risk_schema> risks) {
   live_session_options so;
   so.instances = std::move(defs);
+  so.risks = std::move(risks);
   so.cfg = eng.get_config();
   so.state_dir = setup.state_dir;
   so.until = setup.until;
@@ -270,6 +288,7 @@ std::vector<live_handle> live_facade::start(
     caf::actor exchange;
     std::string where;
     std::string exchange_name;
+    std::vector<risk_schema> risks;
   };
   std::vector<prepared> ps;
   for (const auto& [symbol, ctx] : runs) {
@@ -284,12 +303,20 @@ std::vector<live_handle> live_facade::start(
     if (x == im.exchanges.end())
       throw api_error(p.where + ": exchange '" + ctx.exchange +
                       "' is not registered");
-    if (!s->second.risk_name.empty() || !s->second.risk_list.empty())
-      // Running it without its risk checks would trade what the risk
-      // profile forbids: refuse instead.
-      throw api_error(p.where + ": strategy '" + ctx.strategy +
-                      "' names a risk profile, and live mode does not apply "
-                      "risk profiles yet");
+    // Its risk profiles, the reference's MergeRisk order: risk_name first.
+    if (!s->second.risk_name.empty())
+      p.def.risks.push_back(s->second.risk_name);
+    for (const auto& r : s->second.risk_list)
+      if (std::find(p.def.risks.begin(), p.def.risks.end(), r) ==
+          p.def.risks.end())
+        p.def.risks.push_back(r);
+    for (const auto& r : p.def.risks) {
+      const auto it = im.risks.find(r);
+      if (it == im.risks.end())
+        throw api_error(p.where + ": risk profile '" + r +
+                        "' is not registered");
+      p.risks.push_back(it->second.schema);
+    }
     p.def.strat = s->second.make();
     if (!s->second.callbacks.empty())
       p.def.callbacks =
@@ -319,6 +346,11 @@ std::vector<live_handle> live_facade::start(
                                    p.def.symbol)
                     .ptr);
   std::vector<live_instance_def> defs;
+  std::vector<risk_schema> risks;
+  for (auto& p : ps)
+    for (auto& r : p.risks)
+      if (impl_->risks_given.insert(r.name).second)
+        risks.push_back(std::move(r));
   std::vector<live_handle> out;
   for (auto& p : ps) {
     auto st = std::make_shared<live_handle::state>();
@@ -334,8 +366,14 @@ std::vector<live_handle> live_facade::start(
     defs.push_back(std::move(p.def));
   }
   if (!impl_->session) {
-    impl_->start(std::move(feed), std::move(defs));
+    impl_->start(std::move(feed), std::move(defs), std::move(risks));
     return out;
+  }
+  for (auto& r : risks) {
+    const auto name = r.name;
+    if (auto added = impl_->session->add_risk(std::move(r)); !added)
+      throw api_error("live: risk profile '" + name +
+                      "': " + added.err().message);
   }
   for (std::size_t k = 0; k < defs.size(); ++k) {
     const auto where = ps[k].where;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "core/risk/risk_limits.hpp"
 #include "runtime/api/engine.hpp"
 
 namespace btk {
@@ -43,6 +44,35 @@ std::string text_of(const std::string& path, const std::string& key,
                   "them");
 }
 
+// `[risk.NAME]` tables: each becomes the spec `NAME:key=value,...`, checked
+// here so that a mistake names its line.
+void read_risks(const std::string& path, const toml::table& risks,
+                std::vector<run_file_risk>& out) {
+  for (const auto& [k, node] : risks) {
+    const std::string name{k.str()};
+    const auto* table = node.as_table();
+    if (table == nullptr)
+      throw api_error(where(path, node) + ": 'risk." + name +
+                      "' must be a table of limits ([risk." + name + "])");
+    std::string spec = name + ":";
+    for (const auto& [lk, lv] : *table) {
+      const std::string key{lk.str()};
+      std::string value;
+      if (auto arr = lv.as_array()) {
+        for (const auto& e : *arr)
+          value += (value.empty() ? "" : "|") + text_of(path, key, e);
+      } else {
+        value = text_of(path, key, lv);
+      }
+      spec += (spec.back() == ':' ? "" : ",") + key + "=" + value;
+    }
+    if (auto bad = parse_risk_limits(spec); !bad)
+      throw api_error(where(path, node) + ": [risk." + name +
+                      "]: " + bad.err().message);
+    out.push_back({spec, static_cast<int>(node.source().begin.line)});
+  }
+}
+
 } // namespace
 
 run_file read_run_file(const std::string& path) {
@@ -60,10 +90,14 @@ run_file read_run_file(const std::string& path) {
   for (const auto& [k, node] : t) {
     const std::string key{k.str()};
     if (auto table = node.as_table()) {
+      if (key == "risk") {
+        read_risks(path, *table, out.risks);
+        continue;
+      }
       if (key != "config")
         throw api_error(where(path, node) + ": unknown table [" + key +
-                        "] (a run file has settings and a [config] table "
-                        "of CC_* overrides)");
+                        "] (a run file has settings, a [config] table "
+                        "of CC_* overrides and [risk.NAME] tables)");
       for (const auto& [ck, cv] : *table)
         out.config.emplace_back(std::string{ck.str()},
                                 text_of(path, std::string{ck.str()}, cv));

@@ -31,7 +31,8 @@ constexpr const char* walker_name = "walker";
 class batch_engine {
 public:
   batch_engine(const batch_options& opts, const config& cfg,
-               const loaded_batch& data, const std::vector<named_spec>& specs)
+               const loaded_batch& data, const std::vector<named_spec>& specs,
+               const std::vector<risk_limits>& risks)
       : eng_(engine_options{opts.workers, false}) {
     exchange_schema x;
     x.name = exchange_name;
@@ -47,8 +48,13 @@ public:
     static_cast<backtest_frame&>(frame_) = data.frame;
     frame_.name = std::string{to_string(data.frame.iv)};
     eng_.add_frame(frame_);
-    for (const auto& s : specs)
-      eng_.add_strategy(strategy_schema::from_spec(s.name, s.spec));
+    for (const auto& r : risks)
+      eng_.add_risk(make_risk_schema(r));
+    for (const auto& s : specs) {
+      auto schema = strategy_schema::from_spec(s.name, s.spec);
+      schema.risk_list = risks_of(risks, s.name);
+      eng_.add_strategy(std::move(schema));
+    }
     eng_.set_config(cfg);
     // Results as they happen, per symbol:strategy (only when asked for:
     // events nobody listens to are never built).
@@ -129,6 +135,7 @@ void check_run(const batch_report& rep, const strategy_run& r) {
 struct batch_start {
   config cfg;
   std::vector<named_spec> specs;
+  std::vector<risk_limits> risks;
   loaded_batch data;
 };
 
@@ -138,6 +145,7 @@ batch_start start_batch(const batch_options& opts) {
   out.specs = name_specs(opts.strategies);
   if (out.specs.empty())
     throw api_error("give at least one strategy spec (see `btk strategies`)");
+  out.risks = risk_profiles(opts.risks, out.specs);
   std::vector<frame_needs> needs;
   for (const auto& s : out.specs)
     needs.push_back(s.needs);
@@ -155,8 +163,8 @@ void write_common_outputs(const batch_options& opts, const batch_report& rep) {
 } // namespace
 
 batch_report run_backtests(const backtest_options& opts) {
-  auto [cfg, specs, data] = start_batch(opts);
-  batch_engine be{opts, cfg, data, specs};
+  auto [cfg, specs, risks, data] = start_batch(opts);
+  batch_engine be{opts, cfg, data, specs, risks};
   auto& eng = be.get();
   std::vector<std::pair<std::string, backtest_context>> batch;
   for (const auto& d : data.data)
@@ -224,8 +232,8 @@ batch_report run_backtests(const backtest_options& opts) {
 batch_report run_walker(const walker_options& opts) {
   if (auto m = check_walker_metric(opts.metric); !m)
     throw api_error(m.err().message);
-  auto [cfg, specs, data] = start_batch(opts);
-  batch_engine be{opts, cfg, data, specs};
+  auto [cfg, specs, risks, data] = start_batch(opts);
+  batch_engine be{opts, cfg, data, specs, risks};
   auto& eng = be.get();
   walker_schema w;
   w.name = walker_name;

@@ -53,6 +53,10 @@ struct batch_options {
   std::vector<std::pair<std::string, std::string>> overrides;
   /// Apply the overrides without the safety rules. Default: false
   bool unsafe_config = false;
+  /// Risk profiles `NAME:key=value,...` (core/risk/risk_limits.hpp), each
+  /// shared by the strategies it names (all by default) on every symbol.
+  /// Not for sweeps, whose jobs run apart. Default: none
+  std::vector<std::string> risks;
   /// Scheduler (or sweep worker) threads, at most `max_workers`.
   /// Default: 0 (one per core)
   std::size_t workers = 0;

@@ -61,6 +61,10 @@ std::vector<frame_needs> grid_needs(const sweep_options& opts,
 
 sweep_report run_sweep(const sweep_options& opts) {
   const auto cfg = effective_config(opts);
+  if (!opts.risks.empty())
+    throw api_error("a sweep takes no risk profiles: its jobs run apart, so "
+                    "none shares a book of open positions with another "
+                    "(run the strategies together with btk backtest --risk)");
   if (!opts.trades_out.empty() || !opts.report_dir.empty())
     throw api_error("a sweep writes no trades or reports (trades_out, "
                     "report_dir): results_out gets one line per job, "

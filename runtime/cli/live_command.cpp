@@ -130,11 +130,19 @@ CLI::App* add_live_command(CLI::App& app, live_flags& f) {
   cmd->add_option("--base-url", o.base_url,
                   "binance: one address for REST and WebSocket (e.g. btk "
                   "exchange-sim's http://127.0.0.1:PORT)");
+  cmd->add_option("--ca-file", o.ca_file,
+                  "binance: PEM file of the certificate authorities to trust "
+                  "for https/wss (default: the system's)");
   cmd->add_option("--data", o.source.file, "candle file the replay serves");
   cmd->add_option("--store", o.source.store, "candle store the replay serves");
   cmd->add_option("--symbols,--symbol", f.symbols, "symbols A,B");
   cmd->add_option("--strategy", o.strategies,
                   "strategy spec name:key=value,... (repeatable)");
+  cmd->add_option("--risk", o.risks,
+                  "risk profile NAME:key=value,... shared by the strategies "
+                  "(repeatable; keys max_positions, max_per_symbol, "
+                  "max_per_strategy, min_reward_risk, max_stop_percent, "
+                  "strategies=A|B; default: all strategies)");
   cmd->add_option("--state", o.state_dir,
                   "RocksDB state folder; a restart on it continues exactly");
   cmd->add_option("--clock", o.clock,
@@ -223,6 +231,10 @@ CLI::App* add_sim_command(CLI::App& app, sim_flags& f) {
                   "drop=P,429=P,dup=P,reorder=P,garbage=P,late=MS");
   cmd->add_option("--seed", o.seed, "seed of the fault dice")
       ->capture_default_str();
+  cmd->add_option("--tls-cert", o.tls_cert,
+                  "serve https and wss with this certificate chain (PEM)");
+  cmd->add_option("--tls-key", o.tls_key,
+                  "the private key of --tls-cert (PEM)");
   return cmd;
 }
 

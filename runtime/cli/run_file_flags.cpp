@@ -68,6 +68,17 @@ std::string apply_run_file(CLI::App& cmd, const std::string& path,
       return place + ": '" + item.key + "': " + e.what();
     }
   }
+  if (!file.risks.empty()) {
+    auto* opt = cmd.get_option_no_throw("--risk");
+    if (opt == nullptr)
+      return path + ":" + std::to_string(file.risks.front().line) + ": btk " +
+             cmd.get_name() + " takes no risk profiles";
+    if (opt->count() == 0) { // --risk on the command line wins
+      for (const auto& r : file.risks)
+        opt->add_result(r.spec);
+      opt->run_callback();
+    }
+  }
   std::vector<std::string> merged;
   for (const auto& [k, v] : file.config)
     merged.push_back(k + "=" + v);

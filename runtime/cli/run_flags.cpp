@@ -30,6 +30,11 @@ void add_run_flags(CLI::App* cmd, run_flags& f) {
   cmd->add_option("--strategy", o.strategies,
                   "strategy spec name:key=value,... (repeatable; see `btk "
                   "strategies`)");
+  cmd->add_option("--risk", o.risks,
+                  "risk profile NAME:key=value,... shared by the strategies "
+                  "(repeatable; keys max_positions, max_per_symbol, "
+                  "max_per_strategy, min_reward_risk, max_stop_percent, "
+                  "strategies=A|B; default: all strategies)");
   cmd->add_option("--frame-start", f.frame_start,
                   "first tick: ISO-8601 UTC or epoch ms (default: first "
                   "candle + warm-up)");

@@ -1,4 +1,5 @@
 #include "runtime/exchange/binance_feed.hpp"
+#include "runtime/exchange/tls.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -33,8 +34,10 @@ public:
       , on_text_(std::move(on_text))
       , on_open_(std::move(on_open))
       , on_warn_(std::move(on_warn)) {
-    ctx_.set_default_verify_paths();
-    ctx_.set_verify_mode(net::ssl::verify_peer);
+    // An unusable CA file fails every handshake, each attempt reported.
+    if (u_.tls)
+      if (auto ok = setup_client_tls(ctx_, u_); !ok)
+        on_warn_("websocket " + u_.origin(true) + ": " + ok.err().message);
   }
 
   void run() {

@@ -15,6 +15,8 @@
 #include <boost/beast/websocket.hpp>
 
 #include "runtime/exchange/binance_json.hpp"
+#include "runtime/exchange/sim_impl.hpp"
+#include "runtime/exchange/tls.hpp"
 
 namespace btk {
 
@@ -24,32 +26,10 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 
+using sim::query_of;
+using sim::upper;
+
 namespace {
-
-std::map<std::string, std::string> query_of(const std::string& target) {
-  std::map<std::string, std::string> out;
-  const auto q = target.find('?');
-  if (q == std::string::npos)
-    return out;
-  std::size_t pos = q + 1;
-  while (pos <= target.size()) {
-    auto amp = target.find('&', pos);
-    if (amp == std::string::npos)
-      amp = target.size();
-    const auto item = target.substr(pos, amp - pos);
-    const auto eq = item.find('=');
-    if (eq != std::string::npos)
-      out[item.substr(0, eq)] = item.substr(eq + 1);
-    pos = amp + 1;
-  }
-  return out;
-}
-
-std::string upper(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool read_int(const std::string& s, std::int64_t& out) {
   if (s.empty() || s.find_first_not_of("-0123456789") != std::string::npos)
@@ -59,206 +39,6 @@ bool read_int(const std::string& s, std::int64_t& out) {
 }
 
 } // namespace
-
-class ws_session;
-
-struct exchange_sim::impl {
-  exchange_sim_options o;
-  net::io_context ioc;
-  tcp::acceptor acceptor{ioc};
-  net::steady_timer ticker{ioc};
-  std::thread thread;
-  std::chrono::steady_clock::time_point start;
-  std::mt19937_64 dice;
-  // Pushing: the next candle open time to push, the next half-way update.
-  timestamp next_push = 0;
-  timestamp next_update = 0;
-  timestamp next_ping = 0;
-  std::vector<std::weak_ptr<ws_session>> sessions;
-  mutable std::mutex mtx;
-  exchange_sim_stats stats;
-  // Weight used in the current clock minute.
-  timestamp weight_minute = 0;
-  int weight = 0;
-
-  timestamp now() const {
-    const double spent = std::chrono::duration<double, std::milli>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
-    return o.from + static_cast<timestamp>(spent * o.speed);
-  }
-  bool roll(double p) {
-    return p > 0 && std::uniform_real_distribution<double>(0, 1)(dice) < p;
-  }
-  void count(std::uint64_t exchange_sim_stats::*field) {
-    std::lock_guard<std::mutex> g{mtx};
-    ++(stats.*field);
-  }
-
-  void accept();
-  void tick();
-  void push(const std::string& symbol, const candle& c, bool closed);
-  http::response<http::string_body>
-  answer(const http::request<http::string_body>& req);
-};
-
-// One WebSocket client: a write queue (Beast allows one write at a time)
-// and a read loop that answers pings and sees the close.
-class ws_session : public std::enable_shared_from_this<ws_session> {
-public:
-  ws_session(tcp::socket s, exchange_sim::impl& sim)
-      : ws_(std::move(s))
-      , sim_(sim) {}
-
-  void start(http::request<http::string_body> req) {
-    const std::string target{req.target()};
-    std::string list;
-    if (target.rfind("/stream", 0) == 0)
-      list = query_of(target)["streams"];
-    else if (target.rfind("/ws/", 0) == 0)
-      list = target.substr(4);
-    std::size_t pos = 0;
-    while (pos < list.size()) {
-      auto slash = list.find('/', pos);
-      if (slash == std::string::npos)
-        slash = list.size();
-      const auto name = list.substr(pos, slash - pos);
-      const auto at = name.find('@');
-      if (at != std::string::npos)
-        symbols_.push_back(upper(name.substr(0, at)));
-      pos = slash + 1;
-    }
-    connected_at_ = sim_.now();
-    ws_.set_option(
-        websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
-      if (ec)
-        return;
-      self->open_ = true;
-      self->read();
-    });
-  }
-
-  bool wants(const std::string& symbol) const {
-    return open_ && std::find(symbols_.begin(), symbols_.end(), symbol) !=
-                        symbols_.end();
-  }
-  bool is_open() const { return open_; }
-  timestamp connected_at() const { return connected_at_; }
-
-  /// Queues a text frame ("" sends a ping).
-  void send(std::string text) {
-    queue_.push_back(std::move(text));
-    if (queue_.size() == 1)
-      write();
-  }
-
-  void drop() {
-    open_ = false;
-    beast::error_code ec;
-    beast::get_lowest_layer(ws_).socket().close(ec);
-  }
-
-private:
-  void read() {
-    ws_.async_read(
-        buf_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-          if (ec) {
-            self->open_ = false;
-            return;
-          }
-          self->buf_.consume(self->buf_.size());
-          self->read();
-        });
-  }
-
-  void write() {
-    if (!open_) {
-      queue_.clear();
-      return;
-    }
-    auto done = [self = shared_from_this()](beast::error_code ec,
-                                            std::size_t = 0) {
-      if (ec) {
-        self->open_ = false;
-        self->queue_.clear();
-        return;
-      }
-      self->queue_.pop_front();
-      if (!self->queue_.empty())
-        self->write();
-    };
-    if (queue_.front().empty()) {
-      ws_.async_ping({}, [done](beast::error_code ec) mutable { done(ec); });
-      return;
-    }
-    ws_.text(true);
-    ws_.async_write(net::buffer(queue_.front()), done);
-  }
-
-  websocket::stream<beast::tcp_stream> ws_;
-  exchange_sim::impl& sim_;
-  beast::flat_buffer buf_;
-  std::deque<std::string> queue_;
-  std::vector<std::string> symbols_;
-  timestamp connected_at_ = 0;
-  bool open_ = false;
-};
-
-// One HTTP connection: REST requests until it closes or upgrades.
-class http_session : public std::enable_shared_from_this<http_session> {
-public:
-  http_session(tcp::socket s, exchange_sim::impl& sim)
-      : stream_(std::move(s))
-      , sim_(sim) {}
-
-  void read() {
-    req_ = {};
-    http::async_read(
-        stream_, buf_, req_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) {
-          if (ec)
-            return;
-          self->handle();
-        });
-  }
-
-private:
-  void handle() {
-    if (websocket::is_upgrade(req_)) {
-      auto ws = std::make_shared<ws_session>(stream_.release_socket(), sim_);
-      sim_.sessions.push_back(ws);
-      sim_.count(&exchange_sim_stats::connections);
-      ws->start(std::move(req_));
-      return;
-    }
-    res_ =
-        std::make_shared<http::response<http::string_body>>(sim_.answer(req_));
-    http::async_write(
-        stream_, *res_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) {
-          if (ec || !self->req_.keep_alive())
-            return;
-          self->read();
-        });
-  }
-
-  beast::tcp_stream stream_;
-  exchange_sim::impl& sim_;
-  beast::flat_buffer buf_;
-  http::request<http::string_body> req_;
-  std::shared_ptr<http::response<http::string_body>> res_;
-};
-
-void exchange_sim::impl::accept() {
-  acceptor.async_accept([this](beast::error_code ec, tcp::socket s) {
-    if (ec)
-      return;
-    s.set_option(tcp::no_delay(true));
-    std::make_shared<http_session>(std::move(s), *this)->read();
-    accept();
-  });
-}
 
 http::response<http::string_body>
 exchange_sim::impl::answer(const http::request<http::string_body>& req) {
@@ -379,7 +159,7 @@ void exchange_sim::impl::push(const std::string& symbol, const candle& c,
 void exchange_sim::impl::tick() {
   const timestamp t = now();
   // Forget closed sessions; rotate old ones; ping now and then.
-  std::vector<std::weak_ptr<ws_session>> live;
+  std::vector<std::weak_ptr<sim_client>> live;
   for (auto& w : sessions)
     if (auto s = w.lock(); s && s->is_open()) {
       if (t - s->connected_at() >= o.rotate_ms)
@@ -505,6 +285,14 @@ exchange_sim::start(exchange_sim_options o) {
   if (o.from % minute_ms != 0)
     return error{"exchange-sim: --from " + to_iso(o.from) +
                  " is not on a whole minute"};
+  if (o.tls_cert.empty() != o.tls_key.empty())
+    return error{"exchange-sim: TLS needs both a certificate (--tls-cert) and "
+                 "its key (--tls-key)"};
+  if (!o.tls_cert.empty()) {
+    p->tls = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+    if (auto ok = setup_server_tls(*p->tls, o.tls_cert, o.tls_key); !ok)
+      return error{"exchange-sim: " + ok.err().message};
+  }
   p->o = std::move(o);
   p->dice.seed(p->o.seed);
   beast::error_code ec;
@@ -536,6 +324,11 @@ exchange_sim::start(exchange_sim_options o) {
 
 std::uint16_t exchange_sim::port() const noexcept {
   return impl_->acceptor.local_endpoint().port();
+}
+
+std::string exchange_sim::base_url() const {
+  return std::string{impl_->tls ? "https://" : "http://"} + impl_->o.host +
+         ":" + std::to_string(port());
 }
 
 timestamp exchange_sim::now() const {

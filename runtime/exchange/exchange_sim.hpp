@@ -62,6 +62,11 @@ struct exchange_sim_options {
   std::uint64_t seed = 1;
   /// Connection lifetime in clock ms. Default: 24 h
   std::int64_t rotate_ms = 24 * 60 * minute_ms;
+  /// Serve TLS (https and wss on the one address) with this certificate
+  /// chain and private key, PEM files; both or neither. Default: none
+  /// (plain http and ws)
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 /// Counters of a simulator.
@@ -82,6 +87,9 @@ public:
 
   /// The port it listens on.
   std::uint16_t port() const noexcept;
+  /// `https://HOST:PORT` when it serves TLS, else `http://HOST:PORT`: the
+  /// `--base-url` of a live run.
+  std::string base_url() const;
   /// The clock's current time.
   timestamp now() const;
   exchange_sim_stats stats() const;

@@ -1,4 +1,5 @@
 #include "runtime/exchange/http_client.hpp"
+#include "runtime/exchange/tls.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -111,8 +112,9 @@ expected<http_response> http_get(const url_parts& u, const std::string& target,
   std::unique_ptr<beast::tcp_stream> plain;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
   if (u.tls) {
-    ctx.set_default_verify_paths();
-    ctx.set_verify_mode(net::ssl::verify_peer);
+    if (auto ok = setup_client_tls(ctx, u); !ok)
+      return error{"GET " + u.origin(false) + u.prefix + target + ": " +
+                   ok.err().message};
     secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc, ctx);
     SSL_set_tlsext_host_name(secure->native_handle(), u.host.c_str());
   } else {

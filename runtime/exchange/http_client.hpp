@@ -17,6 +17,10 @@ struct url_parts {
   std::string port;
   /// Path prefix without a trailing slash ("" for none).
   std::string prefix;
+  /// PEM file of the certificate authorities a TLS server's certificate
+  /// must chain to (a private CA, a simulator's own). The certificate must
+  /// also name `host`. Default: empty (the system's store)
+  std::string ca_file;
 
   /// `scheme://host:port` with `http`/`https` or `ws`/`wss`.
   std::string origin(bool websocket) const;

@@ -30,7 +30,9 @@ bool live_state_changed(const live_state& a, const live_state& b,
   // A flat, running instance's bucket is always its last tick's, and an
   // open position's peak, fall and partial levels follow from the candles
   // since its last write: a restart derives them (see `restore`), so none
-  // alone is a reason to write.
+  // alone is a reason to write. Leaving `no_bucket` (a signal the risk
+  // profiles rejected is asked for again) is: a stored `no_bucket` says the
+  // instance's last ticks were rejected, and is kept at a restart.
   const bool derived_bucket = b.phase == live_phase::flat && !b.stopped &&
                               !b.cancel_due && !b.ended &&
                               b.last_bucket == floor_div(b.last_tick, throttle);
@@ -41,7 +43,8 @@ bool live_state_changed(const live_state& a, const live_state& b,
          (!same_position &&
           (!same_excursion(a.peak, b.peak) || !same_excursion(a.fall, b.fall) ||
            a.profit_level != b.profit_level || a.loss_level != b.loss_level)) ||
-         (a.last_bucket != b.last_bucket && !derived_bucket) ||
+         (a.last_bucket != b.last_bucket &&
+          (!derived_bucket || a.last_bucket == no_bucket)) ||
          a.signals != b.signals || a.last_pending_id != b.last_pending_id ||
          a.stopped != b.stopped || a.cancel_due != b.cancel_due ||
          a.ended != b.ended;
@@ -73,7 +76,7 @@ live_session::restore(live_instance_def def,
       // Every minute after the record ran and changed nothing; a running
       // flat instance asked (or was throttled) in each minute's bucket.
       st.last_tick = committed;
-      if (!st.stopped && !st.cancel_due)
+      if (!st.stopped && !st.cancel_due && st.last_bucket != no_bucket)
         st.last_bucket =
             floor_div(committed, interval_ms(def.strat->signal_interval()));
     }
@@ -123,6 +126,12 @@ live_session::open(live_session_options opts, std::unique_ptr<market_feed> feed,
   s->resume_ = committed > 0 ? std::max(from, committed + minute_ms) : from;
   if (!opts.orders)
     opts.orders = std::make_shared<paper_broker>();
+  for (auto& r : opts.risks) {
+    auto name = r.name;
+    if (!s->risks_.emplace(name, risk_profile{std::move(r), {}}).second)
+      return error{"live: two risk profiles are named '" + name + "'"};
+  }
+  opts.risks.clear();
   auto defs = std::move(opts.instances);
   s->opts_ = std::move(opts);
   for (auto& def : defs) {
@@ -131,9 +140,69 @@ live_session::open(live_session_options opts, std::unique_ptr<market_feed> feed,
         s->restore(std::move(def), it == stored->end() ? nullptr : &it->second);
     if (!i)
       return i.err();
+    (*i)->rank = static_cast<std::uint32_t>(s->instances_.size());
     s->instances_.push_back(std::move(*i));
+    auto seated = s->seat(*s->instances_.back());
+    if (!seated)
+      return seated.err();
   }
+  s->seat_stored(*stored);
   return s;
+}
+
+expected<bool> live_session::seat(instance& i) {
+  std::vector<risk_profile*> profiles;
+  for (const auto& name : i.risks) {
+    const auto p = risks_.find(name);
+    if (p == risks_.end()) {
+      std::string known;
+      for (const auto& [n, r] : risks_)
+        known += (known.empty() ? "" : ", ") + n;
+      return error{"live: " + live_instance_key(i.symbol, i.name) +
+                   " names the risk profile '" + name +
+                   "', which is not registered (known: " +
+                   (known.empty() ? "none" : known) + ")"};
+    }
+    profiles.push_back(&p->second);
+  }
+  // A run again of a stored instance may answer to other profiles now.
+  for (auto& [n, p] : risks_)
+    if (std::find(profiles.begin(), profiles.end(), &p) == profiles.end())
+      p.book.close(i.name, i.symbol, resume_);
+  i.profiles = std::move(profiles);
+  const live_state& st = i.machine.state();
+  if (st.phase == live_phase::pending)
+    for (auto* p : i.profiles)
+      p->book.open(i.name, i.symbol, opts_.exchange, st.signal.pending_at,
+                   i.rank);
+  return true;
+}
+
+void live_session::seat_stored(
+    const std::map<std::string, live_instance_record>& recs) {
+  // Ranked after every running instance, in key order.
+  std::uint32_t rank = 1u << 30;
+  for (const auto& [key, r] : recs) {
+    ++rank;
+    const bool running =
+        std::any_of(instances_.begin(), instances_.end(), [&](const auto& i) {
+          return i->symbol == r.symbol && i->name == r.name;
+        });
+    if (running || r.state.phase != live_phase::pending)
+      continue;
+    for (const auto& name : r.risks)
+      if (auto p = risks_.find(name); p != risks_.end())
+        p->second.book.open(r.name, r.symbol, opts_.exchange,
+                            r.state.signal.pending_at, rank);
+  }
+}
+
+expected<bool> live_session::add_risk(risk_schema r) {
+  std::lock_guard<std::mutex> g{mtx_};
+  auto name = r.name;
+  if (!risks_.emplace(name, risk_profile{std::move(r), {}}).second)
+    return error{"live: the risk profile '" + name + "' is already known"};
+  return true;
 }
 
 expected<bool> live_session::add_instance(live_instance_def def) {
@@ -146,6 +215,10 @@ expected<bool> live_session::add_instance(live_instance_def def) {
   if (!i)
     return i.err();
   std::lock_guard<std::mutex> g{mtx_};
+  for (const auto& name : (*i)->risks)
+    if (risks_.count(name) == 0)
+      return error{"live: " + key + " names the risk profile '" + name +
+                   "', which is not registered"};
   for (const auto& x : instances_)
     if (x->symbol == (*i)->symbol && x->name == (*i)->name &&
         !x->machine.ended())
@@ -179,7 +252,9 @@ bool live_session::take_requests(const std::atomic<bool>& hard_stop,
                                              x->name == a->name;
                                     }),
                      instances_.end());
+    a->rank = static_cast<std::uint32_t>(instances_.size());
     instances_.push_back(std::move(a));
+    seat(*instances_.back()); // its profiles were checked when it was added
     announced_ = false;
   }
   added_.clear();
@@ -196,8 +271,8 @@ void live_session::add_sink(std::unique_ptr<live_sink> s) {
 }
 
 live_session::instance_view live_session::view_of(const instance& i) const {
-  return {i.symbol, i.name,  i.spec,  &i.machine.state(),
-          i.events, &i.book, i.counts};
+  return {i.symbol, i.name,  i.spec,   &i.machine.state(),
+          i.events, &i.book, i.counts, i.risk_rejected};
 }
 
 std::vector<live_session::instance_view> live_session::view() const {

@@ -20,6 +20,7 @@
 #include "core/engine/config.hpp"
 #include "core/error.hpp"
 #include "core/live/live_machine.hpp"
+#include "core/risk/risk.hpp"
 #include "core/stats/live_report.hpp"
 #include "runtime/live/broker.hpp"
 #include "runtime/live/clock.hpp"
@@ -42,6 +43,10 @@ struct live_instance_def {
   std::unique_ptr<strategy> strat;
   /// The schema's callbacks. Default: none
   std::shared_ptr<const strategy_callbacks> callbacks;
+  /// The risk profiles (of `live_session_options::risks`) its signals must
+  /// pass; several must all allow (the reference's `MergeRisk`).
+  /// Default: none
+  std::vector<std::string> risks;
 };
 
 /// What a session runs and where it writes.
@@ -66,6 +71,13 @@ struct live_session_options {
   /// book`), as the reference's `Markdown.enable({live: true})` does; up to
   /// `CC_MAX_LIVE_MARKDOWN_ROWS` results each. Default: false
   bool keep_reports = false;
+  /// The risk profiles instances may name. Each keeps one book of open
+  /// positions shared by every instance naming it; instances tick in their
+  /// order, so the books (and every decision) are the same after a
+  /// restart. Default: none
+  std::vector<risk_schema> risks;
+  /// The exchange name risk validations see. Default: empty
+  std::string exchange;
   /// Where opened and closed positions become orders. Default: a
   /// `paper_broker`
   std::shared_ptr<broker> orders;
@@ -102,6 +114,10 @@ public:
   /// error.
   expected<bool> add_instance(live_instance_def def);
 
+  /// Adds a risk profile while the session runs (from any thread), before
+  /// an instance naming it is added. A name already known is an error.
+  expected<bool> add_risk(risk_schema r);
+
   /// `Live.stop` of one instance (from any thread), applied before the
   /// next minute. Unknown instances are ignored.
   void stop_instance(const std::string& symbol, const std::string& name);
@@ -118,6 +134,8 @@ public:
     const live_event_book* book;
     /// This process's ticks by result kind (`action` as index).
     std::array<std::uint64_t, 7> counts;
+    /// Signals its risk profiles rejected in this process.
+    std::uint64_t risk_rejected;
   };
   /// Every instance. Not while `run` runs on another thread: use
   /// `with_view` then.
@@ -146,6 +164,11 @@ public:
     std::function<void(const instance_view&, const partial_hit&,
                        const signal_row&)>
         on_partial;
+    /// A risk profile rejected the instance's signal: the profile's name,
+    /// what its validations saw, and the decision.
+    std::function<void(const instance_view&, const std::string&,
+                       const risk_args&, const risk_decision&)>
+        on_risk;
   };
   void set_hooks(hooks h) { hooks_ = std::move(h); }
 
@@ -158,6 +181,17 @@ public:
 
 private:
   struct instance;
+  class risk_gate;
+  // A risk profile and the positions open under it.
+  struct risk_profile {
+    risk_schema schema;
+    risk_book book;
+  };
+  // Points `i` at its profiles and counts its open position in them.
+  expected<bool> seat(instance& i);
+  // Counts the open positions of stored instances this session does not
+  // run in the profiles their records name.
+  void seat_stored(const std::map<std::string, live_instance_record>& recs);
   live_session() = default;
   expected<std::unique_ptr<instance>>
   restore(live_instance_def def, const live_instance_record* rec) const;
@@ -176,6 +210,7 @@ private:
   std::unique_ptr<live_clock> clock_;
   std::unique_ptr<live_store> store_;
   std::vector<std::unique_ptr<instance>> instances_;
+  std::map<std::string, risk_profile> risks_;
   std::vector<std::unique_ptr<live_sink>> sinks_;
   std::map<std::string, std::uint64_t> acks_;
   live_session_stats stats_;
@@ -204,6 +239,12 @@ private:
     double restored_price = 0;
     std::vector<partial_hit> partials;
     signal_row signal;
+    struct rejection {
+      std::string risk;
+      risk_args args;
+      risk_decision decision;
+    };
+    std::vector<rejection> rejections;
   };
   std::vector<heard> heard_;
   std::function<void(const live_session_stats&)> on_minute_;

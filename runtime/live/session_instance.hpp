@@ -30,6 +30,12 @@ struct live_session::instance {
   bool ended_told = false;
   // Partial levels reached at or before this minute are not reported.
   timestamp quiet_until = 0;
+  // Its risk profiles' names and books, and its rank in them (the order
+  // instances tick in).
+  std::vector<std::string> risks;
+  std::vector<risk_profile*> profiles;
+  std::uint32_t rank = 0;
+  std::uint64_t risk_rejected = 0;
 
   instance(live_instance_def def, const config& cfg, live_state st,
            std::uint64_t n)
@@ -43,7 +49,8 @@ struct live_session::instance {
       , events(n)
       , saved_events(n)
       , book(cfg.max_live_markdown_rows)
-      , throttle(interval_ms(strat->signal_interval())) {}
+      , throttle(interval_ms(strat->signal_interval()))
+      , risks(std::move(def.risks)) {}
 };
 
 } // namespace btk

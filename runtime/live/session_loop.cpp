@@ -18,6 +18,70 @@ bool published(const live_result& r, bool all_ticks) {
 
 } // namespace
 
+// An instance's risk profiles during its tick: checks run every profile
+// (all must allow, as the reference's MergeRisk), and opens and closes go to
+// every profile's book.
+class live_session::risk_gate final : public live_risk {
+public:
+  risk_gate(instance& i, heard& h, const std::string& exchange)
+      : i_(i)
+      , h_(h)
+      , exchange_(exchange) {}
+
+  bool allow(const signal_request& req, timestamp t, double price) override {
+    bool ok = true;
+    for (auto* p : i_.profiles) {
+      risk_args a;
+      a.symbol = i_.symbol;
+      a.strategy = i_.name;
+      a.exchange = exchange_;
+      a.current_price = price;
+      a.when = t;
+      a.pending = req;
+      a.active_positions = p->book.active_at(risk_book::still_open, 0);
+      a.active_position_count = a.active_positions.size();
+      auto d = check_risk(p->schema.validations, a);
+      try {
+        if (d.allowed && p->schema.on_allowed)
+          p->schema.on_allowed(a);
+        else if (!d.allowed && p->schema.on_rejected)
+          p->schema.on_rejected(a, d);
+      } catch (const std::exception& e) {
+        h_.warnings.emplace_back(t, "risk " + p->schema.name +
+                                        ": callback threw: " + e.what());
+      }
+      if (!d.allowed) {
+        ok = false;
+        h_.rejections.push_back({p->schema.name, std::move(a), std::move(d)});
+      }
+    }
+    if (!ok)
+      ++rejected_;
+    return ok;
+  }
+
+  void opened(timestamp t) override {
+    for (auto* p : i_.profiles)
+      p->book.open(i_.name, i_.symbol, exchange_, t, i_.rank);
+  }
+
+  void closed(timestamp t) override {
+    for (auto* p : i_.profiles)
+      p->book.close(i_.name, i_.symbol, t);
+    closed_ = true;
+  }
+
+  std::uint64_t rejected() const noexcept { return rejected_; }
+  bool any_closed() const noexcept { return closed_; }
+
+private:
+  instance& i_;
+  heard& h_;
+  const std::string& exchange_;
+  std::uint64_t rejected_ = 0;
+  bool closed_ = false;
+};
+
 expected<bool> live_session::recover() {
   for (auto& sink : sinks_) {
     const auto name = sink->name();
@@ -35,6 +99,7 @@ expected<bool> live_session::recover() {
 expected<bool> live_session::run_minute(timestamp t, live_commit& c) {
   live_output out;
   heard_.clear();
+  bool closed = false;
   for (auto& ip : instances_) {
     instance& i = *ip;
     if (i.machine.ended())
@@ -59,8 +124,13 @@ expected<bool> live_session::run_minute(timestamp t, live_commit& c) {
     const auto started = timed ? std::chrono::steady_clock::now()
                                : std::chrono::steady_clock::time_point{};
     auto data = feed_->candles_before(i.symbol, t, *clock_, *hard_);
-    expected<bool> ran = data ? i.machine.tick(**data, *i.strat, t, out)
+    risk_gate gate{i, h, opts_.exchange};
+    live_risk* risk = i.profiles.empty() ? nullptr : &gate;
+    expected<bool> ran = data ? i.machine.tick(**data, *i.strat, t, out, risk)
                               : expected<bool>{data.err()};
+    i.risk_rejected += gate.rejected();
+    stats_.risk_rejected += gate.rejected();
+    closed = closed || gate.any_closed();
     if (!ran) {
       ++stats_.failed_ticks;
       warn(t, "tick failed when=" + to_iso(t) + ": " + ran.err().message);
@@ -126,7 +196,8 @@ expected<bool> live_session::run_minute(timestamp t, live_commit& c) {
     const live_state& now = i.machine.state();
     if (live_state_changed(i.saved, now, i.throttle) ||
         i.events != i.saved_events) {
-      c.instances.push_back({i.symbol, i.name, i.spec, now, i.events, t});
+      c.instances.push_back(
+          {i.symbol, i.name, i.spec, now, i.events, t, i.risks});
       i.saved = now;
       i.saved_events = i.events;
     }
@@ -135,10 +206,15 @@ expected<bool> live_session::run_minute(timestamp t, live_commit& c) {
     // Kept only for someone to tell: 10,000 instances a minute add up.
     const bool listened = hooks_.on_result || hooks_.on_tick ||
                           hooks_.on_warning || hooks_.on_ended ||
-                          hooks_.on_partial || i.callbacks;
+                          hooks_.on_partial || hooks_.on_risk || i.callbacks;
     if (listened)
       heard_.push_back(std::move(h));
   }
+  // No tick asks about a time before the next minute: positions closed by
+  // now are of no use to any book.
+  if (closed)
+    for (auto& [name, p] : risks_)
+      p.book.forget_closed_before(t);
   return true;
 }
 
@@ -178,6 +254,9 @@ void live_session::notify(const live_commit&) {
     if (hooks_.on_partial)
       for (const auto& p : h.partials)
         hooks_.on_partial(v, p, h.signal);
+    if (hooks_.on_risk)
+      for (const auto& r : h.rejections)
+        hooks_.on_risk(v, r.risk, r.args, r.decision);
     if (hooks_.on_tick && h.tick_ms >= 0)
       hooks_.on_tick(v, h.tick_ms);
     if (hooks_.on_ended && h.ended)
@@ -296,7 +375,7 @@ live_session::run(const std::atomic<bool>& graceful_stop,
       i.saved = i.machine.state();
       i.saved_events = i.events;
       last.instances.push_back(
-          {i.symbol, i.name, i.spec, i.saved, i.events, last.minute});
+          {i.symbol, i.name, i.spec, i.saved, i.events, last.minute, i.risks});
     }
   auto wrote = store_->commit(last);
   if (!wrote)

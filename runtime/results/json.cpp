@@ -226,6 +226,7 @@ ojson live_summary_json(const live_report& rep) {
                          {"spec", i.spec},
                          {"counts", counts},
                          {"liveTicks", i.ticks},
+                         {"riskRejected", i.risk_rejected},
                          {"phase", i.phase},
                          {"ended", i.ended},
                          {"stats", fields_json(stat_fields(i.stats))}});
@@ -234,6 +235,7 @@ ojson live_summary_json(const live_report& rep) {
           {"minutes", rep.minutes},
           {"ticks", rep.ticks},
           {"failedTicks", rep.failed_ticks},
+          {"riskRejected", rep.risk_rejected},
           {"events", rep.events},
           {"syncedBatches", rep.syncs},
           {"lastMinute", rep.last_minute},

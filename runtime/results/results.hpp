@@ -258,6 +258,8 @@ struct live_instance_report {
   std::map<std::string, std::uint64_t> counts;
   /// Ticks that ran (results of every kind).
   std::uint64_t ticks = 0;
+  /// Signals its risk profiles rejected in this process.
+  std::uint64_t risk_rejected = 0;
   /// `Live.getData` over this process's events (statistics.md §4.1).
   live_statistics stats;
   /// Phase at the end: flat, scheduled or pending.
@@ -271,6 +273,8 @@ struct live_counters {
   std::uint64_t minutes = 0;
   std::uint64_t ticks = 0;
   std::uint64_t failed_ticks = 0;
+  /// Signals a risk profile rejected (each asked again at the next tick).
+  std::uint64_t risk_rejected = 0;
   std::uint64_t events = 0;
   /// Synced RocksDB batches written.
   std::uint64_t syncs = 0;

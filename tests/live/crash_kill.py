@@ -3,11 +3,14 @@
 lost or repeated:
 
     crash_kill.py --btk BTK --work DIR [--kills 25] [--days 12] [--seed 1]
+                  [--trades-only] [--risk SPEC]
 
 1. makes synthetic candles (`btk data synth`) and runs a replay on a virtual
    clock once, uninterrupted, with every tick published (--all-ticks; with
    --trades-only only trades, so most minutes write no state and restarts
-   derive it) and a graceful stop near the end;
+   derive it) and a graceful stop near the end; with --risk, the three
+   strategies share that risk profile, so a restart must rebuild its book
+   of open positions to make the same decisions;
 2. runs the same command on a fresh state folder, killing the process
    (SIGKILL) at a random moment after it starts, `--kills` times, then lets
    the last restart finish;
@@ -29,12 +32,15 @@ import time
 
 
 ALL_TICKS = True
+RISK = None
 
 
 def live_command(btk, data, state, out, stop_at, until=None):
     extra = ["--until", until] if until else []
     if ALL_TICKS:
         extra.append("--all-ticks")
+    if RISK:
+        extra += ["--risk", RISK]
     return [btk, "live", "--exchange", "replay", "--data", data] + extra + [
             "--symbols", "CRASHUSDT", "--clock", "virtual",
             "--from", "2024-01-01T02:00:00Z", "--stop-at", stop_at,
@@ -68,9 +74,11 @@ def main():
     ap.add_argument("--trades-only", action="store_true",
                     help="publish only scheduled/opened/closed/cancelled: most "
                          "minutes then write no state, and a restart derives it")
+    ap.add_argument("--risk", help="a risk profile the strategies share")
     args = ap.parse_args()
-    global ALL_TICKS
+    global ALL_TICKS, RISK
     ALL_TICKS = not args.trades_only
+    RISK = args.risk
     rng = random.Random(args.seed)
     shutil.rmtree(args.work, ignore_errors=True)
     os.makedirs(args.work)

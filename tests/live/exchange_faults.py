@@ -7,8 +7,12 @@ For each fault of FAULTS (and none), starts the simulator on a free
 loopback port with its clock 30 minutes before the first tick, runs
 `btk live --exchange binance --clock exchange` through a window, and checks
 that its closed trades equal those of a replay of the same candles on a
-virtual clock, byte for byte. Then checks that an unknown symbol and an
-unreachable server end with a clear error. Exit status 0 when all pass.
+virtual clock, byte for byte. The simulator then serves https and wss with
+a certificate made here (openssl), and live mode, trusting it through
+--ca-file, must give the same trades; without --ca-file, or with a
+certificate for another host name, it must refuse the server. Then checks
+that an unknown symbol and an unreachable server end with a clear error.
+Exit status 0 when all pass.
 """
 import argparse
 import os
@@ -37,11 +41,23 @@ def live(btk, out, extra):
     return subprocess.run(cmd, capture_output=True, text=True)
 
 
-def start_sim(btk, data, speed, faults):
+def make_cert(work, name, san):
+    """A self-signed certificate and its key, for a TLS simulator."""
+    cert = os.path.join(work, name + "-cert.pem")
+    key = os.path.join(work, name + "-key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", key, "-out", cert, "-days", "2",
+                    "-subj", "/CN=" + name, "-addext", "subjectAltName=" + san],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def start_sim(btk, data, speed, faults, extra=()):
     cmd = [btk, "exchange-sim", "--data", data, "--symbol", "BTCUSDT",
            "--listen", "127.0.0.1:0", "--speed", str(speed), "--from", SIM_FROM]
     if faults:
         cmd += ["--faults", faults]
+    cmd += list(extra)
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     line = p.stdout.readline()
     if "listening on " not in line:
@@ -71,13 +87,21 @@ def main():
         print("FAIL: the window has too few trades to compare")
         return 1
     bad = 0
-    for faults in FAULTS:
+    cert, key = make_cert(args.work, "localhost", "IP:127.0.0.1,DNS:localhost")
+    tls = ["--tls-cert", cert, "--tls-key", key]
+    # (fault, simulator flags, live flags); "tls" runs over https and wss.
+    cases = [(f, [], []) for f in FAULTS] + [("tls", tls, ["--ca-file", cert])]
+    for faults, sim_extra, live_extra in cases:
         out = os.path.join(args.work, faults.replace("=", "-") or "none")
         os.makedirs(out)
-        sim, url = start_sim(args.btk, args.data, args.speed, faults)
+        sim, url = start_sim(args.btk, args.data, args.speed,
+                             "" if faults == "tls" else faults, sim_extra)
+        if faults == "tls" and not url.startswith("https://"):
+            bad += 1
+            print(f"FAIL tls: the simulator listens on {url}")
         try:
             r = live(args.btk, out, ["--exchange", "binance", "--base-url", url,
-                                     "--clock", "exchange"])
+                                     "--clock", "exchange"] + live_extra)
         finally:
             sim.terminate()
             tail = sim.communicate()[0]
@@ -87,7 +111,15 @@ def main():
         warnings = r.stderr.count("btk live: ") - 1
         n_got, n_want = got.count(b"\n"), expected.count(b"\n")
         injected = int(tail.split(" candles pushed, ")[1].split()[0]) if " faults injected" in tail else -1
-        if faults and injected <= 0:
+        connections = int(tail.split(" REST requests, ")[1].split()[0]) \
+            if " REST requests, " in tail else 0
+        if faults == "tls" and (connections < 1 or warnings != 0):
+            # Every candle came over wss, none by a REST fallback.
+            bad += 1
+            print(f"FAIL tls: {connections} WebSocket connections, {warnings} warnings")
+            print(r.stderr[-2000:])
+            continue
+        if faults and faults != "tls" and injected <= 0:
             bad += 1
             print(f"FAIL {name}: the simulator injected no fault ({tail.strip()!r})")
             continue
@@ -98,6 +130,28 @@ def main():
         else:
             print(f"ok {name}: {n_got} trades, {injected} faults injected, "
                   f"{warnings} warnings")
+    # A TLS server live mode must not trust: its certificate is not in the
+    # system's store, or names another host.
+    other_cert, other_key = make_cert(args.work, "other.example", "DNS:other.example")
+    for name, sim_tls, ca in (("untrusted certificate", tls, []),
+                              ("certificate for another host",
+                               ["--tls-cert", other_cert, "--tls-key", other_key],
+                               ["--ca-file", other_cert])):
+        sim, url = start_sim(args.btk, args.data, args.speed, "", sim_tls)
+        try:
+            r = subprocess.run([args.btk, "live", "--exchange", "binance",
+                                "--base-url", url, "--symbols", "BTCUSDT",
+                                "--strategy", STRATEGIES[0], "--clock", "exchange",
+                                "--state", os.path.join(args.work, name[:9], "state")] + ca,
+                               capture_output=True, text=True, timeout=60)
+        finally:
+            sim.terminate()
+            sim.wait()
+        if r.returncode != 1 or "certificate verify failed" not in r.stderr:
+            bad += 1
+            print(f"FAIL {name}: exit {r.returncode}: {r.stderr}")
+        else:
+            print(f"ok {name}:", r.stderr.strip().splitlines()[-1][:160])
     # Clear errors, no crash.
     sim, url = start_sim(args.btk, args.data, args.speed, "")
     try:

@@ -54,10 +54,10 @@ struct scripted {
 };
 
 std::vector<live_result> run(live_machine& m, const series& s, scripted& st,
-                             int from, int to) {
+                             int from, int to, live_risk* risk = nullptr) {
   live_output out;
   for (int k = from; k < to; ++k) {
-    auto r = m.tick(s, st, t0 + k * minute_ms, out);
+    auto r = m.tick(s, st, t0 + k * minute_ms, out, risk);
     REQUIRE(r);
   }
   return out.results;
@@ -235,4 +235,78 @@ TEST_CASE("an open position reports each partial level once, and the levels "
   REQUIRE(levels.size() >= 3);
   for (std::size_t k = 0; k < levels.size(); ++k)
     CHECK(levels[k] == 10 * static_cast<int>(k + 1));
+}
+
+namespace {
+
+// A risk gate that rejects while `block` is set and records what it hears.
+struct fake_risk final : live_risk {
+  bool block = false;
+  std::vector<timestamp> asked, opened_at, closed_at;
+  std::vector<double> prices;
+  bool allow(const signal_request&, timestamp t, double price) override {
+    asked.push_back(t);
+    prices.push_back(price);
+    return !block;
+  }
+  void opened(timestamp t) override { opened_at.push_back(t); }
+  void closed(timestamp t) override { closed_at.push_back(t); }
+};
+
+} // namespace
+
+TEST_CASE("a signal the risk profiles reject is asked for again at the next "
+          "tick, and the profiles hear the open and the close") {
+  // Candle 30 dips below the stop of the position opened at 12.
+  auto s = make_series(50, [](int k, candle& c) {
+    if (k == 30)
+      c.low = 98.5;
+  });
+  config cfg;
+  // t0 + 11m starts a 5-minute bucket.
+  REQUIRE(floor_div(t0 + 11 * minute_ms, 5 * minute_ms) * 5 * minute_ms ==
+          t0 + 11 * minute_ms);
+  scripted st{{11, 12, 13}};
+  live_machine m{cfg, interval::m5};
+  fake_risk risk;
+  risk.block = true;
+  auto rs = run(m, *s, st, 5, 13, &risk);
+  // Rejected at 11 and 12: the 5-minute throttle does not hold the retry.
+  CHECK(risk.asked ==
+        std::vector<timestamp>{t0 + 11 * minute_ms, t0 + 12 * minute_ms});
+  CHECK(m.state().last_bucket == no_bucket);
+  CHECK(find(rs, action::opened) == nullptr);
+  CHECK(risk.opened_at.empty());
+  risk.block = false;
+  rs = run(m, *s, st, 13, 40, &risk);
+  REQUIRE(find(rs, action::opened) != nullptr);
+  CHECK(find(rs, action::opened)->when == t0 + 13 * minute_ms);
+  CHECK(risk.opened_at == std::vector<timestamp>{t0 + 13 * minute_ms});
+  REQUIRE(find(rs, action::closed) != nullptr);
+  CHECK(risk.closed_at == std::vector<timestamp>{t0 + 31 * minute_ms});
+  CHECK(st.calls > 3);
+}
+
+TEST_CASE("a scheduled signal whose activation the risk profiles reject is "
+          "dropped, and the check sees its entry price") {
+  // A limit 0.5 % below; the price falls to it from minute 20 on.
+  auto s = make_series(60, [](int k, candle& c) {
+    if (k >= 20)
+      c = {c.ts, 99.4, 99.45, 99.35, 99.4, 1};
+  });
+  config cfg;
+  scripted st{{10}, 0.5};
+  live_machine m{cfg, interval::m1};
+  fake_risk risk;
+  auto rs = run(m, *s, st, 5, 20, &risk);
+  REQUIRE(find(rs, action::scheduled) != nullptr);
+  REQUIRE(risk.asked.size() == 1); // at the signal, before validation
+  risk.block = true;
+  rs = run(m, *s, st, 20, 40, &risk);
+  CHECK(find(rs, action::opened) == nullptr);
+  CHECK(find(rs, action::cancelled) == nullptr);
+  CHECK(m.state().phase == live_phase::flat);
+  REQUIRE(risk.asked.size() >= 2);
+  CHECK(risk.prices[1] == Approx(100 * (1 - 0.005)));
+  CHECK(risk.opened_at.empty());
 }

@@ -173,15 +173,33 @@ TEST_CASE("engine.live pulls opened, closed and cancelled results as they "
                     Catch::Contains("no such live instance"));
   CHECK_THROWS_WITH(e->live().background(sc["symbol"], {"nope", "bybit"}),
                     Catch::Contains("strategy 'nope' is not registered"));
-  // A strategy with a risk profile is refused rather than run unchecked.
+  // A risk profile checks every signal of a strategy naming it, and each
+  // rejection reaches listen_risk.
   risk_schema r;
-  r.name = "cap";
+  r.name = "block";
+  r.validations.push_back(
+      {[](const risk_args&) { return false; }, "closed for the day"});
   e->add_risk(r);
-  auto guarded = strategy_schema::from_spec("guarded", "every-n:n=60");
-  guarded.risk_name = "cap";
+  auto guarded = strategy_schema::from_spec("guarded", "every-n:n=10");
+  guarded.risk_name = "block";
   e->add_strategy(guarded);
-  CHECK_THROWS_WITH(e->live().background(sc["symbol"], {"guarded", "bybit"}),
-                    Catch::Contains("does not apply risk profiles"));
+  std::atomic<int> rejected{0}, guarded_opened{0};
+  e->listen_risk([&](const risk_event& ev) {
+    CHECK(ev.risk == "block");
+    CHECK(ev.comment == "closed for the day");
+    CHECK(ev.source.strategy == "guarded");
+    if (++rejected == 5)
+      e->live().stop(ev.source.symbol, "guarded");
+  });
+  e->listen_signal_live([&](const signal_event& ev) {
+    if (ev.source.strategy == "guarded" && ev.result.kind == action::opened)
+      ++guarded_opened;
+  });
+  auto h = e->live().background(sc["symbol"], {"guarded", "bybit"});
+  h.wait();
+  e->flush_events();
+  CHECK(rejected >= 5);
+  CHECK(guarded_opened == 0);
 }
 
 TEST_CASE("strategy callbacks follow a backtest's results in order") {

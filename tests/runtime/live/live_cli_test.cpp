@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/runtime/btk_process.hpp"
 
 using namespace btk;
@@ -125,4 +127,74 @@ TEST_CASE("a TOML run file sets every flag the command line leaves out, and "
   r = run_btk(dir, {"walker", "--config", dir / "broken.toml"});
   CHECK(r.code == 1);
   CHECK(has(r.err, "broken.toml:"));
+}
+
+TEST_CASE("risk profiles from a TOML file's [risk.NAME] tables run as the "
+          "same --risk flags, in live and in backtests") {
+  scratch_dir dir{"live_risk_toml"};
+  write_csv(dir / "LIVEUSDT-1m.csv", 900);
+  const std::string other = "every-n:n=20,side=long,tp=0.6,sl=0.6,minutes=40";
+  write_file(dir / "fleet.toml",
+             "data = \"" + dir / "LIVEUSDT-1m.csv" +
+                 "\"\n"
+                 "strategies = [\"" +
+                 spec + "\", \"" + other +
+                 "\"]\n"
+                 "clock = \"virtual\"\n"
+                 "from = 2024-01-01T00:10:00Z\n"
+                 "until = \"2024-01-01T14:00:00Z\"\n"
+                 "state = \"" +
+                 dir / "state" +
+                 "\"\n"
+                 "events_out = \"" +
+                 dir / "events.jsonl" +
+                 "\"\n"
+                 "summary_out = \"" +
+                 dir / "summary.json" +
+                 "\"\n"
+                 "quiet = true\n"
+                 "[risk.cap]\n"
+                 "max_positions = 1\n"
+                 "strategies = [\"every-n#1\", \"every-n#2\"]\n");
+  auto r = run_btk(dir, {"live", "--config", dir / "fleet.toml"});
+  REQUIRE(r.code == 0);
+  auto flags = live_args(dir, "2024-01-01T14:00:00Z", spec);
+  flags[12] = dir / "state-flags";
+  flags[14] = dir / "events-flags.jsonl";
+  flags.insert(flags.end(),
+               {"--strategy", other, "--risk",
+                "cap:max_positions=1,strategies=every-n#1|every-n#2"});
+  REQUIRE(run_btk(dir, flags).code == 0);
+  CHECK(slurp(dir / "events.jsonl") == slurp(dir / "events-flags.jsonl"));
+  const auto summary = nlohmann::json::parse(slurp(dir / "summary.json"));
+  CHECK(summary["riskRejected"].get<int>() > 0);
+  // The profile changes what a backtest trades too.
+  const std::vector<std::string> bt{"backtest",
+                                    "--data",
+                                    dir / "LIVEUSDT-1m.csv",
+                                    "--strategy",
+                                    spec,
+                                    "--strategy",
+                                    other,
+                                    "--quiet",
+                                    "--report-dir",
+                                    ""};
+  auto free_run = bt, capped = bt;
+  free_run.insert(free_run.end(), {"--trades-out", dir / "free.jsonl"});
+  capped.insert(capped.end(), {"--trades-out", dir / "capped.jsonl", "--risk",
+                               "cap:max_positions=1"});
+  REQUIRE(run_btk(dir, free_run).code == 0);
+  REQUIRE(run_btk(dir, capped).code == 0);
+  CHECK(slurp(dir / "capped.jsonl").size() < slurp(dir / "free.jsonl").size());
+  // Mistakes name the line, or the strategy that is not there.
+  write_file(dir / "bad.toml",
+             "data = \"x.csv\"\n[risk.cap]\nmax_positons = 1\n");
+  r = run_btk(dir, {"live", "--config", dir / "bad.toml"});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "bad.toml:2"));
+  CHECK(has(r.err, "unknown key 'max_positons'"));
+  capped.back() = "cap:max_positions=1,strategies=sma-cross";
+  r = run_btk(dir, capped);
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "'sma-cross', which is not a strategy of this run"));
 }
