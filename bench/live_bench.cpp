@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/risk/risk_limits.hpp"
 #include "runtime/data/synth.hpp"
 #include "runtime/live/session.hpp"
 #include "strategies/spec.hpp"
@@ -109,6 +110,17 @@ int main(int argc, char** argv) {
   // LB_REPORTS=1 also keeps every instance's Live.getData book (250 rows).
   so.keep_reports = std::getenv("LB_REPORTS") != nullptr;
   const auto specs = strategy_specs();
+  // LB_RISK=NAME:key=value,... puts every instance under one risk profile.
+  std::vector<std::string> risks;
+  if (const char* r = std::getenv("LB_RISK")) {
+    auto l = parse_risk_limits(r);
+    if (!l) {
+      std::fprintf(stderr, "LB_RISK: %s\n", l.err().message.c_str());
+      return 1;
+    }
+    so.risks.push_back(make_risk_schema(*l));
+    risks.push_back(l->name);
+  }
   for (auto& [sym, s] : data)
     for (std::size_t i = 0; i < specs.size(); ++i) {
       auto made = builtin_strategies().make(specs[i]);
@@ -118,7 +130,7 @@ int main(int argc, char** argv) {
            specs[i],
            std::move(*made),
            {},
-           {}});
+           risks});
     }
   const std::size_t instances = so.instances.size();
   const bool so_reports = so.keep_reports;
@@ -158,6 +170,8 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(stats->failed_ticks));
   std::printf("events published     %llu\n",
               static_cast<unsigned long long>(published));
+  std::printf("risk rejections      %llu\n",
+              static_cast<unsigned long long>(stats->risk_rejected));
   std::printf("minute batch latency p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
               percentile(lat, 0.5), percentile(lat, 0.99),
               percentile(lat, 1.0));

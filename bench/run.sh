@@ -71,6 +71,8 @@ echo "## Live mode at scale: 500 symbols x 20 strategies on a virtual clock"
 "$build/bench/live_bench" 500 1440 "$tmp/live-state"
 echo "(with every instance's Live.getData book kept)"
 LB_REPORTS=1 "$build/bench/live_bench" 500 1440 "$tmp/live-state" | tail -4
+echo "(every instance under one risk profile)"
+LB_RISK=book:max_positions=3000,max_per_symbol=4 "$build/bench/live_bench" 500 1440 "$tmp/live-state"
 
 echo
 echo "## Live mode crash safety: 200 SIGKILLs, restart on the same state"

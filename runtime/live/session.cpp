@@ -128,7 +128,7 @@ live_session::open(live_session_options opts, std::unique_ptr<market_feed> feed,
     opts.orders = std::make_shared<paper_broker>();
   for (auto& r : opts.risks) {
     auto name = r.name;
-    if (!s->risks_.emplace(name, risk_profile{std::move(r), {}}).second)
+    if (!s->risks_.emplace(name, risk_profile{std::move(r), {}, {}}).second)
       return error{"live: two risk profiles are named '" + name + "'"};
   }
   opts.risks.clear();
@@ -168,13 +168,12 @@ expected<bool> live_session::seat(instance& i) {
   // A run again of a stored instance may answer to other profiles now.
   for (auto& [n, p] : risks_)
     if (std::find(profiles.begin(), profiles.end(), &p) == profiles.end())
-      p.book.close(i.name, i.symbol, resume_);
+      p.close(i.name, i.symbol);
   i.profiles = std::move(profiles);
   const live_state& st = i.machine.state();
   if (st.phase == live_phase::pending)
     for (auto* p : i.profiles)
-      p->book.open(i.name, i.symbol, opts_.exchange, st.signal.pending_at,
-                   i.rank);
+      p->open(i.name, i.symbol, opts_.exchange, st.signal.pending_at, i.rank);
   return true;
 }
 
@@ -192,15 +191,56 @@ void live_session::seat_stored(
       continue;
     for (const auto& name : r.risks)
       if (auto p = risks_.find(name); p != risks_.end())
-        p->second.book.open(r.name, r.symbol, opts_.exchange,
-                            r.state.signal.pending_at, rank);
+        p->second.open(r.name, r.symbol, opts_.exchange,
+                       r.state.signal.pending_at, rank);
   }
+}
+
+namespace {
+
+std::size_t key_hash(const std::string& strategy, const std::string& symbol) {
+  const std::hash<std::string> h;
+  return h(strategy) * 31 + h(symbol);
+}
+
+} // namespace
+
+void live_session::risk_profile::close(const std::string& strategy,
+                                       const std::string& symbol) {
+  auto& v = seen.active_positions;
+  const auto h = key_hash(strategy, symbol);
+  for (std::size_t k = 0; k < v.size(); ++k)
+    if (order[k].hash == h && v[k].strategy == strategy &&
+        v[k].symbol == symbol) {
+      v.erase(v.begin() + static_cast<std::ptrdiff_t>(k));
+      order.erase(order.begin() + static_cast<std::ptrdiff_t>(k));
+      break;
+    }
+  seen.active_position_count = v.size();
+}
+
+void live_session::risk_profile::open(const std::string& strategy,
+                                      const std::string& symbol,
+                                      const std::string& exchange, timestamp at,
+                                      std::uint32_t rank) {
+  close(strategy, symbol); // one position per strategy and symbol
+  // After every entry not later than it: equal keys keep arrival order.
+  const auto k = static_cast<std::ptrdiff_t>(
+      std::upper_bound(order.begin(), order.end(), std::make_pair(at, rank),
+                       [](const auto& x, const slot& s) {
+                         return x < std::make_pair(s.at, s.rank);
+                       }) -
+      order.begin());
+  order.insert(order.begin() + k, slot{at, rank, key_hash(strategy, symbol)});
+  seen.active_positions.insert(seen.active_positions.begin() + k,
+                               risk_position{strategy, symbol, exchange, at});
+  seen.active_position_count = seen.active_positions.size();
 }
 
 expected<bool> live_session::add_risk(risk_schema r) {
   std::lock_guard<std::mutex> g{mtx_};
   auto name = r.name;
-  if (!risks_.emplace(name, risk_profile{std::move(r), {}}).second)
+  if (!risks_.emplace(name, risk_profile{std::move(r), {}, {}}).second)
     return error{"live: the risk profile '" + name + "' is already known"};
   return true;
 }

@@ -165,7 +165,9 @@ public:
                        const signal_row&)>
         on_partial;
     /// A risk profile rejected the instance's signal: the profile's name,
-    /// what its validations saw, and the decision.
+    /// what its validations saw (`active_positions` left empty, the count
+    /// kept: a rejection is not worth a copy of every position), and the
+    /// decision.
     std::function<void(const instance_view&, const std::string&,
                        const risk_args&, const risk_decision&)>
         on_risk;
@@ -183,9 +185,27 @@ private:
   struct instance;
   class risk_gate;
   // A risk profile and the positions open under it.
+  // A profile and the positions open under it. Live checks only ever ask
+  // what is open now, so the list the validations see is kept as it is
+  // (`seen.active_positions`, ordered by open time, then the instance's
+  // rank) and changed in place by an open or a close: a check costs its
+  // validations, not a copy of every position.
   struct risk_profile {
     risk_schema schema;
-    risk_book book;
+    risk_args seen;
+    // Per entry of `seen.active_positions`: its open time and rank (the
+    // order), and a hash of its strategy and symbol (found without
+    // comparing every name).
+    struct slot {
+      timestamp at;
+      std::uint32_t rank;
+      std::size_t hash;
+    };
+    std::vector<slot> order;
+
+    void open(const std::string& strategy, const std::string& symbol,
+              const std::string& exchange, timestamp at, std::uint32_t rank);
+    void close(const std::string& strategy, const std::string& symbol);
   };
   // Points `i` at its profiles and counts its open position in them.
   expected<bool> seat(instance& i);

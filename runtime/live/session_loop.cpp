@@ -20,26 +20,25 @@ bool published(const live_result& r, bool all_ticks) {
 
 // An instance's risk profiles during its tick: checks run every profile
 // (all must allow, as the reference's MergeRisk), and opens and closes go to
-// every profile's book.
+// every profile's list of open positions.
 class live_session::risk_gate final : public live_risk {
 public:
-  risk_gate(instance& i, heard& h, const std::string& exchange)
+  risk_gate(instance& i, heard& h, const std::string& exchange, bool heard)
       : i_(i)
       , h_(h)
-      , exchange_(exchange) {}
+      , exchange_(exchange)
+      , keep_(heard) {}
 
   bool allow(const signal_request& req, timestamp t, double price) override {
     bool ok = true;
     for (auto* p : i_.profiles) {
-      risk_args a;
+      risk_args& a = p->seen;
       a.symbol = i_.symbol;
       a.strategy = i_.name;
       a.exchange = exchange_;
       a.current_price = price;
       a.when = t;
       a.pending = req;
-      a.active_positions = p->book.active_at(risk_book::still_open, 0);
-      a.active_position_count = a.active_positions.size();
       auto d = check_risk(p->schema.validations, a);
       try {
         if (d.allowed && p->schema.on_allowed)
@@ -52,7 +51,17 @@ public:
       }
       if (!d.allowed) {
         ok = false;
-        h_.rejections.push_back({p->schema.name, std::move(a), std::move(d)});
+        if (keep_) {
+          risk_args told;
+          told.symbol = a.symbol;
+          told.strategy = a.strategy;
+          told.exchange = a.exchange;
+          told.current_price = a.current_price;
+          told.when = a.when;
+          told.pending = a.pending;
+          told.active_position_count = a.active_position_count;
+          h_.rejections.push_back({p->schema.name, std::move(told), d});
+        }
       }
     }
     if (!ok)
@@ -62,24 +71,23 @@ public:
 
   void opened(timestamp t) override {
     for (auto* p : i_.profiles)
-      p->book.open(i_.name, i_.symbol, exchange_, t, i_.rank);
+      p->open(i_.name, i_.symbol, exchange_, t, i_.rank);
   }
 
-  void closed(timestamp t) override {
+  void closed(timestamp) override {
     for (auto* p : i_.profiles)
-      p->book.close(i_.name, i_.symbol, t);
-    closed_ = true;
+      p->close(i_.name, i_.symbol);
   }
 
   std::uint64_t rejected() const noexcept { return rejected_; }
-  bool any_closed() const noexcept { return closed_; }
 
 private:
   instance& i_;
   heard& h_;
   const std::string& exchange_;
+  // Keep each rejection for the on_risk hook.
+  bool keep_;
   std::uint64_t rejected_ = 0;
-  bool closed_ = false;
 };
 
 expected<bool> live_session::recover() {
@@ -99,7 +107,6 @@ expected<bool> live_session::recover() {
 expected<bool> live_session::run_minute(timestamp t, live_commit& c) {
   live_output out;
   heard_.clear();
-  bool closed = false;
   for (auto& ip : instances_) {
     instance& i = *ip;
     if (i.machine.ended())
@@ -124,13 +131,12 @@ expected<bool> live_session::run_minute(timestamp t, live_commit& c) {
     const auto started = timed ? std::chrono::steady_clock::now()
                                : std::chrono::steady_clock::time_point{};
     auto data = feed_->candles_before(i.symbol, t, *clock_, *hard_);
-    risk_gate gate{i, h, opts_.exchange};
+    risk_gate gate{i, h, opts_.exchange, static_cast<bool>(hooks_.on_risk)};
     live_risk* risk = i.profiles.empty() ? nullptr : &gate;
     expected<bool> ran = data ? i.machine.tick(**data, *i.strat, t, out, risk)
                               : expected<bool>{data.err()};
     i.risk_rejected += gate.rejected();
     stats_.risk_rejected += gate.rejected();
-    closed = closed || gate.any_closed();
     if (!ran) {
       ++stats_.failed_ticks;
       warn(t, "tick failed when=" + to_iso(t) + ": " + ran.err().message);
@@ -210,11 +216,6 @@ expected<bool> live_session::run_minute(timestamp t, live_commit& c) {
     if (listened)
       heard_.push_back(std::move(h));
   }
-  // No tick asks about a time before the next minute: positions closed by
-  // now are of no use to any book.
-  if (closed)
-    for (auto& [name, p] : risks_)
-      p.book.forget_closed_before(t);
   return true;
 }
 

@@ -72,7 +72,21 @@ TEST_CASE("instances sharing a risk profile never hold more positions than "
   live_session_options so;
   so.state_dir = dir / "state";
   so.until = start + 400 * minute_ms;
-  so.risks.push_back(cap(1));
+  // What the validations see: the open positions, never the asker's own
+  // (it is flat when it asks).
+  auto profile = cap(1);
+  std::size_t checks = 0;
+  profile.validations.insert(profile.validations.begin(),
+                             {[&](const risk_args& a) {
+                                ++checks;
+                                CHECK(a.active_position_count ==
+                                      a.active_positions.size());
+                                for (const auto& p : a.active_positions)
+                                  CHECK(p.strategy != a.strategy);
+                                return true;
+                              },
+                              ""});
+  so.risks.push_back(profile);
   so.instances.push_back(def("a#1", often, {"cap"}));
   so.instances.push_back(def("b#2", every, {"cap"}));
   so.instances.push_back(def("free#3", every, {}));
@@ -98,7 +112,7 @@ TEST_CASE("instances sharing a risk profile never hold more positions than "
                   const risk_decision& d) {
     CHECK(risk == "cap");
     CHECK(a.active_position_count == 1);
-    CHECK(a.active_positions.front().strategy != v.name);
+    CHECK(a.strategy == v.name);
     comments.push_back(d.comment);
   };
   s->set_hooks(h);
@@ -108,6 +122,7 @@ TEST_CASE("instances sharing a risk profile never hold more positions than "
   CHECK(most == 1);
   CHECK(opened_capped >= 4);
   CHECK(stats->risk_rejected > 0);
+  CHECK(checks > stats->risk_rejected);
   REQUIRE(comments.size() == stats->risk_rejected);
   CHECK(comments.front() == "max_positions 1");
   // The instance outside the profile opens whenever it is flat.
