@@ -130,7 +130,8 @@ int main(int argc, char** argv) {
            specs[i],
            std::move(*made),
            {},
-           risks});
+           risks,
+           {}});
     }
   const std::size_t instances = so.instances.size();
   const bool so_reports = so.keep_reports;

@@ -164,7 +164,8 @@ live_report run_live(const live_options& opts,
                               n.spec,
                               std::move(*made),
                               {},
-                              detail::risks_of(risks, n.name)});
+                              detail::risks_of(risks, n.name),
+                              opts.exchange});
     }
   so.from = ex.from;
   so.until = opts.until;

@@ -323,6 +323,7 @@ std::vector<live_handle> live_facade::start(
           std::make_shared<const strategy_callbacks>(s->second.callbacks);
     p.def.symbol = symbol;
     p.def.name = ctx.strategy;
+    p.def.exchange = ctx.exchange;
     // Stored with the state: a restart must run the same strategy there.
     p.def.spec = "engine strategy " + ctx.strategy;
     p.exchange = x->second.actor;

@@ -191,8 +191,9 @@ batch_report run_backtests(const backtest_options& opts) {
   set_engine_time(rep, engine_ms);
   // Several symbols: the Heat report pools every run (statistics.md §4.2).
   if (data.data.size() > 1) {
-    rep.heat = heat_summary{
-        eng.heat().get_data({"portfolio", exchange_name, be.frame_name()})};
+    rep.heat.emplace();
+    rep.heat->model =
+        eng.heat().get_data({"portfolio", exchange_name, be.frame_name()});
     std::map<std::string, std::uint64_t> per_symbol;
     for (const auto& r : rep.runs) {
       rep.heat->closed += r.outcome.counters.closed;

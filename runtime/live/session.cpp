@@ -173,7 +173,9 @@ expected<bool> live_session::seat(instance& i) {
   const live_state& st = i.machine.state();
   if (st.phase == live_phase::pending)
     for (auto* p : i.profiles)
-      p->open(i.name, i.symbol, opts_.exchange, st.signal.pending_at, i.rank);
+      p->open(i.name, i.symbol,
+              i.exchange.empty() ? opts_.exchange : i.exchange,
+              st.signal.pending_at, i.rank);
   return true;
 }
 

@@ -47,6 +47,9 @@ struct live_instance_def {
   /// pass; several must all allow (the reference's `MergeRisk`).
   /// Default: none
   std::vector<std::string> risks;
+  /// The exchange its risk validations see. Default: empty
+  /// (`live_session_options::exchange`)
+  std::string exchange;
 };
 
 /// What a session runs and where it writes.
@@ -76,7 +79,8 @@ struct live_session_options {
   /// order, so the books (and every decision) are the same after a
   /// restart. Default: none
   std::vector<risk_schema> risks;
-  /// The exchange name risk validations see. Default: empty
+  /// The exchange name risk validations see for instances that name none.
+  /// Default: empty
   std::string exchange;
   /// Where opened and closed positions become orders. Default: a
   /// `paper_broker`

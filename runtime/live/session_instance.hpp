@@ -36,6 +36,8 @@ struct live_session::instance {
   std::vector<risk_profile*> profiles;
   std::uint32_t rank = 0;
   std::uint64_t risk_rejected = 0;
+  // The exchange its risk validations see (empty: the session's).
+  std::string exchange;
 
   instance(live_instance_def def, const config& cfg, live_state st,
            std::uint64_t n)
@@ -50,7 +52,8 @@ struct live_session::instance {
       , saved_events(n)
       , book(cfg.max_live_markdown_rows)
       , throttle(interval_ms(strat->signal_interval()))
-      , risks(std::move(def.risks)) {}
+      , risks(std::move(def.risks))
+      , exchange(std::move(def.exchange)) {}
 };
 
 } // namespace btk

@@ -131,7 +131,8 @@ expected<bool> live_session::run_minute(timestamp t, live_commit& c) {
     const auto started = timed ? std::chrono::steady_clock::now()
                                : std::chrono::steady_clock::time_point{};
     auto data = feed_->candles_before(i.symbol, t, *clock_, *hard_);
-    risk_gate gate{i, h, opts_.exchange, static_cast<bool>(hooks_.on_risk)};
+    risk_gate gate{i, h, i.exchange.empty() ? opts_.exchange : i.exchange,
+                   static_cast<bool>(hooks_.on_risk)};
     live_risk* risk = i.profiles.empty() ? nullptr : &gate;
     expected<bool> ran = data ? i.machine.tick(**data, *i.strat, t, out, risk)
                               : expected<bool>{data.err()};

@@ -177,8 +177,12 @@ TEST_CASE("engine.live pulls opened, closed and cancelled results as they "
   // rejection reaches listen_risk.
   risk_schema r;
   r.name = "block";
-  r.validations.push_back(
-      {[](const risk_args&) { return false; }, "closed for the day"});
+  std::atomic<bool> saw_exchange{false};
+  r.validations.push_back({[&](const risk_args& a) {
+                             saw_exchange = a.exchange == "bybit";
+                             return false;
+                           },
+                           "closed for the day"});
   e->add_risk(r);
   auto guarded = strategy_schema::from_spec("guarded", "every-n:n=10");
   guarded.risk_name = "block";
@@ -199,6 +203,7 @@ TEST_CASE("engine.live pulls opened, closed and cancelled results as they "
   h.wait();
   e->flush_events();
   CHECK(rejected >= 5);
+  CHECK(saw_exchange);
   CHECK(guarded_opened == 0);
 }
 
