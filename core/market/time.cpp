@@ -48,7 +48,8 @@ std::optional<timestamp> parse_time(std::string_view s) {
   if (all_digits) {
     timestamp v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc{} || p != s.data() + s.size())
+    if (ec != std::errc{} || p != s.data() + s.size() || v < 0 ||
+        v > latest_time)
       return std::nullopt;
     return v;
   }

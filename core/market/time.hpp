@@ -63,10 +63,14 @@ constexpr civil_date civil_from_days(std::int64_t z) noexcept {
 /// `Date.prototype.toISOString`.
 std::string to_iso(timestamp t);
 
+/// The last time btk reads, 9999-12-31T23:59:59.999Z: times run from epoch
+/// 0 to here, so that spans and margins around them cannot overflow.
+inline constexpr timestamp latest_time = 253'402'300'799'999;
+
 /// Parses an ISO-8601 UTC time (`2024-03-04`, `2024-03-04T00:05`,
 /// `2024-03-04T00:05:00Z`, `2024-03-04T00:05:00.000Z`; a space may replace the
-/// `T`) or a plain integer of epoch milliseconds. Returns nothing when the
-/// text is neither.
+/// `T`) or a plain integer of epoch milliseconds from 0 to `latest_time`.
+/// Returns nothing when the text is neither.
 std::optional<timestamp> parse_time(std::string_view text);
 
 } // namespace btk

@@ -90,6 +90,14 @@ loaded_batch::by_symbol() const {
 
 loaded_batch load_batch(const batch_options& opts, const config& cfg,
                         const std::vector<frame_needs>& needs) {
+  // Margins are subtracted and added around them: keep them where that
+  // cannot overflow.
+  for (const auto& [name, t] : {std::pair{"frame_start", opts.frame_start},
+                                std::pair{"frame_end", opts.frame_end}})
+    if (t && (*t < 0 || *t > latest_time))
+      throw api_error(std::string{name} + " " + std::to_string(*t) +
+                      " is outside 1970-01-01 .. 9999-12-31 (epoch ms 0 .. " +
+                      std::to_string(latest_time) + ")");
   loaded_batch out;
   const auto margins = frame_margins_for(needs, cfg);
   // With the frame given, a store is read only around it: gaps elsewhere

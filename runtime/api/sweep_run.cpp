@@ -61,6 +61,13 @@ std::vector<frame_needs> grid_needs(const sweep_options& opts,
 
 sweep_report run_sweep(const sweep_options& opts) {
   const auto cfg = effective_config(opts);
+  if (opts.sample > max_sweep_sample)
+    throw api_error("sample " + std::to_string(opts.sample) +
+                    " is above the limit of " +
+                    std::to_string(max_sweep_sample) + " points per grid");
+  if (opts.top < 1 || opts.top > max_sweep_top)
+    throw api_error("top " + std::to_string(opts.top) + " is not in 1 .. " +
+                    std::to_string(max_sweep_top));
   if (!opts.risks.empty())
     throw api_error("a sweep takes no risk profiles: its jobs run apart, so "
                     "none shares a book of open positions with another "

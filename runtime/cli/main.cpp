@@ -104,12 +104,17 @@ int main(int argc, char** argv) {
                      "(repeatable): run a sweep of every point");
   walker->add_option("--where", wo.sweep.where,
                      "sweep constraint on the parameters, e.g. 'fast<slow'");
-  walker->add_option("--sample", wo.sweep.sample,
-                     "sweep a uniform sample of N points per grid");
+  auto* sample =
+      walker
+          ->add_option("--sample", wo.sweep.sample,
+                       "sweep a uniform sample of N points per grid")
+          ->check(CLI::Range(std::uint64_t{1}, btk::max_sweep_sample));
   walker->add_option("--seed", wo.sweep.seed, "seed of --sample")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->needs(sample);
   walker->add_option("--top", wo.sweep.top, "rows of the sweep's top table")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, btk::max_sweep_top));
   walker->add_option("--results-out", wo.sweep.results_out,
                      "sweep results, one JSON line per job in job order");
   walker->add_option("--state", wo.sweep.state_dir,

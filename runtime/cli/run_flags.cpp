@@ -80,7 +80,8 @@ std::string read_time(const char* flag, const std::string& text,
     return {};
   }
   return std::string{flag} + " '" + text +
-         "': expected an ISO-8601 UTC time or epoch milliseconds";
+         "': expected an ISO-8601 UTC time or epoch milliseconds, from "
+         "1970-01-01 to 9999-12-31";
 }
 
 std::string read_sets(const std::vector<std::string>& sets,

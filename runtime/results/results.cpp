@@ -56,6 +56,8 @@ expected<walk_forward_spec> parse_walk_forward(std::string_view text) {
     const auto r = std::from_chars(num.data(), num.data() + num.size(), n);
     if (r.ec != std::errc{} || r.ptr != num.data() + num.size() || n <= 0)
       return fail("'" + std::string{item} + "': not a positive whole number");
+    if (n > max_walk_forward_span / unit)
+      return fail("'" + std::string{item} + "': longer than 100 years");
     if (key == "train")
       w.train = n * unit;
     else if (key == "test")

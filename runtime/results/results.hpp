@@ -151,7 +151,16 @@ struct walk_forward_spec {
   timestamp step = 0;
 };
 
-/// Parses `train=30d,test=7d[,step=7d]` (units m, h, d, w).
+/// The largest `--sample` (points per grid) and `--top` (rows kept).
+inline constexpr std::uint64_t max_sweep_sample = 100'000'000;
+inline constexpr std::size_t max_sweep_top = 100'000;
+
+/// The longest train, test or step span: 100 years (36,500 days), far past
+/// any data, short enough that window arithmetic cannot overflow.
+inline constexpr timestamp max_walk_forward_span = 36'500 * day_ms;
+
+/// Parses `train=30d,test=7d[,step=7d]` (units m, h, d, w); each span at
+/// most `max_walk_forward_span`.
 expected<walk_forward_spec> parse_walk_forward(std::string_view text);
 
 /// A sweep result with its metric, as ranked.
@@ -188,7 +197,9 @@ struct sweep_grid {
   std::vector<std::string> grids;
   /// Constraint on the parameters (`fast<slow`). Default: none
   std::string where;
-  /// Run a uniform sample of this many points per grid. Default: 0 (all)
+  /// Run a uniform sample of this many points per grid, at most
+  /// `max_sweep_sample` (the sample's indices are held in memory).
+  /// Default: 0 (all)
   std::uint64_t sample = 0;
   /// Seed of the sample. Default: 1
   std::uint64_t seed = 1;
@@ -196,7 +207,7 @@ struct sweep_grid {
   std::string metric{default_walker_metric};
   /// Walk-forward windows. Default: none
   std::optional<walk_forward_spec> walk_forward;
-  /// Rows of the top table. Default: 10
+  /// Rows of the top table, 1 .. `max_sweep_top`. Default: 10
   std::size_t top = 10;
 };
 

@@ -27,9 +27,11 @@ namespace btk {
 
 namespace {
 
-// One grid of the sweep, with its cursor over the points to run.
+// One grid of the sweep, with its cursor over the points to run. The grid
+// lives on the heap: the cursor points at it, and the vector of runs moves
+// its elements when it grows.
 struct grid_run {
-  parameter_grid grid;
+  std::unique_ptr<parameter_grid> grid;
   std::unique_ptr<grid_cursor> cursor;
 };
 
@@ -47,13 +49,12 @@ expected<std::vector<grid_run>> make_grids(const sweep_plan& opts) {
         return f.err();
       filter = std::move(*f);
     }
-    grid_run r{std::move(*g), nullptr};
+    grid_run r{std::make_unique<parameter_grid>(std::move(*g)), nullptr};
+    r.cursor = opts.spec.sample > 0
+                   ? std::make_unique<grid_cursor>(
+                         *r.grid, filter, opts.spec.sample, opts.spec.seed)
+                   : std::make_unique<grid_cursor>(*r.grid, filter);
     out.push_back(std::move(r));
-    auto& last = out.back();
-    last.cursor = opts.spec.sample > 0
-                      ? std::make_unique<grid_cursor>(
-                            last.grid, filter, opts.spec.sample, opts.spec.seed)
-                      : std::make_unique<grid_cursor>(last.grid, filter);
   }
   return out;
 }
@@ -78,7 +79,7 @@ public:
           ++g_;
           continue;
         }
-        spec_ = grids_[g_].grid.spec_at(*point_);
+        spec_ = grids_[g_].grid->spec_at(*point_);
       }
       sweep_job j;
       j.id = next_id_++;

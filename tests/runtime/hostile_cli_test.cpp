@@ -1,0 +1,99 @@
+// Hostile input from the command line (issue 10): flags a trader mistypes
+// get an error naming the flag, the value and what is accepted, never an
+// abort, undefined behaviour or an answer that is quietly wrong.
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "tests/runtime/btk_process.hpp"
+
+using namespace btk::test;
+
+namespace {
+
+std::vector<std::string> walker(const scratch_dir& dir,
+                                std::vector<std::string> more) {
+  std::vector<std::string> a{"walker",  "--data",       dir / "HOSTUSDT-1m.csv",
+                             "--quiet", "--report-dir", ""};
+  a.insert(a.end(), more.begin(), more.end());
+  return a;
+}
+
+std::size_t lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+} // namespace
+
+TEST_CASE("a sweep of several grids and a strategy runs every point of "
+          "each") {
+  // The grids' cursors once pointed into a vector that moved them as it
+  // grew (a use after free under ASan, wrong points without it).
+  scratch_dir dir{"hostile_grids"};
+  write_csv(dir / "HOSTUSDT-1m.csv", 3 * 1440);
+  auto r = run_btk(
+      dir, walker(dir, {"--grid", "every-n:n=30..60:30", "--grid",
+                        "every-n:n=90|120,side=short", "--strategy",
+                        "every-n:n=45", "--results-out", dir / "jobs.jsonl"}));
+  REQUIRE(r.code == 0);
+  const auto jobs = slurp(dir / "jobs.jsonl");
+  CHECK(lines(jobs) == 5);
+  for (const std::string spec :
+       {"every-n:n=30", "every-n:n=60", "every-n:n=90,side=short",
+        "every-n:n=120,side=short", "every-n:n=45"})
+    CHECK(has(jobs, spec));
+}
+
+TEST_CASE("sweep sizes out of range, and a seed without a sample, are "
+          "refused naming the flag") {
+  scratch_dir dir{"hostile_sweep_flags"};
+  write_csv(dir / "HOSTUSDT-1m.csv", 1440);
+  const std::vector<std::string> grid{"--grid", "every-n:n=30..60:30"};
+  auto with = [&](std::vector<std::string> more) {
+    more.insert(more.begin(), grid.begin(), grid.end());
+    return run_btk(dir, walker(dir, more));
+  };
+  for (const std::string top : {"-1", "0", "100001"}) {
+    auto r = with({"--top", top});
+    CHECK(r.code != 0);
+    CHECK(has(r.err, "--top"));
+  }
+  for (const std::string n : {"-1", "0", "100000001"}) {
+    auto r = with({"--sample", n});
+    CHECK(r.code != 0);
+    CHECK(has(r.err, "--sample"));
+  }
+  auto r = with({"--seed", "5"});
+  CHECK(r.code != 0);
+  CHECK(has(r.err, "--seed requires --sample"));
+  CHECK(with({"--sample", "1", "--seed", "5", "--top", "1"}).code == 0);
+}
+
+TEST_CASE("times outside 1970 .. 9999 are refused, never overflowed") {
+  scratch_dir dir{"hostile_times"};
+  write_csv(dir / "HOSTUSDT-1m.csv", 1440);
+  for (const std::string t : {"-9223372036854775808", "-1", "253402300800000",
+                              "99999999999999999999"}) {
+    auto r = run_btk(dir, {"backtest", "--data", dir / "HOSTUSDT-1m.csv",
+                           "--strategy", "every-n:n=60", "--frame-start", t,
+                           "--quiet", "--report-dir", ""});
+    CHECK(r.code == 1);
+    CHECK(has(r.err, "--frame-start '" + t + "'"));
+    CHECK(has(r.err, "from 1970-01-01 to 9999-12-31"));
+  }
+}
+
+TEST_CASE("walk-forward spans longer than 100 years are refused") {
+  scratch_dir dir{"hostile_walk_forward"};
+  write_csv(dir / "HOSTUSDT-1m.csv", 1440);
+  for (const std::string wf :
+       {"train=99999999999999999w,test=1d",
+        "train=1d,test=1d,step=15250284452471w", "train=1d,test=5300000w"}) {
+    auto r = run_btk(dir, walker(dir, {"--grid", "every-n:n=30..60:30",
+                                       "--walk-forward", wf}));
+    CHECK(r.code == 1);
+    CHECK(has(r.err, "--walk-forward '" + wf + "'"));
+    CHECK(has(r.err, "longer than 100 years"));
+  }
+}
