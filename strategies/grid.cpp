@@ -342,7 +342,7 @@ expected<parameter_grid> parse_grid(std::string_view text,
     rest = comma == std::string_view::npos ? std::string_view{}
                                            : rest.substr(comma + 1);
     if (item.empty())
-      continue;
+      return fail("an empty item between commas (form: name:key=values,...)");
     auto item_fail = [&](const std::string& reason) {
       return fail("item '" + std::string{item} + "': " + reason);
     };

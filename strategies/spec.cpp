@@ -78,7 +78,9 @@ expected<strategy_spec> parse_spec(std::string_view text) {
     rest = comma == std::string_view::npos ? std::string_view{}
                                            : rest.substr(comma + 1);
     if (item.empty())
-      continue;
+      return error{"strategy spec '" + whole +
+                   "': an empty parameter between commas (form: "
+                   "name:key=value,...)"};
     const auto eq = item.find('=');
     if (eq == std::string_view::npos)
       return error{"strategy spec '" + whole + "': parameter '" +

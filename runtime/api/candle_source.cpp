@@ -98,6 +98,9 @@ std::vector<loaded_series> load_candles(const candle_source& src) {
     if (src.symbols[i].empty())
       throw api_error("symbol " + std::to_string(i + 1) + " of " +
                       std::to_string(src.symbols.size()) + " is empty");
+    else if (auto bad = file_name_problem("symbol", src.symbols[i]);
+             !bad.empty())
+      throw api_error(bad);
   for (std::size_t i = 0; i < src.symbols.size(); ++i)
     if (std::find(src.symbols.begin(), src.symbols.begin() + i,
                   src.symbols[i]) != src.symbols.begin() + i)
@@ -109,6 +112,10 @@ std::vector<loaded_series> load_candles(const candle_source& src) {
                       ": a candle file holds one symbol; load several from a "
                       "candle store (see `btk data import`)");
     out.push_back(make_series(from_file(src), src.file));
+    // A symbol taken from the file's name is checked like a given one.
+    if (auto bad = file_name_problem("symbol", out.back().info.symbol);
+        !bad.empty())
+      throw api_error(src.file + ": " + bad);
     return out;
   }
   if (src.store.empty())

@@ -1,5 +1,6 @@
 #include "runtime/api/engine.hpp"
 #include "runtime/api/live_facade.hpp"
+#include "runtime/results/results.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -142,6 +143,8 @@ engine::impl::prepared engine::impl::prepare(const std::string& where,
                                              const std::string& symbol,
                                              const backtest_context& ctx,
                                              const std::string& scope) {
+  if (auto bad = file_name_problem("symbol", symbol); !bad.empty())
+    throw api_error(where + ": " + bad);
   prepared p;
   std::lock_guard<std::mutex> guard{mtx};
   auto s = strategies.find(ctx.strategy);
@@ -316,8 +319,8 @@ namespace {
 
 template <class Map>
 void check_new(const Map& m, const std::string& kind, const std::string& name) {
-  if (name.empty())
-    throw api_error("add_" + kind + ": the name is empty");
+  if (auto bad = file_name_problem("the " + kind + " name", name); !bad.empty())
+    throw api_error("add_" + kind + ": " + bad);
   if (m.count(name) != 0)
     throw api_error("add_" + kind + ": " + kind + " '" + name +
                     "' is already registered");

@@ -102,6 +102,9 @@ exchange_parts connect(const live_options& opts,
                     ": expected replay or binance");
   if (opts.symbols.empty())
     throw api_error("--exchange binance needs --symbols A,B");
+  for (const auto& s : opts.symbols)
+    if (auto bad = file_name_problem("symbol", s); !bad.empty())
+      throw api_error(bad);
   if (opts.clock == "virtual")
     throw api_error("--clock virtual needs recorded candles: use "
                     "--exchange replay, or --clock exchange with btk "

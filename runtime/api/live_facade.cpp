@@ -13,6 +13,7 @@
 
 #include "runtime/api/engine_impl.hpp"
 #include "runtime/live/session.hpp"
+#include "runtime/results/results.hpp"
 
 namespace btk {
 
@@ -294,6 +295,8 @@ std::vector<live_handle> live_facade::start(
   for (const auto& [symbol, ctx] : runs) {
     prepared p;
     p.where = "live.background(" + symbol + ", " + ctx.strategy + ")";
+    if (auto bad = file_name_problem("symbol", symbol); !bad.empty())
+      throw api_error(p.where + ": " + bad);
     std::lock_guard<std::mutex> g{im.mtx};
     const auto s = im.strategies.find(ctx.strategy);
     if (s == im.strategies.end())

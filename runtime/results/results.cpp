@@ -11,6 +11,35 @@ std::vector<std::string> batch_report::symbols() const {
   return out;
 }
 
+std::string file_name_problem(std::string_view what, std::string_view name) {
+  // Echo at most 64 bytes of it: the name may be anything.
+  std::string shown;
+  for (const char c : name.substr(0, 64)) {
+    const auto u = static_cast<unsigned char>(c);
+    shown += u < 0x20 || u == 0x7f ? '?' : c;
+  }
+  if (name.size() > 64)
+    shown += "...";
+  const std::string head = std::string{what} + " '" + shown + "'";
+  if (name.empty())
+    return std::string{what} + " is empty";
+  if (name.size() > 128)
+    return head + " is " + std::to_string(name.size()) +
+           " bytes long; at most 128 (it becomes part of file names)";
+  if (name == "." || name == "..")
+    return head + " cannot name a file";
+  for (const char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '/' || c == '\\')
+      return head + " holds '" + std::string(1, c) +
+             "', which would put its files in another folder";
+    if (u < 0x20 || u == 0x7f)
+      return head + " holds a control character (byte " + std::to_string(u) +
+             "), which cannot go into a file name";
+  }
+  return {};
+}
+
 expected<walk_forward_spec> parse_walk_forward(std::string_view text) {
   walk_forward_spec w;
   const std::string all{text};

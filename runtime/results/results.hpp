@@ -151,6 +151,13 @@ struct walk_forward_spec {
   timestamp step = 0;
 };
 
+/// Why `name` cannot be part of a file name btk writes (reports, dumps:
+/// `{symbol}_{strategy}_{exchange}_{frame}_...md`), or "" when it can. The
+/// one check every mode uses for symbols and registered names: not empty,
+/// at most 128 bytes, not `.` or `..`, no `/`, `\` or control character
+/// (a newline, a NUL). `what` is how the message names it ("--symbol").
+std::string file_name_problem(std::string_view what, std::string_view name);
+
 /// The largest `--sample` (points per grid) and `--top` (rows kept).
 inline constexpr std::uint64_t max_sweep_sample = 100'000'000;
 inline constexpr std::size_t max_sweep_top = 100'000;

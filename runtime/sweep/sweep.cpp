@@ -346,16 +346,26 @@ expected<sweep_report> run_sweep_plan(
       return st.err();
     state.emplace(std::move(*st));
   }
+  std::string first_failure;
   std::ofstream out;
+  // The results go to a temporary file renamed over `results_out` once
+  // complete, so a failed run never leaves a file cut mid-line (a device
+  // such as /dev/stdout is written directly).
+  std::string writing = opts.results_out;
   if (!opts.results_out.empty()) {
     // Like every other output file, its folder is made when missing.
     const auto parent = std::filesystem::path(opts.results_out).parent_path();
     std::error_code ec;
     if (!parent.empty())
       std::filesystem::create_directories(parent, ec);
-    out.open(opts.results_out, std::ios::binary | std::ios::trunc);
+    const auto kind = std::filesystem::status(opts.results_out, ec).type();
+    if (kind == std::filesystem::file_type::not_found ||
+        kind == std::filesystem::file_type::regular)
+      writing += ".tmp";
+    errno = 0;
+    out.open(writing, std::ios::binary | std::ios::trunc);
     if (!out)
-      return error{"cannot write " + opts.results_out};
+      return error{"cannot write " + writing + ": " + std::strerror(errno)};
   }
   caf::actor_system_config cfg;
   add_message_types(cfg);
@@ -382,8 +392,8 @@ expected<sweep_report> run_sweep_plan(
       auto emit = [&](sweep_result&& r, bool resumed) {
         const auto m = stat_number(r.stats, opts.spec.metric);
         (resumed ? rep.resumed : rep.run) += 1;
-        if (!r.error.empty())
-          ++rep.failed;
+        if (!r.error.empty() && rep.failed++ == 0)
+          first_failure = r.symbol + " " + r.spec + ": " + r.error;
         if (r.capped())
           ++rep.capped;
         if (!resumed)
@@ -453,6 +463,26 @@ expected<sweep_report> run_sweep_plan(
   }
   for (auto& w : workers)
     caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  if (out.is_open()) {
+    errno = 0;
+    out.flush();
+    out.close();
+    if (!out && err.empty())
+      err = "cannot write " + opts.results_out + ": " +
+            std::strerror(errno != 0 ? errno : EIO);
+    std::error_code ec;
+    if (!err.empty() && writing != opts.results_out)
+      std::filesystem::remove(writing, ec);
+    else if (writing != opts.results_out) {
+      std::filesystem::rename(writing, opts.results_out, ec);
+      if (ec)
+        err = "cannot write " + opts.results_out + ": " + ec.message();
+    }
+  }
+  if (err.empty() && rep.run + rep.resumed > 0 &&
+      rep.failed == rep.run + rep.resumed)
+    err = "every job of the sweep failed (" + std::to_string(rep.failed) +
+          "); the first: " + first_failure;
   if (!err.empty())
     return error{err};
   rep.seconds =

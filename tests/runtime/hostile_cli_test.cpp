@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "tests/runtime/btk_process.hpp"
 
@@ -96,4 +97,37 @@ TEST_CASE("walk-forward spans longer than 100 years are refused") {
     CHECK(has(r.err, "--walk-forward '" + wf + "'"));
     CHECK(has(r.err, "longer than 100 years"));
   }
+}
+
+TEST_CASE("a symbol or a name that would leave its folder or break a file "
+          "name is refused in every mode") {
+  scratch_dir dir{"hostile_names"};
+  write_csv(dir / "HOSTUSDT-1m.csv", 1440);
+  for (const std::string sym : {"../escaped", "a/b", "new\nline", ".."}) {
+    for (const std::string mode : {"backtest", "live"}) {
+      std::vector<std::string> args{mode,
+                                    "--data",
+                                    dir / "HOSTUSDT-1m.csv",
+                                    "--symbol",
+                                    sym,
+                                    "--strategy",
+                                    "every-n:n=60",
+                                    "--report-dir",
+                                    dir / "reports",
+                                    "--quiet"};
+      if (mode == "live")
+        args = {mode,         "--data",     dir / "HOSTUSDT-1m.csv", "--symbol",
+                sym,          "--strategy", "every-n:n=60",          "--clock",
+                "virtual",    "--from",     "2024-01-01T01:00:00Z",  "--state",
+                dir / "state"};
+      auto r = run_btk(dir, args);
+      INFO(mode << " " << sym);
+      CHECK(r.code == 1);
+      CHECK(has(r.err, "symbol '"));
+    }
+  }
+  // No report was written, inside the folder or out of it.
+  for (const auto& e : std::filesystem::recursive_directory_iterator(
+           std::filesystem::path(dir / "").parent_path()))
+    CHECK(e.path().extension() != ".md");
 }

@@ -406,3 +406,9 @@ TEST_CASE("Every grid spec the constraints accept builds with the "
     }
   }
 }
+
+TEST_CASE("an empty grid item between commas is an error, not skipped") {
+  CHECK(contains(grid_error("every-n:n=5..10:5,,side=long"),
+                 "an empty item between commas"));
+  CHECK(contains(grid_error("every-n:,n=5..10:5"), "an empty item"));
+}

@@ -66,12 +66,6 @@ TEST_CASE("A spec's parameters keep their order and lose surrounding blanks") {
   CHECK(s->params == kv{{"fast", "5"}, {"slow", "20"}, {"interval", "15m"}});
 }
 
-TEST_CASE("Empty items between commas in a spec are skipped") {
-  auto s = parse_spec("every-n:n=5,,side=alt,");
-  REQUIRE(s);
-  CHECK(s->params == kv{{"n", "5"}, {"side", "alt"}});
-}
-
 TEST_CASE("A spec without a strategy name is an error that shows the form") {
   for (const char* text : {"", "   ", ":n=5"}) {
     auto s = parse_spec(text);
@@ -322,4 +316,18 @@ TEST_CASE("Built strategies report their intervals, look-back and whether "
   CHECK((*don)->signal_interval() == interval::h1);
   // period + 1 hourly bars.
   CHECK((*don)->lookback_minutes() >= 21 * 60);
+}
+
+TEST_CASE("an empty parameter between commas is an error, not skipped") {
+  for (const std::string text :
+       {"every-n:n=5,,side=long", "every-n:,n=5", "every-n:n=5, ,tp=2"}) {
+    auto s = parse_spec(text);
+    INFO(text);
+    REQUIRE_FALSE(s);
+    CHECK_THAT(s.err().message,
+               Catch::Contains("'" + text + "': an empty parameter"));
+  }
+  auto trailing = parse_spec("every-n:n=5,");
+  REQUIRE(trailing); // a trailing comma ends the list
+  CHECK(trailing->params.size() == 1);
 }
