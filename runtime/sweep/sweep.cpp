@@ -347,6 +347,7 @@ expected<sweep_report> run_sweep_plan(
     state.emplace(std::move(*st));
   }
   std::string first_failure;
+  int write_errno = 0; // why a write to `out` failed
   std::ofstream out;
   // The results go to a temporary file renamed over `results_out` once
   // complete, so a failed run never leaves a file cut mid-line (a device
@@ -398,8 +399,11 @@ expected<sweep_report> run_sweep_plan(
           ++rep.capped;
         if (!resumed)
           rep.candle_evaluations += frame_candles(windows[w].train);
-        if (out.is_open())
+        if (out.is_open() && out) {
           out << sweep_result_line(r, opts.spec.metric) << '\n';
+          if (!out)
+            write_errno = errno;
+        }
         if (opts.spec.walk_forward) {
           auto& b = best[r.symbol];
           if (m && (!b.metric || *m > *b.metric))
@@ -466,10 +470,12 @@ expected<sweep_report> run_sweep_plan(
   if (out.is_open()) {
     errno = 0;
     out.flush();
+    if (!out && write_errno == 0)
+      write_errno = errno;
     out.close();
     if (!out && err.empty())
       err = "cannot write " + opts.results_out + ": " +
-            std::strerror(errno != 0 ? errno : EIO);
+            std::strerror(write_errno != 0 ? write_errno : EIO);
     std::error_code ec;
     if (!err.empty() && writing != opts.results_out)
       std::filesystem::remove(writing, ec);

@@ -131,3 +131,26 @@ TEST_CASE("a symbol or a name that would leave its folder or break a file "
            std::filesystem::path(dir / "").parent_path()))
     CHECK(e.path().extension() != ".md");
 }
+
+TEST_CASE("a sweep whose results cannot be written, or whose every job "
+          "fails, exits non-zero and says why") {
+  scratch_dir dir{"hostile_sweep_out"};
+  write_csv(dir / "HOSTUSDT-1m.csv", 1440);
+  const std::vector<std::string> grid{"--grid", "every-n:n=30..60:30"};
+  auto with = [&](std::vector<std::string> more) {
+    more.insert(more.begin(), grid.begin(), grid.end());
+    return run_btk(dir, walker(dir, more));
+  };
+  auto r = with({"--results-out", "/dev/full"});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "cannot write /dev/full: No space left on device"));
+  // A complete run replaces the file at once; no temporary is left.
+  REQUIRE(with({"--results-out", dir / "out/jobs.jsonl"}).code == 0);
+  CHECK(lines(slurp(dir / "out/jobs.jsonl")) == 2);
+  CHECK_FALSE(std::filesystem::exists(dir / "out/jobs.jsonl.tmp"));
+  // No VWAP window before the first tick: every job fails.
+  r = with({"--frame-start", "2024-01-01T00:00:00Z"});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "every job of the sweep failed (2); the first: "));
+  CHECK(has(r.err, "VWAP window"));
+}
