@@ -187,6 +187,17 @@ int main(int argc, char** argv) {
                                           "strategies, write reports");
   demo->add_option("--dir", demo_dir, "output folder")->capture_default_str();
 
+  // CLI11's own words for a repeated flag are its internals' ("At Most 1
+  // required but received 2"); and a hostile value is not echoed whole.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    std::string msg = e.what();
+    const std::string tag = ": At Most 1 required but received ";
+    if (const auto at = msg.find(tag); at != std::string::npos)
+      msg = msg.substr(0, at) + " is given " + msg.substr(at + tag.size()) +
+            " times; it takes one value";
+    return btk::clip_long_words(msg) +
+           "\nRun with --help for more information.\n";
+  });
   CLI11_PARSE(app, argc, argv);
 
   for (auto* cmd : {bt, walker}) {

@@ -134,8 +134,28 @@ std::string read_flags(run_flags& f) {
   return {};
 }
 
+std::string clip_long_words(const std::string& message) {
+  constexpr std::size_t longest = 120, kept = 60;
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < message.size()) {
+    auto end = message.find_first_of(" \n", pos);
+    if (end == std::string::npos)
+      end = message.size();
+    if (end - pos > longest)
+      out += message.substr(pos, kept) + "...(" + std::to_string(end - pos) +
+             " bytes)";
+    else
+      out += message.substr(pos, end - pos);
+    if (end < message.size())
+      out += message[end];
+    pos = end + 1;
+  }
+  return out;
+}
+
 int fail(const char* verb, const std::string& message) {
-  std::fprintf(stderr, "btk %s: %s\n", verb, message.c_str());
+  std::fprintf(stderr, "btk %s: %s\n", verb, clip_long_words(message).c_str());
   return 1;
 }
 

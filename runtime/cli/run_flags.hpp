@@ -75,7 +75,13 @@ std::string read_time(const char* flag, const std::string& text,
 std::string read_sets(const std::vector<std::string>& sets,
                       std::vector<std::pair<std::string, std::string>>& out);
 
-/// Prints `btk VERB: message` on stderr; returns the exit code 1.
+/// `message` with every word (a run without spaces or newlines) longer than
+/// 120 bytes cut to its first 60 and its length: a hostile value (a 1 MB
+/// field) is named, not echoed whole.
+std::string clip_long_words(const std::string& message);
+
+/// Prints `btk VERB: message` (long words clipped) on stderr; returns the
+/// exit code 1.
 int fail(const char* verb, const std::string& message);
 
 } // namespace btk

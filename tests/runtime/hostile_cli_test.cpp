@@ -154,3 +154,63 @@ TEST_CASE("a sweep whose results cannot be written, or whose every job "
   CHECK(has(r.err, "every job of the sweep failed (2); the first: "));
   CHECK(has(r.err, "VWAP window"));
 }
+
+TEST_CASE("a repeated flag is named in plain words, and a huge value is "
+          "named by its size, not echoed") {
+  scratch_dir dir{"hostile_words"};
+  write_csv(dir / "HOSTUSDT-1m.csv", 1440);
+  auto r = run_btk(dir, walker(dir, {"--grid", "every-n:n=30..60:30", "--where",
+                                     "n>3", "--where", "n<90"}));
+  CHECK(r.code != 0);
+  CHECK(has(r.err, "--where is given 2 times; it takes one value"));
+  const std::string huge(1'000'000, '9');
+  write_file(dir / "big.csv", "timestamp,open,high,low,close,volume\n"
+                              "1704067200000," +
+                                  huge + ",1,1,1,1\n");
+  r = run_btk(dir, {"backtest", "--data", dir / "big.csv", "--strategy",
+                    "every-n", "--quiet"});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "column 2 (open)"));
+  CHECK(has(r.err, "...(1000002 bytes)")); // the field and its quotes
+  CHECK(r.err.size() < 2000);
+  r = run_btk(dir, {"backtest", "--data", dir / "HOSTUSDT-1m.csv", "--strategy",
+                    "every-n:n=" + huge.substr(0, 100'000), "--quiet"});
+  CHECK(r.code == 1);
+  CHECK(r.err.size() < 2000);
+}
+
+TEST_CASE("a sweep state folder that holds something else is refused and "
+          "left as it was") {
+  scratch_dir dir{"hostile_state"};
+  write_csv(dir / "HOSTUSDT-1m.csv", 1440);
+  // A live state.
+  REQUIRE(
+      run_btk(dir, {"live", "--data", dir / "HOSTUSDT-1m.csv", "--strategy",
+                    "every-n:n=30", "--clock", "virtual", "--from",
+                    "2024-01-01T01:00:00Z", "--until", "2024-01-01T03:00:00Z",
+                    "--state", dir / "live", "--quiet"})
+          .code == 0);
+  const auto before = run_btk(dir, {"live", "status", "--state", dir / "live"});
+  REQUIRE(before.code == 0);
+  auto r = run_btk(dir, walker(dir, {"--grid", "every-n:n=30..60:30", "--state",
+                                     dir / "live"}));
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "holds another database"));
+  const auto after = run_btk(dir, {"live", "status", "--state", dir / "live"});
+  CHECK(after.code == 0);
+  CHECK(after.out == before.out);
+  // A folder of the user's own files.
+  std::filesystem::create_directories(std::string{dir / "notes"});
+  write_file(dir / "notes/todo.txt", "keep me\n");
+  r = run_btk(dir, walker(dir, {"--grid", "every-n:n=30..60:30", "--state",
+                                dir / "notes"}));
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "holds 'todo.txt' and is not a sweep state"));
+  std::size_t files = 0;
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string{dir / "notes"})) {
+    (void)e;
+    ++files;
+  }
+  CHECK(files == 1);
+}
