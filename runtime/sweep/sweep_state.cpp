@@ -77,6 +77,13 @@ expected<sweep_state> sweep_state::open(const std::string& dir,
   std::filesystem::create_directories(dir, ec);
   if (ec)
     return error{"sweep state " + dir + ": cannot create: " + ec.message()};
+  // A folder of other files is not taken over: RocksDB would write beside
+  // them, and a later clean-up of the state would take them along.
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec))
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+      return error{"sweep state " + dir + ": the folder holds '" +
+                   e.path().filename().string() +
+                   "' and is not a sweep state; give a new or empty folder"};
   rocksdb::Options o;
   o.create_if_missing = true;
   o.compression = rocksdb::kNoCompression;
@@ -90,6 +97,17 @@ expected<sweep_state> sweep_state::open(const std::string& dir,
   std::string stored;
   const auto got = p->db->Get(rocksdb::ReadOptions(), description_key, &stored);
   if (got.IsNotFound()) {
+    // Another database (a live state, a candle store) is refused before
+    // anything is written into it.
+    std::unique_ptr<rocksdb::Iterator> it{
+        p->db->NewIterator(rocksdb::ReadOptions())};
+    it->SeekToFirst();
+    if (it->Valid())
+      return error{"sweep state " + dir +
+                   ": the folder holds another "
+                   "database (its first key is '" +
+                   it->key().ToString().substr(0, 40) +
+                   "'), not a sweep state; give a new or empty folder"};
     rocksdb::WriteOptions w;
     w.sync = true;
     const auto put = p->db->Put(w, description_key, description);
