@@ -89,8 +89,13 @@ expected<sweep_state> sweep_state::open(const std::string& dir,
   o.compression = rocksdb::kNoCompression;
   rocksdb::DB* raw = nullptr;
   const auto s = rocksdb::DB::Open(o, dir, &raw);
-  if (!s.ok())
-    return error{"sweep state " + dir + ": " + s.ToString()};
+  if (!s.ok()) {
+    const std::string why = s.ToString();
+    if (s.IsIOError() && why.find("lock") != std::string::npos)
+      return error{"sweep state " + dir + ": in use by another btk walker (" +
+                   why + "); wait for it to finish, or use another --state"};
+    return error{"sweep state " + dir + ": " + why};
+  }
   auto p = std::make_unique<impl>();
   p->dir = dir;
   p->db.reset(raw);

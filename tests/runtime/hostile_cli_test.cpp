@@ -5,7 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "tests/runtime/btk_process.hpp"
 
@@ -213,4 +215,24 @@ TEST_CASE("a sweep state folder that holds something else is refused and "
     ++files;
   }
   CHECK(files == 1);
+}
+
+TEST_CASE("a sweep state in use by another process is named as such") {
+  scratch_dir dir{"hostile_locked"};
+  write_csv(dir / "HOSTUSDT-1m.csv", 3 * 1440);
+  // A sweep that takes a while, holding its state.
+  const auto pid =
+      start_btk(walker(dir, {"--grid", "sma-cross:fast=2..40:1,slow=41..80:1",
+                             "--state", dir / "state", "--workers", "1"}));
+  for (int i = 0;
+       i < 200 && !std::filesystem::exists(std::string{dir / "state/LOCK"});
+       ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto r = run_btk(
+      dir, walker(dir, {"--grid", "sma-cross:fast=2..40:1,slow=41..80:1",
+                        "--state", dir / "state"}));
+  ::kill(pid, SIGKILL);
+  reap_killed(pid);
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "in use by another btk walker"));
 }
