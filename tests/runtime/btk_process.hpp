@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -80,6 +81,11 @@ inline std::string write_file(const std::string& path,
   std::ofstream f(path, std::ios::binary);
   f << text;
   return path;
+}
+
+/// Number of lines (newlines) in `text`.
+inline std::size_t lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
 /// 2024-01-01T00:00:00Z, where `write_csv` starts by default.

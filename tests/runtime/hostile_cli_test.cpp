@@ -23,10 +23,6 @@ std::vector<std::string> walker(const scratch_dir& dir,
   return a;
 }
 
-std::size_t lines(const std::string& text) {
-  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
-
 } // namespace
 
 TEST_CASE("a sweep of several grids and a strategy runs every point of "

@@ -52,10 +52,6 @@ std::vector<std::string> with(std::vector<std::string> a,
   return a;
 }
 
-std::size_t lines(const std::string& text) {
-  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
-
 } // namespace
 
 TEST_CASE("a sweep gives the same results file and ranking with 1, 2 and 4 "
