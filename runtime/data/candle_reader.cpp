@@ -55,6 +55,10 @@ expected<std::string> read_raw(const std::string& path) {
     return error{sys_error("cannot read", path, errno)};
   if (S_ISDIR(st.st_mode))
     return error{sys_error("cannot read", path, EISDIR)};
+  // A device (/dev/zero, /dev/urandom) never ends: it is no candle file.
+  // Pipes are read (a shell's <(zcat ...)).
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+    return error{path + ": is a device, not a candle file"};
   std::string buf;
   // Regular files: one read of the known size (plus one to see the end);
   // pipes and the like: grow until end of file.

@@ -232,3 +232,16 @@ TEST_CASE("a sweep state in use by another process is named as such") {
   CHECK(r.code == 1);
   CHECK(has(r.err, "in use by another btk walker"));
 }
+
+TEST_CASE("a device given as a candle file is refused at once") {
+  scratch_dir dir{"hostile_device"};
+  for (const std::string dev : {"/dev/zero", "/dev/urandom"}) {
+    auto r = run_btk(dir, {"data", "check", dev});
+    CHECK(r.code == 1);
+    CHECK(has(r.err, dev + ": is a device, not a candle file"));
+    r = run_btk(dir, {"backtest", "--data", dev, "--symbol", "ZUSDT",
+                      "--strategy", "every-n", "--quiet"});
+    CHECK(r.code == 1);
+    CHECK(has(r.err, "is a device"));
+  }
+}
