@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 namespace btk {
 
@@ -181,15 +182,15 @@ expected<bool> live_session::seat(instance& i) {
 
 void live_session::seat_stored(
     const std::map<std::string, live_instance_record>& recs) {
+  std::set<std::string> running;
+  for (const auto& i : instances_)
+    running.insert(live_instance_key(i->symbol, i->name));
   // Ranked after every running instance, in key order.
   std::uint32_t rank = 1u << 30;
   for (const auto& [key, r] : recs) {
     ++rank;
-    const bool running =
-        std::any_of(instances_.begin(), instances_.end(), [&](const auto& i) {
-          return i->symbol == r.symbol && i->name == r.name;
-        });
-    if (running || r.state.phase != live_phase::pending)
+    if (r.state.phase != live_phase::pending || r.risks.empty() ||
+        running.count(key) != 0)
       continue;
     for (const auto& name : r.risks)
       if (auto p = risks_.find(name); p != risks_.end())
