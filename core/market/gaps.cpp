@@ -42,10 +42,17 @@ std::string describe_gaps(const std::vector<candle_gap>& gaps,
 }
 
 expected<std::size_t> fill_gaps(std::vector<candle>& candles,
-                                std::size_t max_candles) {
+                                std::size_t max_candles, std::size_t max_gap) {
   const auto gaps = find_gaps(candles);
   if (gaps.empty())
     return std::size_t{0};
+  for (const auto& g : gaps)
+    if (static_cast<std::uint64_t>(g.missing) > max_gap)
+      return error{"the gap " + to_iso(g.from) + " .. " + to_iso(g.to) + " (" +
+                   std::to_string(g.missing) +
+                   " missing minutes) is longer than a fill may be (" +
+                   std::to_string(max_gap) +
+                   " minutes): data from separate periods is not one series"};
   const auto missing = static_cast<std::size_t>(missing_candles(gaps));
   if (candles.size() + missing > max_candles)
     return error{"filling " + std::to_string(missing) +

@@ -39,9 +39,10 @@ inline candle flat_candle(timestamp ts, double previous_close) noexcept {
 }
 
 /// Fills every gap of `candles` with `flat_candle`s; returns the number
-/// added. Fails, leaving `candles` untouched, when the result would hold more
-/// than `max_candles` candles (a typo'd timestamp must not ask for billions).
+/// added. Fails, leaving `candles` untouched, when one gap is longer than
+/// `max_gap` minutes or the result would hold more than `max_candles`
+/// candles (a typo'd timestamp must not ask for billions).
 expected<std::size_t> fill_gaps(std::vector<candle>& candles,
-                                std::size_t max_candles);
+                                std::size_t max_candles, std::size_t max_gap);
 
 } // namespace btk

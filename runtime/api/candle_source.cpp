@@ -61,7 +61,9 @@ raw_candles from_store(const candle_store& store, const candle_source& src,
     throw api_error(where + ": " +
                     describe_gaps(gaps, read_options{}.max_listed_gaps) + "; " +
                     fill_gaps_hint);
-  auto filled = fill_gaps(*candles, read_options{}.max_candles);
+  const read_options bounds;
+  auto filled =
+      fill_gaps(*candles, bounds.max_candles, bounds.max_fill_minutes);
   if (!filled)
     throw api_error(where + ": " + filled.err().message);
   out.info.filled = *filled;

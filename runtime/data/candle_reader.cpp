@@ -8,14 +8,15 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
-#include "core/market/gaps.hpp"
-#include "core/market/time.hpp"
+#include "runtime/data/candle_parser.hpp"
 
 namespace btk {
 
@@ -42,35 +43,18 @@ std::string sys_error(const char* what, std::string_view path, int err) {
   return msg;
 }
 
-expected<std::string> read_raw(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return error{sys_error("cannot open", path, errno)};
-  struct fd_closer {
-    int fd;
-    ~fd_closer() { ::close(fd); }
-  } closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0)
-    return error{sys_error("cannot read", path, errno)};
-  if (S_ISDIR(st.st_mode))
-    return error{sys_error("cannot read", path, EISDIR)};
-  // A device (/dev/zero, /dev/urandom) never ends: it is no candle file.
-  // Pipes are read (a shell's <(zcat ...)).
-  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
-    return error{path + ": is a device, not a candle file"};
-  std::string buf;
-  // Regular files: one read of the known size (plus one to see the end);
-  // pipes and the like: grow until end of file.
-  std::size_t cap = S_ISREG(st.st_mode) && st.st_size > 0
-                        ? static_cast<std::size_t>(st.st_size) + 1
-                        : std::size_t{1} << 16;
-  buf.resize(cap);
+// A file opened for reading, closed on every path.
+struct fd_closer {
+  int fd;
+  ~fd_closer() { ::close(fd); }
+};
+
+// Reads up to `size` bytes (fewer only at end of file); EINTR is retried.
+expected<std::size_t> read_some(int fd, char* buf, std::size_t size,
+                                const std::string& path) {
   std::size_t used = 0;
-  for (;;) {
-    if (used == buf.size())
-      buf.resize(buf.size() * 2);
-    const ssize_t n = ::read(fd, buf.data() + used, buf.size() - used);
+  while (used < size) {
+    const ssize_t n = ::read(fd, buf + used, size - used);
     if (n < 0) {
       if (errno == EINTR)
         continue;
@@ -80,464 +64,242 @@ expected<std::string> read_raw(const std::string& path) {
       break;
     used += static_cast<std::size_t>(n);
   }
-  buf.resize(used);
-  return buf;
+  return used;
 }
 
-expected<std::string> gunzip(std::string_view in, std::string_view name) {
-  if (in.size() > UINT_MAX)
-    return error{std::string(name) + ": gzip file too large (over 4 GiB)"};
-  z_stream zs{};
-  if (inflateInit2(&zs, 15 + 16) != Z_OK)
-    return error{std::string(name) + ": cannot initialise zlib"};
-  struct guard {
-    z_stream* zs;
-    ~guard() { inflateEnd(zs); }
-  } g{&zs};
-  // ISIZE (last 4 bytes) is the uncompressed size modulo 2^32 of the last
-  // member; a good first guess for one-member files.
-  std::size_t guess = in.size() * 4;
-  if (in.size() >= 18) {
-    const auto* b =
-        reinterpret_cast<const unsigned char*>(in.data()) + in.size() - 4;
-    const std::size_t isize = b[0] | (b[1] << 8) | (b[2] << 16) |
-                              (static_cast<std::size_t>(b[3]) << 24);
-    if (isize >= in.size() / 2 && isize / 1100 <= in.size())
-      guess = isize + 1;
-  }
-  std::string out(std::max<std::size_t>(guess, 1024), '\0');
-  std::size_t produced = 0;
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  for (;;) {
-    if (produced == out.size())
-      out.resize(out.size() * 2);
-    const std::size_t room =
-        std::min<std::size_t>(out.size() - produced, UINT_MAX);
-    zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
-    zs.avail_out = static_cast<uInt>(room);
-    const int rc = inflate(&zs, Z_NO_FLUSH);
-    produced += room - zs.avail_out;
-    if (rc == Z_STREAM_END) {
-      // Another member may follow (concatenated gzip files); anything else
-      // after the end is ignored, like gzip(1) does.
-      const std::string_view rest(reinterpret_cast<const char*>(zs.next_in),
-                                  zs.avail_in);
-      if (!is_gzip(rest))
-        break;
-      inflateReset(&zs);
-      continue;
-    }
-    if (rc == Z_OK)
-      continue;
-    if (rc == Z_BUF_ERROR && zs.avail_out == 0)
-      continue;
-    if (rc == Z_BUF_ERROR && zs.avail_in == 0)
-      return error{std::string(name) +
-                   ": truncated gzip data (the file ends mid-stream)"};
-    return error{std::string(name) + ": corrupt gzip data (" +
-                 (zs.msg ? zs.msg : "zlib error " + std::to_string(rc)) + ")"};
-  }
-  out.resize(produced);
-  return out;
-}
+/// Bytes read or inflated at a time from a compressed or piped file.
+constexpr std::size_t chunk_bytes = std::size_t{1} << 20;
 
-// -- parsing ------------------------------------------------------------------
-
-constexpr std::size_t max_fields = 16;
-
-struct fields {
-  std::string_view v[max_fields];
-  /// Number of fields on the line (may exceed max_fields).
-  std::size_t n = 0;
-};
-
-bool is_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\r';
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && is_space(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back()))
-    s.remove_suffix(1);
-  if (s.size() >= 2 && s.front() == '"' && s.back() == '"')
-    s = s.substr(1, s.size() - 2);
-  return s;
-}
-
-void split(std::string_view line, fields& f) noexcept {
-  f.n = 0;
-  const char* p = line.data();
-  const char* end = p + line.size();
-  for (;;) {
-    const auto* c = static_cast<const char*>(
-        std::memchr(p, ',', static_cast<std::size_t>(end - p)));
-    const char* stop = c ? c : end;
-    if (f.n < max_fields)
-      f.v[f.n] = trim(std::string_view(p, static_cast<std::size_t>(stop - p)));
-    ++f.n;
-    if (!c)
-      break;
-    p = c + 1;
-  }
-}
-
-// Reads a decimal number the way JavaScript's Number() reads it (correctly
-// rounded), minus JavaScript's oddities (empty text as 0, hex).
-bool parse_double(std::string_view s, double& out) noexcept {
-  if (!s.empty() && s.front() == '+') {
-    s.remove_prefix(1);
-    if (!s.empty() && s.front() == '-')
-      return false;
-  }
-  if (s.empty())
-    return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc{} && p == s.data() + s.size();
-}
-
-// An integer, or an ISO-8601 UTC time (`parse_time`). `integer` tells which.
-bool parse_timestamp(std::string_view s, std::int64_t& out,
-                     bool& integer) noexcept {
-  std::string_view digits = s;
-  if (!digits.empty() && digits.front() == '+') {
-    digits.remove_prefix(1);
-    if (!digits.empty() && digits.front() == '-')
-      return false;
-  }
-  integer = false;
-  if (digits.empty())
-    return false;
-  auto [p, ec] =
-      std::from_chars(digits.data(), digits.data() + digits.size(), out);
-  if (ec == std::errc{} && p == digits.data() + digits.size()) {
-    integer = true;
-    return true;
-  }
-  if (!(s.front() >= '0' && s.front() <= '9'))
-    return false;
-  if (auto t = parse_time(s)) {
-    out = *t;
-    return true;
-  }
-  return false;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    if (x >= 'A' && x <= 'Z')
-      x = static_cast<char>(x - 'A' + 'a');
-    if (x != b[i])
-      return false;
-  }
-  return true;
-}
-
-constexpr const char* csv_columns[] = {"timestamp", "open",  "high",
-                                       "low",       "close", "volume"};
-constexpr const char* binance_columns[] = {"open_time",
-                                           "open",
-                                           "high",
-                                           "low",
-                                           "close",
-                                           "volume",
-                                           "close_time",
-                                           "quote_volume",
-                                           "count",
-                                           "taker_buy_volume",
-                                           "taker_buy_quote_volume",
-                                           "ignore"};
-constexpr const char* csv_header = "timestamp,open,high,low,close,volume";
-
-// Collects the problems of a file: the first `max_listed` spelled out as
-// `NAME:LINE: reason`, the rest counted.
-class problem_list {
+// Gives the parser whole lines from a byte stream cut anywhere. At most one
+// unfinished line is kept, and only up to `read_options::max_line_bytes`: a
+// longer one is counted as a problem and skipped to its end.
+class line_splitter {
 public:
-  problem_list(std::string_view name, std::size_t max_listed)
-      : name_(name)
-      , max_listed_(max_listed) {}
+  line_splitter(detail::candle_parser& parser, std::size_t max_line)
+      : parser_(parser)
+      , max_line_(max_line) {}
 
-  void add(std::size_t line, std::string_view reason) {
-    if (count_++ >= max_listed_)
-      return;
-    std::string s(name_);
-    s += ':';
-    s += std::to_string(line);
-    s += ": ";
-    s += reason;
-    listed_.push_back(std::move(s));
+  void push(std::string_view bytes) {
+    if (skipping_ || !carry_.empty()) {
+      const auto* nl = static_cast<const char*>(
+          std::memchr(bytes.data(), '\n', bytes.size()));
+      if (!nl) {
+        keep(bytes);
+        return;
+      }
+      const auto head = static_cast<std::size_t>(nl - bytes.data()) + 1;
+      keep(bytes.substr(0, head));
+      if (skipping_) {
+        skipping_ = false; // the long line ends here; it was counted
+      } else {
+        parser_.feed(carry_);
+        carry_.clear();
+      }
+      bytes.remove_prefix(head);
+    }
+    const auto* last =
+        static_cast<const char*>(::memrchr(bytes.data(), '\n', bytes.size()));
+    const std::size_t whole =
+        last ? static_cast<std::size_t>(last - bytes.data()) + 1 : 0;
+    if (whole > 0)
+      parser_.feed(bytes.substr(0, whole));
+    keep(bytes.substr(whole));
   }
 
-  std::size_t count() const noexcept { return count_; }
-
-  error to_error() const {
-    std::string msg;
-    if (count_ > 1) {
-      msg += name_;
-      msg += ": ";
-      msg += std::to_string(count_);
-      msg += " problems:";
-    }
-    for (const auto& s : listed_) {
-      if (!msg.empty())
-        msg += '\n';
-      msg += s;
-    }
-    if (count_ > listed_.size()) {
-      msg += '\n';
-      msg += name_;
-      msg += ": and ";
-      msg += std::to_string(count_ - listed_.size());
-      msg += " more";
-    }
-    return error{std::move(msg)};
+  // The last line, which may lack its newline.
+  void finish() {
+    if (!skipping_ && !carry_.empty())
+      parser_.feed(carry_);
+    carry_.clear();
   }
 
 private:
-  std::string_view name_;
-  std::size_t max_listed_;
-  std::size_t count_ = 0;
-  std::vector<std::string> listed_;
+  // Adds a part of the unfinished line (its newline included when it ends).
+  void keep(std::string_view part) {
+    if (skipping_ || part.empty())
+      return;
+    if (carry_.size() + part.size() > max_line_ + 1) {
+      carry_.clear();
+      skipping_ = part.back() != '\n';
+      parser_.long_line();
+      return;
+    }
+    carry_ += part;
+  }
+
+  detail::candle_parser& parser_;
+  std::size_t max_line_;
+  std::string carry_;
+  bool skipping_ = false; // inside a line found too long
 };
 
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  out += s;
-  out += '"';
-  return out;
-}
+// Inflates gzip data given in pieces, one window at a time, into a
+// `line_splitter`: memory stays at one window whatever the file inflates to
+// (a bomb of blank lines costs time in proportion, never memory), and the
+// size the trailer claims is not trusted. Concatenated members are read
+// through; anything else after a member's end is ignored, like gzip(1) does.
+class gunzip_stream {
+public:
+  gunzip_stream(std::string_view name, line_splitter& out)
+      : name_(name)
+      , out_(out)
+      , window_(chunk_bytes) {
+    ok_ = inflateInit2(&zs_, 15 + 16) == Z_OK;
+  }
+  ~gunzip_stream() {
+    if (ok_)
+      inflateEnd(&zs_);
+  }
+  gunzip_stream(const gunzip_stream&) = delete;
+  gunzip_stream& operator=(const gunzip_stream&) = delete;
 
-std::string ts_text(std::string_view raw, timestamp ts) {
-  std::string out(raw);
-  out += " (";
-  out += to_iso(ts);
-  out += ')';
-  return out;
-}
-
-// Appends "; " + text to a row's reasons.
-void add_reason(std::string& reasons, std::string_view text) {
-  if (!reasons.empty())
-    reasons += "; ";
-  reasons += text;
-}
-
-expected<candle_data> parse_candles(std::string_view text,
-                                    std::string_view name,
-                                    const read_options& opt) {
-  // UTF-8 byte order mark.
-  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0)
-    text.remove_prefix(3);
-
-  candle_data out;
-  problem_list problems(name, opt.max_listed);
-  std::vector<candle_gap> gaps;
-
-  const std::size_t line_estimate =
-      static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
-  out.candles.reserve(std::min(line_estimate, opt.max_candles));
-
-  fields f;
-  fields header;
-  std::size_t header_line = 0;
-  std::size_t ncols = 0; // 0 until the first data row fixed the format
-  bool binance = false;
-  const char* const* names = csv_columns;
-
-  bool have_prev = false;
-  timestamp prev_ts = 0;
-  std::size_t prev_line = 0;
-  bool filling = opt.fill_gaps;
-
-  std::string reasons; // reused; only grows on bad rows
-  double v[5];
-
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  std::size_t line_no = 0;
-  while (p < end) {
-    const auto* nl = static_cast<const char*>(
-        std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-    const char* le = nl ? nl : end;
-    std::string_view line(p, static_cast<std::size_t>(le - p));
-    p = nl ? nl + 1 : end;
-    ++line_no;
-    if (trim(line).empty())
-      continue;
-    split(line, f);
-
-    if (ncols == 0) {
-      std::int64_t t;
-      bool integer;
-      if (header_line == 0 && !parse_timestamp(f.v[0], t, integer)) {
-        header = f;
-        header_line = line_no;
-        continue;
+  std::optional<error> push(std::string_view in) {
+    if (!ok_)
+      return error{std::string(name_) + ": cannot initialise zlib"};
+    while (!in.empty() && !trailing_) {
+      if (member_done_) {
+        // Two bytes tell whether another member follows.
+        const std::size_t take = std::min(in.size(), 2 - head_.size());
+        head_.append(in.data(), take);
+        in.remove_prefix(take);
+        if (head_.size() < 2)
+          return std::nullopt;
+        if (!is_gzip(head_)) {
+          trailing_ = true;
+          return std::nullopt;
+        }
+        inflateReset(&zs_);
+        member_done_ = false;
+        std::string_view magic(head_);
+        if (auto e = inflate_some(magic))
+          return e;
       }
-      if (f.n == 6) {
-        binance = false;
-        names = csv_columns;
-      } else if (f.n == 12) {
-        binance = true;
-        names = binance_columns;
-      } else {
-        problems.add(line_no,
-                     "expected 6 columns (" + std::string(csv_header) +
-                         ") or 12 (Binance kline dump), found " +
-                         std::to_string(f.n) +
-                         "; cannot tell the format from this first data row");
+      if (auto e = inflate_some(in))
+        return e;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<error> finish() {
+    if (!member_done_ && !trailing_)
+      return error{std::string(name_) +
+                   ": truncated gzip data (the file ends mid-stream)"};
+    return std::nullopt;
+  }
+
+private:
+  // Inflates from `in` until it is used up or a member ends; `in` keeps
+  // what follows the member's end.
+  std::optional<error> inflate_some(std::string_view& in) {
+    zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs_.avail_in = static_cast<uInt>(in.size());
+    for (;;) {
+      zs_.next_out = reinterpret_cast<Bytef*>(window_.data());
+      zs_.avail_out = static_cast<uInt>(window_.size());
+      const int rc = inflate(&zs_, Z_NO_FLUSH);
+      const std::size_t produced = window_.size() - zs_.avail_out;
+      if (produced > 0)
+        out_.push(std::string_view(window_.data(), produced));
+      if (rc == Z_STREAM_END) {
+        member_done_ = true;
+        head_.clear();
         break;
       }
-      ncols = f.n;
-      out.format = binance ? "binance" : "csv";
-      if (header_line != 0) {
-        if (header.n != ncols) {
-          problems.add(header_line,
-                       "the header has " + std::to_string(header.n) +
-                           " columns but the first data row (line " +
-                           std::to_string(line_no) + ") has " +
-                           std::to_string(ncols));
-        } else {
-          for (std::size_t k = 1; k <= 5; ++k)
-            if (!iequals(header.v[k], names[k]))
-              problems.add(header_line,
-                           "header column " + std::to_string(k + 1) + " is " +
-                               quoted(header.v[k]) + ", expected " +
-                               quoted(names[k]) +
-                               " (columns: " + std::string(csv_header) +
-                               (binance ? ",...)" : ")"));
-        }
-      }
+      if (rc == Z_OK && (zs_.avail_in > 0 || zs_.avail_out == 0))
+        continue;
+      if (rc == Z_OK || (rc == Z_BUF_ERROR && zs_.avail_in == 0))
+        break; // wants more input
+      return error{std::string(name_) + ": corrupt gzip data (" +
+                   (zs_.msg ? zs_.msg : "zlib error " + std::to_string(rc)) +
+                   ")"};
     }
-
-    if (f.n != ncols) {
-      problems.add(line_no, "expected " + std::to_string(ncols) +
-                                " columns, found " + std::to_string(f.n));
-      continue;
-    }
-
-    reasons.clear();
-
-    // Timestamp.
-    timestamp ts = 0;
-    bool ts_ok = false;
-    {
-      std::int64_t raw = 0;
-      bool integer = false;
-      if (!parse_timestamp(f.v[0], raw, integer)) {
-        add_reason(reasons, "column 1 (" + std::string(names[0]) +
-                                "): " + quoted(f.v[0]) + " is not a timestamp");
-      } else {
-        bool grid = true;
-        ts = raw;
-        if (integer &&
-            (raw > 100'000'000'000'000LL || raw < -100'000'000'000'000LL)) {
-          // Microseconds (Binance dumps from 2025 on): no millisecond time
-          // is that large (1e14 ms is in the year 5138).
-          ts = floor_div(raw, 1000);
-          grid = raw - ts * 1000 == 0;
-        }
-        if (!grid || ts - floor_div(ts, minute_ms) * minute_ms != 0) {
-          add_reason(reasons, "timestamp " + ts_text(f.v[0], ts) +
-                                  " is not on the 1-minute grid");
-        } else {
-          ts_ok = true;
-        }
-      }
-    }
-    if (ts_ok) {
-      if (have_prev && ts == prev_ts) {
-        add_reason(reasons, "duplicate timestamp " + ts_text(f.v[0], ts) +
-                                ", same as line " + std::to_string(prev_line));
-      } else if (have_prev && ts < prev_ts) {
-        add_reason(reasons, "timestamp " + ts_text(f.v[0], ts) +
-                                " is out of order: before " + to_iso(prev_ts) +
-                                " of line " + std::to_string(prev_line));
-      }
-    }
-
-    // Prices and volume.
-    bool numbers_ok = true;
-    for (std::size_t k = 0; k < 5; ++k) {
-      if (!parse_double(f.v[k + 1], v[k])) {
-        numbers_ok = false;
-        add_reason(reasons, "column " + std::to_string(k + 2) + " (" +
-                                names[k + 1] + "): " + quoted(f.v[k + 1]) +
-                                " is not a number");
-      }
-    }
-    if (numbers_ok) {
-      // The timestamp was checked above, with the file's own wording.
-      const auto flaws = static_cast<std::uint16_t>(
-          candle_flaws({0, v[0], v[1], v[2], v[3], v[4]}) & ~off_grid);
-      if (flaws != 0)
-        add_reason(reasons, describe_candle_flaws(
-                                flaws, candle_text{f.v[0], f.v[1], f.v[2],
-                                                   f.v[3], f.v[4], f.v[5]}));
-    }
-
-    // Gaps: measured from the previous row with a usable timestamp.
-    if (ts_ok && have_prev && ts > prev_ts + minute_ms) {
-      const std::int64_t missing = (ts - prev_ts) / minute_ms - 1;
-      gaps.push_back({prev_ts + minute_ms, ts - minute_ms, missing});
-      if (filling && problems.count() == 0 && reasons.empty() &&
-          !out.candles.empty()) {
-        if (out.candles.size() + static_cast<std::size_t>(missing) >=
-            opt.max_candles) {
-          add_reason(reasons, "filling the " + std::to_string(missing) +
-                                  " missing minutes before this row would "
-                                  "exceed the limit of " +
-                                  std::to_string(opt.max_candles) + " candles");
-          filling = false;
-        } else {
-          const double pc = out.candles.back().close;
-          for (timestamp t = prev_ts + minute_ms; t < ts; t += minute_ms)
-            out.candles.push_back(flat_candle(t, pc));
-          out.filled += static_cast<std::size_t>(missing);
-        }
-      }
-    }
-    if (ts_ok) {
-      have_prev = true;
-      prev_ts = ts;
-      prev_line = line_no;
-    }
-
-    if (!reasons.empty()) {
-      problems.add(line_no, reasons);
-      continue;
-    }
-    ++out.rows;
-    if (problems.count() == 0)
-      out.candles.push_back({ts, v[0], v[1], v[2], v[3], v[4]});
+    in = std::string_view(reinterpret_cast<const char*>(zs_.next_in),
+                          zs_.avail_in);
+    return std::nullopt;
   }
 
-  if (problems.count() > 0)
-    return problems.to_error();
-  if (out.rows == 0)
-    return error{std::string(name) + ": no candles (the file is empty" +
-                 (header_line ? " apart from its header)" : ")")};
-  out.gaps = gaps.size();
-  if (!gaps.empty() && !opt.fill_gaps) {
-    std::string msg(name);
-    msg += ": ";
-    msg += describe_gaps(gaps, opt.max_listed_gaps);
-    if (gaps.size() + 1 == out.rows) {
-      // Every row is followed by a gap: most likely hourly or daily bars.
-      msg += "; every row is followed by a gap (the first two rows are ";
-      msg += std::to_string(gaps.front().missing + 1);
-      msg += " minutes apart): this does not look like 1-minute data";
+  std::string_view name_;
+  line_splitter& out_;
+  std::vector<char> window_;
+  z_stream zs_{};
+  bool ok_ = false;
+  bool member_done_ = false; // a member ended; another may follow
+  bool trailing_ = false;    // bytes after the last member: ignored
+  std::string head_;         // the first bytes after a member's end
+};
+
+// Inflates gzip bytes held in memory into `parser`.
+std::optional<error> gunzip_into(std::string_view bytes, std::string_view name,
+                                 detail::candle_parser& parser,
+                                 const read_options& opt) {
+  line_splitter lines(parser, opt.max_line_bytes);
+  gunzip_stream gz(name, lines);
+  while (!bytes.empty()) {
+    const std::size_t n = std::min(bytes.size(), chunk_bytes);
+    if (auto e = gz.push(bytes.substr(0, n)))
+      return e;
+    bytes.remove_prefix(n);
+  }
+  if (auto e = gz.finish())
+    return e;
+  lines.finish();
+  return std::nullopt;
+}
+
+// The rest of a regular file of `size` bytes after `first`; the file may
+// have grown since its size was taken, so reading goes on to its end.
+expected<std::string> read_rest(int fd, const std::string& path,
+                                std::string first, std::size_t size) {
+  std::string buf = std::move(first);
+  const std::size_t head = buf.size();
+  buf.resize(std::max(size, head) + 1);
+  auto n = read_some(fd, buf.data() + head, buf.size() - head, path);
+  if (!n)
+    return n.err();
+  bool more = head + *n == buf.size();
+  buf.resize(head + *n);
+  while (more) {
+    std::string chunk(chunk_bytes, '\0');
+    auto got = read_some(fd, chunk.data(), chunk.size(), path);
+    if (!got)
+      return got.err();
+    buf.append(chunk.data(), *got);
+    more = *got > 0;
+  }
+  return buf;
+}
+
+// Feeds the rest of an open file to `parser` in chunks, through an inflater
+// when `gzip`; `first` holds the bytes already read.
+std::optional<error> stream_into(int fd, const std::string& path,
+                                 std::string first, bool gzip,
+                                 detail::candle_parser& parser,
+                                 const read_options& opt) {
+  line_splitter lines(parser, opt.max_line_bytes);
+  std::optional<gunzip_stream> gz;
+  if (gzip)
+    gz.emplace(path, lines);
+  std::string buf = std::move(first);
+  for (;;) {
+    if (gz) {
+      if (auto e = gz->push(buf))
+        return e;
     } else {
-      msg += "; ";
-      msg += fill_gaps_hint;
+      lines.push(buf);
     }
-    return error{std::move(msg)};
+    buf.resize(chunk_bytes);
+    auto n = read_some(fd, buf.data(), buf.size(), path);
+    if (!n)
+      return n.err();
+    if (*n == 0)
+      break;
+    buf.resize(*n);
   }
-  return out;
+  if (gz)
+    if (auto e = gz->finish())
+      return e;
+  lines.finish();
+  return std::nullopt;
 }
 
 // -- writing ------------------------------------------------------------------
@@ -579,38 +341,62 @@ expected<std::string> gzip_bytes(std::string_view in, std::string_view name) {
 
 } // namespace
 
-expected<std::string> read_file_contents(const std::string& path) {
-  auto raw = read_raw(path);
-  if (!raw || !is_gzip(*raw))
-    return raw;
-  return gunzip(*raw, path);
-}
-
 expected<candle_data> read_candles(const std::string& path,
                                    const read_options& options) {
-  auto text = read_file_contents(path);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return error{sys_error("cannot open", path, errno)};
+  fd_closer closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0)
+    return error{sys_error("cannot read", path, errno)};
+  if (S_ISDIR(st.st_mode))
+    return error{sys_error("cannot read", path, EISDIR)};
+  // A device (/dev/zero, /dev/urandom) never ends: it is no candle file.
+  // Pipes are read (a shell's <(zcat ...)).
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+    return error{path + ": is a device, not a candle file"};
+
+  // A plain regular file is read whole in one go (its size is known and
+  // bounded by the disk); gzip data and pipes stream through in chunks.
+  char magic[2];
+  auto n = read_some(fd, magic, sizeof magic, path);
+  if (!n)
+    return n.err();
+  std::string first(magic, *n);
+  const bool gzip = is_gzip(first);
+  detail::candle_parser parser(path, options);
+  if (gzip || !S_ISREG(st.st_mode)) {
+    if (auto e = stream_into(fd, path, std::move(first), gzip, parser, options))
+      return *e;
+    return parser.finish();
+  }
+  auto text = read_rest(fd, path, std::move(first),
+                        static_cast<std::size_t>(st.st_size));
   if (!text)
     return text.err();
-  return parse_candles(*text, path, options);
+  parser.feed(*text);
+  return parser.finish();
 }
 
 expected<candle_data> read_candles_from_memory(std::string_view bytes,
                                                std::string_view name,
                                                const read_options& options) {
+  detail::candle_parser parser(name, options);
   if (is_gzip(bytes)) {
-    auto text = gunzip(bytes, name);
-    if (!text)
-      return text.err();
-    return parse_candles(*text, name, options);
+    if (auto e = gunzip_into(bytes, name, parser, options))
+      return *e;
+  } else {
+    parser.feed(bytes);
   }
-  return parse_candles(bytes, name, options);
+  return parser.finish();
 }
 
 std::string format_candles_csv(const std::vector<candle>& candles,
                                int decimals) {
   std::string out;
   out.reserve(48 + candles.size() * 72);
-  out += csv_header;
+  out += detail::csv_header;
   out += '\n';
   char buf[32];
   for (const auto& c : candles) {

@@ -31,6 +31,19 @@ struct read_options {
   /// against a typo'd timestamp asking for billions of filler candles.
   /// Default: 100,000,000 (about 190 years of minutes)
   std::size_t max_candles = 100'000'000;
+
+  /// Most missing minutes `fill_gaps` fills in one gap. A longer gap is an
+  /// error naming its row: two rows a century apart are a typo'd timestamp or
+  /// two periods in one file, and filling them would turn a few bytes of
+  /// input into gigabytes of made-up candles.
+  /// Default: 10,080 (7 days)
+  std::size_t max_fill_minutes = 10'080;
+
+  /// Longest line read, in bytes (a Binance row is under 200). A longer line
+  /// is a problem of its row; a compressed or piped file is never buffered
+  /// beyond it, so a file without line ends cannot exhaust memory.
+  /// Default: 65,536
+  std::size_t max_line_bytes = 65'536;
 };
 
 /// How a gap error says what to do, for every source (files, the store).
@@ -53,11 +66,6 @@ struct candle_data {
   /// Number of gaps (runs of missing minutes) found between rows.
   std::size_t gaps = 0;
 };
-
-/// Reads a whole file into memory and inflates it when it starts with the
-/// gzip magic bytes (1f 8b), whatever its name. Multi-member gzip files are
-/// read through. Errors name the path and the system's reason.
-expected<std::string> read_file_contents(const std::string& path);
 
 /// Reads 1-minute candles from `path`: the generic CSV
 /// `timestamp,open,high,low,close,volume` or a Binance kline dump (12

@@ -161,7 +161,8 @@ TEST_CASE("a repeated flag is named in plain words, and a huge value is "
                                      "n>3", "--where", "n<90"}));
   CHECK(r.code != 0);
   CHECK(has(r.err, "--where is given 2 times; it takes one value"));
-  const std::string huge(1'000'000, '9');
+  // A field just under the line limit is named by its size.
+  const std::string huge(60'000, '9');
   write_file(dir / "big.csv", "timestamp,open,high,low,close,volume\n"
                               "1704067200000," +
                                   huge + ",1,1,1,1\n");
@@ -169,7 +170,16 @@ TEST_CASE("a repeated flag is named in plain words, and a huge value is "
                     "every-n", "--quiet"});
   CHECK(r.code == 1);
   CHECK(has(r.err, "column 2 (open)"));
-  CHECK(has(r.err, "...(1000002 bytes)")); // the field and its quotes
+  CHECK(has(r.err, "...(60002 bytes)")); // the field and its quotes
+  CHECK(r.err.size() < 2000);
+  // A line over it is refused as a line.
+  write_file(dir / "big.csv", "timestamp,open,high,low,close,volume\n"
+                              "1704067200000," +
+                                  huge + huge + ",1,1,1,1\n");
+  r = run_btk(dir, {"backtest", "--data", dir / "big.csv", "--strategy",
+                    "every-n", "--quiet"});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "big.csv:2: the line is longer than 65536 bytes"));
   CHECK(r.err.size() < 2000);
   r = run_btk(dir, {"backtest", "--data", dir / "HOSTUSDT-1m.csv", "--strategy",
                     "every-n:n=" + huge.substr(0, 100'000), "--quiet"});

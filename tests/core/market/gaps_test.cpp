@@ -38,7 +38,7 @@ TEST_CASE("gaps are found between candles and described with their ranges") {
 TEST_CASE("filling gaps adds flat zero-volume candles at the previous "
           "close, within a limit") {
   auto cs = at_minutes({0, 3});
-  auto filled = fill_gaps(cs, 100);
+  auto filled = fill_gaps(cs, 100, 10);
   REQUIRE(filled);
   CHECK(*filled == 2);
   REQUIRE(cs.size() == 4);
@@ -51,9 +51,24 @@ TEST_CASE("filling gaps adds flat zero-volume candles at the previous "
   CHECK(cs[3].close == 103.5);
   auto far = at_minutes({0, 1000});
   const auto before = far;
-  auto refused = fill_gaps(far, 500);
+  auto refused = fill_gaps(far, 500, 2000);
   REQUIRE_FALSE(refused);
   CHECK_THAT(refused.err().message,
              Catch::Contains("would exceed the limit of 500 candles"));
   CHECK(far.size() == before.size());
+}
+
+TEST_CASE("A gap longer than a fill may be is refused naming the gap, "
+          "leaving the candles untouched") {
+  auto far = at_minutes({0, 1, 1000});
+  const auto before = far;
+  auto refused = fill_gaps(far, 100'000, 500);
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.err().message,
+             Catch::Contains("the gap 1970-01-01T00:02:00.000Z .. "
+                             "1970-01-01T16:39:00.000Z (998 missing minutes) "
+                             "is longer than a fill may be (500 minutes)"));
+  CHECK(far.size() == before.size());
+  auto near = at_minutes({0, 1, 499});
+  CHECK(fill_gaps(near, 100'000, 500));
 }
