@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/runtime/btk_process.hpp"
 
@@ -254,4 +257,40 @@ TEST_CASE("a device given as a candle file is refused at once") {
     CHECK(r.code == 1);
     CHECK(has(r.err, "is a device"));
   }
+}
+
+TEST_CASE("the order of a grid's alternatives changes neither its frame nor "
+          "any point's result") {
+  // slow=200 on 15m bars needs the longest warm-up; written first or last,
+  // the frame starts after it and every point runs on the same candles.
+  scratch_dir dir{"hostile_grid_order"};
+  const std::string data = dir / "SYN-1m.csv.gz";
+  REQUIRE(run_btk(dir, {"data", "synth", "--out", data, "--days", "10",
+                        "--seed", "7"})
+              .code == 0);
+  std::map<std::string, std::string> by_spec[2];
+  std::string frame[2];
+  const char* grids[] = {"sma-cross:fast=10,slow=20..200:180,interval=15m|5m",
+                         "sma-cross:fast=10,slow=20..200:180,interval=5m|15m"};
+  for (int k = 0; k < 2; ++k) {
+    const std::string out = dir / ("r" + std::to_string(k) + ".jsonl");
+    const std::string sum = dir / ("s" + std::to_string(k) + ".json");
+    const auto r =
+        run_btk(dir, {"walker", "--data", data, "--grid", grids[k],
+                      "--results-out", out, "--summary-out", sum, "--quiet"});
+    CHECK(r.code == 0);
+    frame[k] = nlohmann::json::parse(slurp(sum)).at("frame").dump();
+    std::string text = slurp(out);
+    std::size_t at = 0;
+    while (at < text.size()) {
+      const auto nl = text.find('\n', at);
+      auto line = nlohmann::json::parse(text.substr(at, nl - at));
+      CHECK_FALSE(line.contains("error"));
+      by_spec[k][line.at("spec").get<std::string>()] = line.at("stats").dump();
+      at = nl + 1;
+    }
+  }
+  CHECK(frame[0] == frame[1]);
+  CHECK(by_spec[0].size() == 4);
+  CHECK(by_spec[0] == by_spec[1]);
 }
