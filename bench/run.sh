@@ -79,3 +79,7 @@ echo "## Live mode crash safety: 200 SIGKILLs, restart on the same state"
 python3 tests/live/crash_kill.py --btk "$build/bin/btk" --work "$tmp/crash" --kills 200 --days 28 --seed 2
 python3 tests/live/crash_kill.py --btk "$build/bin/btk" --work "$tmp/crash-trades" --kills 200 --days 28 --seed 4 --trades-only
 python3 tests/live/crash_kill.py --btk "$build/bin/btk" --work "$tmp/crash-risk" --kills 200 --days 28 --seed 6 --trades-only --risk cap:max_positions=1
+
+echo
+echo "## Fuzzing: 10 M executions of every libFuzzer target (ASan + UBSan)"
+./run.sh fuzz --runs 10000000

@@ -1,5 +1,7 @@
 #include "messages/candles_convert.hpp"
 
+#include "core/market/time.hpp"
+
 #include <cstdint>
 #include <cstring>
 
@@ -146,12 +148,27 @@ expected<candle_series_info> decode_candle_series_info(std::string_view bytes) {
         info.last = b.getLast();
         info.count = b.getCount();
         info.days = b.getDays();
+        // Times outside btk's range would overflow the arithmetic on them.
+        auto in_range = [](timestamp t) { return t >= 0 && t <= latest_time; };
+        if (!in_range(info.first) || !in_range(info.last) ||
+            info.first > info.last)
+          return error{"CandleSeriesInfo: first " + std::to_string(info.first) +
+                       " and last " + std::to_string(info.last) +
+                       " are not a range of times"};
         const auto gaps = b.getGaps();
         info.gaps.reserve(gaps.size());
         const timestamp step = interval_ms(info.iv);
-        for (const auto g : gaps)
+        for (const auto g : gaps) {
+          if (g.getFrom() < info.first || g.getTo() > info.last ||
+              g.getFrom() > g.getTo())
+            return error{"CandleSeriesInfo: the gap " +
+                         std::to_string(g.getFrom()) + " .. " +
+                         std::to_string(g.getTo()) + " is not within " +
+                         std::to_string(info.first) + " .. " +
+                         std::to_string(info.last)};
           info.gaps.push_back(
               {g.getFrom(), g.getTo(), (g.getTo() - g.getFrom()) / step + 1});
+        }
         return info;
       });
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages btk builds with. Idempotent: quiet and
-# quick when nothing is missing.
+# Installs the Debian 12 packages btk builds with, plus any named as
+# arguments (`setup.sh clang` for the fuzzers). Idempotent: quiet and quick
+# when nothing is missing.
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,7 @@ packages=(
   libfmt-dev libcli11-dev nlohmann-json3-dev zlib1g-dev catch2
   libcaf-dev capnproto libcapnp-dev librocksdb-dev libssl-dev
   libboost1.74-dev libtomlplusplus-dev openssl
+  "$@"
 )
 
 missing=()

@@ -78,10 +78,21 @@ std::optional<timestamp> parse_time(std::string_view s) {
     ++pos;
   if (pos != s.size())
     return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59)
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59)
+    return std::nullopt;
+  // The day must exist in its month (no February 30th).
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  constexpr unsigned month_days[] = {31, 28, 31, 30, 31, 30,
+                                     31, 31, 30, 31, 30, 31};
+  if (d > month_days[mo - 1] + (mo == 2 && leap ? 1 : 0))
     return std::nullopt;
   const std::int64_t days = days_from_civil(y, mo, d);
-  return days * day_ms + h * 3'600'000LL + mi * 60'000LL + se * 1000LL + ms;
+  const timestamp t =
+      days * day_ms + h * 3'600'000LL + mi * 60'000LL + se * 1000LL + ms;
+  // Years before 1970 are outside btk's times (see latest_time).
+  if (t < 0)
+    return std::nullopt;
+  return t;
 }
 
 } // namespace btk

@@ -104,6 +104,8 @@ expected<risk_limits> parse_risk_limits(std::string_view spec) {
     const auto key = trim(item.substr(0, eq));
     const auto value = eq == std::string_view::npos ? std::string_view{}
                                                     : trim(item.substr(eq + 1));
+    if (trim(item).empty())
+      return error{where + ": an empty item between commas"};
     const std::string kv =
         "'" + std::string{key} + "=" + std::string{value} + "'";
     bool ok = eq != std::string_view::npos;
@@ -135,6 +137,11 @@ expected<risk_limits> parse_risk_limits(std::string_view spec) {
                         ? " must be a whole number >= 0"
                         : " must be a number >= 0")};
   }
+  // 0 turns a limit off; a profile must keep at least one on.
+  if (out.max_positions == 0 && out.max_per_symbol == 0 &&
+      out.max_per_strategy == 0 && out.min_reward_risk == 0 &&
+      out.max_stop_percent == 0)
+    return error{where + ": limits nothing (every limit is off; 0 means off)"};
   return out;
 }
 

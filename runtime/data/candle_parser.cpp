@@ -147,11 +147,11 @@ void problem_list::add(std::size_t line, std::string_view reason) {
 
 error problem_list::to_error() const {
   std::string msg;
-  if (count_ > 1) {
+  if (count_ > 1 || listed_.empty()) {
     msg += name_;
     msg += ": ";
     msg += std::to_string(count_);
-    msg += " problems:";
+    msg += count_ == 1 ? " problem:" : " problems:";
   }
   for (const auto& s : listed_) {
     if (!msg.empty())

@@ -143,7 +143,7 @@ public:
   gunzip_stream(std::string_view name, line_splitter& out)
       : name_(name)
       , out_(out)
-      , window_(chunk_bytes) {
+      , window_(new char[chunk_bytes]) {
     ok_ = inflateInit2(&zs_, 15 + 16) == Z_OK;
   }
   ~gunzip_stream() {
@@ -194,12 +194,12 @@ private:
     zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
     zs_.avail_in = static_cast<uInt>(in.size());
     for (;;) {
-      zs_.next_out = reinterpret_cast<Bytef*>(window_.data());
-      zs_.avail_out = static_cast<uInt>(window_.size());
+      zs_.next_out = reinterpret_cast<Bytef*>(window_.get());
+      zs_.avail_out = static_cast<uInt>(chunk_bytes);
       const int rc = inflate(&zs_, Z_NO_FLUSH);
-      const std::size_t produced = window_.size() - zs_.avail_out;
+      const std::size_t produced = chunk_bytes - zs_.avail_out;
       if (produced > 0)
-        out_.push(std::string_view(window_.data(), produced));
+        out_.push(std::string_view(window_.get(), produced));
       if (rc == Z_STREAM_END) {
         member_done_ = true;
         head_.clear();
@@ -220,7 +220,7 @@ private:
 
   std::string_view name_;
   line_splitter& out_;
-  std::vector<char> window_;
+  std::unique_ptr<char[]> window_; // not zeroed: inflate writes first
   z_stream zs_{};
   bool ok_ = false;
   bool member_done_ = false; // a member ended; another may follow

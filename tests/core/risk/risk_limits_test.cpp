@@ -73,6 +73,26 @@ TEST_CASE("a bad risk spec names the key, the value and what is accepted") {
   CHECK_THAT(e.err().message, Catch::Contains("no limits"));
 }
 
+TEST_CASE("a risk spec whose every limit is off is refused, so every "
+          "profile's own spec reads back") {
+  // Found by the values fuzzer: "cap:min_reward_risk=0" was read, and its
+  // spec "cap:" was then refused.
+  for (const char* spec : {"cap:min_reward_risk=0", "cap:strategies=a|b",
+                           "cap:max_positions=0,max_stop_percent=0"}) {
+    auto e = parse_risk_limits(spec);
+    REQUIRE_FALSE(e);
+    CHECK_THAT(e.err().message, Catch::Contains("limits nothing"));
+  }
+  auto e = parse_risk_limits("cap:max_positions=1,,max_per_symbol=1");
+  REQUIRE_FALSE(e);
+  CHECK_THAT(e.err().message, Catch::Contains("an empty item between commas"));
+  auto l = parse_risk_limits("cap:max_per_symbol=2,strategies=a");
+  REQUIRE(l);
+  auto back = parse_risk_limits(to_spec(*l));
+  REQUIRE(back);
+  CHECK(to_spec(*back) == to_spec(*l));
+}
+
 TEST_CASE("position limits count the open positions of the profile, the "
           "symbol and the strategy") {
   const auto cap = make_risk_schema(*parse_risk_limits("cap:max_positions=2"));
