@@ -143,10 +143,16 @@ int run_import_command(const import_command_options& opts) {
 int run_ls_command(const ls_command_options& opts) {
   auto store = candle_store::open_read_only(opts.store);
   if (!store) {
-    std::fprintf(stderr,
-                 "btk data ls: %s (create one with `btk data import FILE "
-                 "--symbol S --store %s`)\n",
-                 store.err().message.c_str(), opts.store.c_str());
+    // The hint only helps where there is no store yet.
+    const bool missing =
+        store.err().message.find("not found") != std::string::npos ||
+        store.err().message.find("not a candle store") != std::string::npos;
+    std::fprintf(stderr, "btk data ls: %s%s\n", store.err().message.c_str(),
+                 missing ? (" (create one with `btk data import FILE "
+                            "--symbol S --store " +
+                            opts.store + "`)")
+                               .c_str()
+                         : "");
     return 1;
   }
   auto all = store->list();
@@ -186,6 +192,19 @@ int run_ls_command(const ls_command_options& opts) {
       fmt::print("  and {} more (--max-gaps to list them)\n",
                  i.gaps.size() - shown);
   }
+  if (!opts.verify) {
+    fmt::print("(read from the series records; --verify reads every candle "
+               "back and checks every checksum)\n");
+    return 0;
+  }
+  auto read = store->verify();
+  if (!read) {
+    std::fprintf(stderr, "btk data ls: %s\n", read.err().message.c_str());
+    return 1;
+  }
+  fmt::print("verified: every checksum and every series read back whole ({} "
+             "candles)\n",
+             *read);
   return 0;
 }
 

@@ -48,6 +48,9 @@ struct ls_command_options {
   std::string store = default_store_dir;
   /// Most gaps listed per symbol; the others are only counted. Default: 5
   std::size_t max_gaps = 5;
+  /// Read the whole store back (`candle_store::verify`) and fail naming the
+  /// first damaged day. Default: false (only the info records are read)
+  bool verify = false;
 };
 
 /// Runs `btk data synth`; returns the exit code.

@@ -174,6 +174,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   ls->add_option("--max-gaps", lo.max_gaps, "gaps listed per symbol")
       ->capture_default_str();
+  ls->add_flag("--verify", lo.verify,
+               "read everything back: every checksum and every series");
 
   btk::live_flags lf;
   auto* live = btk::add_live_command(app, lf);

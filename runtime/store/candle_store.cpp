@@ -15,18 +15,16 @@
 #include <rocksdb/write_batch.h>
 
 #include "core/market/time.hpp"
+#include "runtime/store/rocks.hpp"
 
 namespace btk {
 
 namespace {
 
-namespace fs = std::filesystem;
+using detail::describe;
+using detail::open_db;
 
 // -- key layout ---------------------------------------------------------------
-
-// The record that marks a directory as a btk candle store, and its version.
-constexpr std::string_view format_key = "v";
-constexpr std::string_view format_value = "btk-candle-store 1";
 
 // The store holds 1-minute candles today; the interval is part of every key
 // so higher intervals (or live-appended ones) can share the layout.
@@ -176,30 +174,12 @@ bool same_info(const symbol_info& a, const symbol_info& b) {
 
 // -- RocksDB helpers ----------------------------------------------------------
 
-// Discards RocksDB's info log: read-only opens must not write (or rotate)
-// files in a directory another process may be writing.
-class null_logger final : public rocksdb::Logger {
-public:
-  using rocksdb::Logger::Logv;
-  void Logv(const char*, va_list) override {}
-};
-
-rocksdb::Options make_options(bool create, bool read_only) {
-  rocksdb::Options o;
-  o.create_if_missing = create;
-  // A few old info logs are enough; every read-write open starts a new one.
-  o.keep_log_file_num = 2;
-  // No compression: a year of one symbol takes 25 MB (14 MB with LZ4), but
-  // decompressing LZ4 took longer than all the rest of a reload (a year in
-  // about 16 ms instead of 6 ms on the bench machine). Reloading fast is what
-  // the store is for.
-  o.compression = rocksdb::kNoCompression;
-  // Table files are immutable: reading them through mmap saves one copy of
-  // every value (about 15 % of a reload).
-  o.allow_mmap_reads = true;
-  if (read_only)
-    o.info_log = std::make_shared<null_logger>();
-  return o;
+// "12.3 MiB".
+std::string mib(std::uintmax_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB",
+                static_cast<double>(bytes) / (1 << 20));
+  return buf;
 }
 
 std::string_view view(const rocksdb::Slice& s) {
@@ -276,6 +256,11 @@ error candle_store::impl::unknown_symbol(const std::string& symbol) const {
     if (n++ < 20)
       stored += (n > 1 ? ", " : "") + last;
   }
+  if (!it->status().ok())
+    return fail("symbol " + symbol +
+                " not found, and listing the stored "
+                "ones failed: " +
+                describe(it->status(), dir));
   if (n > 20)
     stored += " and " + std::to_string(n - 20) + " more";
   return fail("symbol " + symbol + " not found " +
@@ -291,7 +276,7 @@ candle_store::impl::read_info(const std::string& symbol) const {
   if (s.IsNotFound())
     return std::optional<symbol_info>{};
   if (!s.ok())
-    return fail("cannot read " + key + ": " + s.ToString());
+    return fail("cannot read " + key + ": " + describe(s, dir));
   auto info = decode_candle_series_info(v);
   if (!info)
     return fail("value " + key + " is corrupt: " + info.err().message);
@@ -300,68 +285,6 @@ candle_store::impl::read_info(const std::string& symbol) const {
                 " " + std::string(to_string(info->iv)));
   return std::optional<symbol_info>{std::move(*info)};
 }
-
-namespace {
-
-expected<std::unique_ptr<rocksdb::DB>> open_db(const std::string& dir,
-                                               bool create, bool read_only) {
-  const auto fail = [&](const std::string& msg) {
-    return error{"store " + dir + ": " + msg};
-  };
-  std::error_code ec;
-  const fs::path path(dir);
-  const bool has_db = fs::exists(path / "CURRENT", ec);
-  if (!has_db) {
-    const bool exists = fs::exists(path, ec);
-    if (!create)
-      return fail(exists ? "not a candle store (no RocksDB database in it)"
-                         : "not found (no such directory)");
-    if (exists && !fs::is_directory(path, ec))
-      return fail("exists and is not a directory");
-    if (exists && !fs::is_empty(path, ec))
-      return fail("exists, is not empty and holds no candle store; give a "
-                  "new or empty directory");
-    fs::create_directories(path, ec);
-    if (ec)
-      return fail("cannot create the directory: " + ec.message());
-  }
-  rocksdb::DB* raw = nullptr;
-  const auto opts = make_options(create, read_only);
-  const auto s = read_only ? rocksdb::DB::OpenForReadOnly(opts, dir, &raw)
-                           : rocksdb::DB::Open(opts, dir, &raw);
-  if (!s.ok()) {
-    const std::string why = s.ToString();
-    if (s.IsIOError() && why.find("lock") != std::string::npos)
-      return fail("in use by another process or store object (" + why +
-                  "); wait for it to finish");
-    return fail("cannot open: " + why);
-  }
-  std::unique_ptr<rocksdb::DB> db(raw);
-  // The format record: written once at creation, checked on every open.
-  std::string v;
-  auto got = db->Get(rocksdb::ReadOptions(), format_key, &v);
-  if (got.IsNotFound()) {
-    std::unique_ptr<rocksdb::Iterator> it(
-        db->NewIterator(rocksdb::ReadOptions()));
-    it->SeekToFirst();
-    if (it->Valid() || read_only)
-      return fail("a RocksDB database but not a btk candle store (no format "
-                  "record)");
-    rocksdb::WriteOptions w;
-    w.sync = true;
-    got = db->Put(w, format_key, format_value);
-    if (!got.ok())
-      return fail("cannot initialise: " + got.ToString());
-  } else if (!got.ok()) {
-    return fail("cannot read the format record: " + got.ToString());
-  } else if (v != format_value) {
-    return fail("unsupported format '" + v + "' (this btk reads '" +
-                std::string(format_value) + "')");
-  }
-  return db;
-}
-
-} // namespace
 
 candle_store::candle_store(std::unique_ptr<impl> p)
     : impl_(std::move(p)) {}
@@ -436,8 +359,9 @@ expected<import_report> candle_store::put(const std::string& symbol,
       continue;
     }
     if (!s.ok())
-      return m.fail("cannot read " + key + ": " + s.ToString() +
+      return m.fail("cannot read " + key + ": " + describe(s, m.dir) +
                     "; nothing imported");
+
     stored.clear();
     auto h = append_candle_batch(view(value), stored);
     if (!h)
@@ -493,14 +417,24 @@ expected<import_report> candle_store::put(const std::string& symbol,
     return rep; // nothing new: no write at all
   batch.Put(info_key(symbol, stored_iv), encode_candle_series_info(after));
 
+  // The write goes to the log and then to a table file: with less free
+  // space than about twice the batch, say so before RocksDB runs out.
+  const auto need = 2 * static_cast<std::uintmax_t>(batch.GetDataSize()) +
+                    (std::uintmax_t{1} << 20);
+  std::error_code ec;
+  const auto space = std::filesystem::space(m.dir, ec);
+  if (!ec && space.available < need)
+    return m.fail("writing " + symbol + " needs about " + mib(need) +
+                  " free but the disk has " + mib(space.available) +
+                  "; nothing imported, and what was stored before is intact");
   rocksdb::WriteOptions w;
   w.sync = true; // one fsync: the whole import is durable, or none of it
   if (const auto s = m.db->Write(w, &batch); !s.ok())
     return m.fail("writing " + symbol +
-                  " failed, nothing imported: " + s.ToString());
+                  " failed, nothing imported: " + describe(s, m.dir));
   // Move the import from the memtable into a table file, so the next open
   // does not replay it from the write-ahead log. Best effort: the data is
-  // already durable in the log.
+  // already durable in the log, and an open replays it without writing.
   static_cast<void>(m.db->Flush(rocksdb::FlushOptions()));
   return rep;
 }
@@ -570,7 +504,8 @@ candle_store::load(const std::string& symbol, std::optional<timestamp> from,
     }
   }
   if (!it->status().ok())
-    return m.fail("reading " + symbol + " failed: " + it->status().ToString());
+    return m.fail("reading " + symbol +
+                  " failed: " + describe(it->status(), m.dir));
   while (!out.empty() && out.back().ts > hi)
     out.pop_back();
   if (out.empty())
@@ -600,8 +535,43 @@ expected<std::vector<symbol_info>> candle_store::list() const {
     out.push_back(std::move(*info));
   }
   if (!it->status().ok())
-    return m.fail("listing failed: " + it->status().ToString());
+    return m.fail("listing failed: " + describe(it->status(), m.dir));
   return out;
+}
+
+expected<std::uint64_t> candle_store::verify() const {
+  const auto& m = *impl_;
+  const auto sums = m.db->VerifyChecksum();
+  auto all = list();
+  if (!all)
+    return all.err();
+  if (!sums.ok()) {
+    // Name the first day that cannot be read.
+    rocksdb::ReadOptions ro;
+    ro.verify_checksums = true;
+    ro.fill_cache = false;
+    std::string v;
+    for (const auto& i : *all)
+      for (auto day = floor_div(i.first, day_ms);
+           day <= floor_div(i.last, day_ms); ++day) {
+        const auto key = candle_day_key(i.symbol, stored_iv, day * day_ms);
+        const auto s = m.db->Get(ro, key, &v);
+        if (!s.ok() && !s.IsNotFound())
+          return m.fail("day " + key + " cannot be read: " +
+                        describe(s, m.dir, detail::damage_hint::none) +
+                        "; import the candle files into a new store");
+      }
+    return m.fail("a block outside the candle days fails: " +
+                  describe(sums, m.dir, detail::damage_hint::rebuild));
+  }
+  std::uint64_t n = 0;
+  for (const auto& i : *all) {
+    auto cs = load(i.symbol);
+    if (!cs)
+      return cs.err();
+    n += cs->size();
+  }
+  return n;
 }
 
 } // namespace btk

@@ -120,9 +120,11 @@ struct process_result {
   std::string err;
 };
 
-/// Runs `btk ARGS`; stderr goes through a file in `dir`.
+/// Runs `btk ARGS`; stderr goes through a file in `dir`. `shell` runs
+/// first in the same shell (`ulimit -f 16; ` to limit file sizes).
 inline process_result run_btk(const scratch_dir& dir,
-                              const std::vector<std::string>& args) {
+                              const std::vector<std::string>& args,
+                              const std::string& shell = "") {
   auto quote = [](const std::string& s) {
     std::string out = "'";
     for (char c : s)
@@ -130,7 +132,7 @@ inline process_result run_btk(const scratch_dir& dir,
     return out + "'";
   };
   const std::string err_path = dir / "stderr.txt";
-  std::string cmd = quote(btk_bin());
+  std::string cmd = shell + (shell.empty() ? "" : "exec ") + quote(btk_bin());
   for (const auto& a : args)
     cmd += " " + quote(a);
   cmd += " 2>" + quote(err_path);
