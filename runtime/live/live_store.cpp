@@ -1,4 +1,5 @@
 #include "runtime/live/live_store.hpp"
+#include "runtime/store/rocks.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -88,11 +89,13 @@ expected<live_store> live_store::open(const std::string& dir, bool read_only) {
   // Small memtables: the live state is small, and skip-list inserts into a
   // 64 MB memtable cost a 10,000-instance minute a third more (bench/).
   o.write_buffer_size = 8 << 20;
+  harden_rocks_options(o, dir, read_only);
   rocksdb::DB* raw = nullptr;
   const auto s = read_only ? rocksdb::DB::OpenForReadOnly(o, dir, &raw)
                            : rocksdb::DB::Open(o, dir, &raw);
   if (!s.ok())
-    return error{"live state " + dir + ": " + s.ToString() +
+    return error{"live state " + dir + ": " +
+                 describe_rocks_status(s, dir, damage_hint::none) +
                  (s.IsIOError() && !read_only
                       ? " (is another btk live running on it?)"
                       : "")};
@@ -268,7 +271,8 @@ expected<bool> live_store::commit(live_commit& c) {
   w.sync = true;
   const auto s = impl_->db->Write(w, &b);
   if (!s.ok())
-    return error{impl_->where() + ": " + s.ToString()};
+    return error{impl_->where() + ": " +
+                 describe_rocks_status(s, impl_->dir, damage_hint::none)};
   impl_->seq = seq;
   impl_->acks = std::move(acks);
   impl_->deleted = deleted;

@@ -21,9 +21,6 @@ namespace btk {
 
 namespace {
 
-using detail::describe;
-using detail::open_db;
-
 // -- key layout ---------------------------------------------------------------
 
 // The store holds 1-minute candles today; the interval is part of every key
@@ -260,7 +257,7 @@ error candle_store::impl::unknown_symbol(const std::string& symbol) const {
     return fail("symbol " + symbol +
                 " not found, and listing the stored "
                 "ones failed: " +
-                describe(it->status(), dir));
+                describe_rocks_status(it->status(), dir));
   if (n > 20)
     stored += " and " + std::to_string(n - 20) + " more";
   return fail("symbol " + symbol + " not found " +
@@ -276,7 +273,7 @@ candle_store::impl::read_info(const std::string& symbol) const {
   if (s.IsNotFound())
     return std::optional<symbol_info>{};
   if (!s.ok())
-    return fail("cannot read " + key + ": " + describe(s, dir));
+    return fail("cannot read " + key + ": " + describe_rocks_status(s, dir));
   auto info = decode_candle_series_info(v);
   if (!info)
     return fail("value " + key + " is corrupt: " + info.err().message);
@@ -359,8 +356,8 @@ expected<import_report> candle_store::put(const std::string& symbol,
       continue;
     }
     if (!s.ok())
-      return m.fail("cannot read " + key + ": " + describe(s, m.dir) +
-                    "; nothing imported");
+      return m.fail("cannot read " + key + ": " +
+                    describe_rocks_status(s, m.dir) + "; nothing imported");
 
     stored.clear();
     auto h = append_candle_batch(view(value), stored);
@@ -430,8 +427,8 @@ expected<import_report> candle_store::put(const std::string& symbol,
   rocksdb::WriteOptions w;
   w.sync = true; // one fsync: the whole import is durable, or none of it
   if (const auto s = m.db->Write(w, &batch); !s.ok())
-    return m.fail("writing " + symbol +
-                  " failed, nothing imported: " + describe(s, m.dir));
+    return m.fail("writing " + symbol + " failed, nothing imported: " +
+                  describe_rocks_status(s, m.dir));
   // Move the import from the memtable into a table file, so the next open
   // does not replay it from the write-ahead log. Best effort: the data is
   // already durable in the log, and an open replays it without writing.
@@ -505,7 +502,7 @@ candle_store::load(const std::string& symbol, std::optional<timestamp> from,
   }
   if (!it->status().ok())
     return m.fail("reading " + symbol +
-                  " failed: " + describe(it->status(), m.dir));
+                  " failed: " + describe_rocks_status(it->status(), m.dir));
   while (!out.empty() && out.back().ts > hi)
     out.pop_back();
   if (out.empty())
@@ -535,7 +532,8 @@ expected<std::vector<symbol_info>> candle_store::list() const {
     out.push_back(std::move(*info));
   }
   if (!it->status().ok())
-    return m.fail("listing failed: " + describe(it->status(), m.dir));
+    return m.fail("listing failed: " +
+                  describe_rocks_status(it->status(), m.dir));
   return out;
 }
 
@@ -558,11 +556,11 @@ expected<std::uint64_t> candle_store::verify() const {
         const auto s = m.db->Get(ro, key, &v);
         if (!s.ok() && !s.IsNotFound())
           return m.fail("day " + key + " cannot be read: " +
-                        describe(s, m.dir, detail::damage_hint::none) +
+                        describe_rocks_status(s, m.dir, damage_hint::none) +
                         "; import the candle files into a new store");
       }
     return m.fail("a block outside the candle days fails: " +
-                  describe(sums, m.dir, detail::damage_hint::rebuild));
+                  describe_rocks_status(sums, m.dir, damage_hint::rebuild));
   }
   std::uint64_t n = 0;
   for (const auto& i : *all) {

@@ -8,7 +8,7 @@
 #include <rocksdb/env.h>
 #include <rocksdb/options.h>
 
-namespace btk::detail {
+namespace btk {
 
 namespace {
 
@@ -66,18 +66,27 @@ rocksdb::Options make_options(const std::string& dir, bool create,
   // Table files are immutable: reading them through mmap saves one copy of
   // every value (about 15 % of a reload).
   o.allow_mmap_reads = true;
-  // RocksDB reserves 4 MB for every new MANIFEST by default; the store's
-  // manifest stays a few KB, and a nearly full disk should still open.
+  harden_rocks_options(o, dir, read_only);
+  return o;
+}
+
+} // namespace
+
+void harden_rocks_options(rocksdb::Options& o, const std::string& dir,
+                          bool read_only) {
+  // RocksDB reserves 4 MB for every new MANIFEST by default; btk's
+  // manifests stay a few KB, and a nearly full disk should still open.
   o.manifest_preallocation_size = 64 << 10;
-  // Opening replays an import whose flush failed (a full disk) into memory
-  // instead of writing a table file first, so the store still opens.
+  // Opening replays a write whose flush failed (a full disk) into memory
+  // instead of writing a table file first, so the database still opens.
   o.avoid_flush_during_recovery = true;
   if (read_only)
     o.info_log = std::make_shared<null_logger>();
   else
     o.info_log = std::make_shared<file_logger>(dir);
-  return o;
 }
+
+namespace {
 
 bool disk_full(const rocksdb::Status& s) {
   if (s.IsNoSpace())
@@ -90,8 +99,8 @@ bool disk_full(const rocksdb::Status& s) {
 
 } // namespace
 
-std::string describe(const rocksdb::Status& s, const std::string& dir,
-                     damage_hint hint) {
+std::string describe_rocks_status(const rocksdb::Status& s,
+                                  const std::string& dir, damage_hint hint) {
   const std::string raw = "(" + s.ToString() + ")";
   if (disk_full(s))
     return "the disk is full or the file too large " + raw +
@@ -143,12 +152,13 @@ expected<std::unique_ptr<rocksdb::DB>> open_db(const std::string& dir,
     if (s.IsIOError() && why.find("lock") != std::string::npos)
       return fail("in use by another process or store object (" + why +
                   "); wait for it to finish");
-    return fail("cannot open: " + describe(s, dir, damage_hint::rebuild));
+    return fail("cannot open: " +
+                describe_rocks_status(s, dir, damage_hint::rebuild));
   }
   std::unique_ptr<rocksdb::DB> db(raw);
   // The format record: written once at creation, checked on every open.
   std::string v;
-  auto got = db->Get(rocksdb::ReadOptions(), format_key, &v);
+  auto got = db->Get(rocksdb::ReadOptions(), store_format_key, &v);
   if (got.IsNotFound()) {
     std::unique_ptr<rocksdb::Iterator> it(
         db->NewIterator(rocksdb::ReadOptions()));
@@ -158,18 +168,18 @@ expected<std::unique_ptr<rocksdb::DB>> open_db(const std::string& dir,
                   "record)");
     rocksdb::WriteOptions w;
     w.sync = true;
-    got = db->Put(w, format_key, format_value);
+    got = db->Put(w, store_format_key, store_format_value);
     if (!got.ok())
       return fail("cannot initialise: " +
-                  describe(got, dir, damage_hint::rebuild));
+                  describe_rocks_status(got, dir, damage_hint::rebuild));
   } else if (!got.ok()) {
     return fail("cannot read the format record: " +
-                describe(got, dir, damage_hint::rebuild));
-  } else if (v != format_value) {
+                describe_rocks_status(got, dir, damage_hint::rebuild));
+  } else if (v != store_format_value) {
     return fail("unsupported format '" + v + "' (this btk reads '" +
-                std::string(format_value) + "')");
+                std::string(store_format_value) + "')");
   }
   return db;
 }
 
-} // namespace btk::detail
+} // namespace btk

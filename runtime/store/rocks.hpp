@@ -1,21 +1,32 @@
 #pragma once
 
-// How btk opens its RocksDB candle store and words RocksDB's failures:
-// internal to the store library.
+// How btk opens RocksDB databases (the candle store here; the live state
+// and the sweep state use the same options and wording) and words RocksDB's
+// failures.
 
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include <rocksdb/db.h>
+#include <rocksdb/options.h>
 
 #include "core/error.hpp"
 
-namespace btk::detail {
+namespace btk {
 
 /// The record that marks a directory as a btk candle store, and its version.
-inline constexpr std::string_view format_key = "v";
-inline constexpr std::string_view format_value = "btk-candle-store 1";
+inline constexpr std::string_view store_format_key = "v";
+inline constexpr std::string_view store_format_value = "btk-candle-store 1";
+
+/// Sets what every btk database needs to survive a full disk: btk's own
+/// info log in `dir/LOG` (RocksDB's asserts, aborting the process, when it
+/// writes its log again after a failed write; read-only opens log nothing),
+/// a small manifest preallocation (RocksDB's 4 MB default fills a nearly
+/// full disk) and recovery that replays a failed flush in memory instead of
+/// writing a table file before the database opens.
+void harden_rocks_options(rocksdb::Options& o, const std::string& dir,
+                          bool read_only);
 
 /// What a damaged store's message tells the user to do.
 enum class damage_hint {
@@ -30,12 +41,13 @@ enum class damage_hint {
 /// RocksDB's status in btk's words, RocksDB's own text kept in parentheses:
 /// a full disk (or a file-size limit) and a damaged store are named as such,
 /// the latter with `hint` for the store in `dir`.
-std::string describe(const rocksdb::Status& s, const std::string& dir,
-                     damage_hint hint = damage_hint::find_days);
+std::string describe_rocks_status(const rocksdb::Status& s,
+                                  const std::string& dir,
+                                  damage_hint hint = damage_hint::find_days);
 
-/// Opens (with `create`: creates) the store in `dir`, checking its format
-/// record. Errors start with `store DIR:`.
+/// Opens (with `create`: creates) the candle store in `dir`, checking its
+/// format record. Errors start with `store DIR:`.
 expected<std::unique_ptr<rocksdb::DB>> open_db(const std::string& dir,
                                                bool create, bool read_only);
 
-} // namespace btk::detail
+} // namespace btk

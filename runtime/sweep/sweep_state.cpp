@@ -1,4 +1,5 @@
 #include "runtime/sweep/sweep_state.hpp"
+#include "runtime/store/rocks.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -87,6 +88,7 @@ expected<sweep_state> sweep_state::open(const std::string& dir,
   rocksdb::Options o;
   o.create_if_missing = true;
   o.compression = rocksdb::kNoCompression;
+  harden_rocks_options(o, dir, false);
   rocksdb::DB* raw = nullptr;
   const auto s = rocksdb::DB::Open(o, dir, &raw);
   if (!s.ok()) {
@@ -94,7 +96,8 @@ expected<sweep_state> sweep_state::open(const std::string& dir,
     if (s.IsIOError() && why.find("lock") != std::string::npos)
       return error{"sweep state " + dir + ": in use by another btk walker (" +
                    why + "); wait for it to finish, or use another --state"};
-    return error{"sweep state " + dir + ": " + why};
+    return error{"sweep state " + dir + ": " +
+                 describe_rocks_status(s, dir, damage_hint::none)};
   }
   auto p = std::make_unique<impl>();
   p->dir = dir;
@@ -149,7 +152,8 @@ expected<bool> sweep_state::put(const std::vector<sweep_result>& results) {
     batch.Put(result_key(r.id), encode_sweep_result(r));
   const auto s = impl_->db->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok())
-    return error{"sweep state " + impl_->dir + ": " + s.ToString()};
+    return error{"sweep state " + impl_->dir + ": " +
+                 describe_rocks_status(s, impl_->dir, damage_hint::none)};
   return true;
 }
 

@@ -380,3 +380,41 @@ TEST_CASE("a store with a damaged block is found by data ls --verify naming "
   CHECK(ls.code == 0);
   CHECK(has(ls.out, "(14400 candles)"));
 }
+
+TEST_CASE("a live session whose state the disk cannot hold stops with the "
+          "reason, and resumes to the same events once it can") {
+  scratch_dir dir{"hostile_live_full_disk"};
+  const std::string data = dir / "D-1m.csv";
+  REQUIRE(run_btk(dir, {"data", "synth", "--out", data, "--days", "2"}).code ==
+          0);
+  auto live = [&](const std::string& name) {
+    return std::vector<std::string>{"live",
+                                    "--exchange",
+                                    "replay",
+                                    "--data",
+                                    data,
+                                    "--symbols",
+                                    "D",
+                                    "--clock",
+                                    "virtual",
+                                    "--from",
+                                    "2024-01-01T02:00:00Z",
+                                    "--strategy",
+                                    "every-n:n=5,tp=0.2,sl=0.2,minutes=10",
+                                    "--state",
+                                    dir / (name + "-state"),
+                                    "--events-out",
+                                    dir / (name + ".jsonl"),
+                                    "--all-ticks",
+                                    "--quiet"};
+  };
+  const auto whole = run_btk(dir, live("whole"));
+  REQUIRE(whole.code == 0);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const auto r = run_btk(dir, live("cut"), "trap '' XFSZ; ulimit -f 100; ");
+    CHECK(r.code == 1);
+    CHECK(has(r.err, "the disk is full or the file too large"));
+  }
+  CHECK(run_btk(dir, live("cut")).code == 0);
+  CHECK(slurp(dir / "cut.jsonl") == slurp(dir / "whole.jsonl"));
+}
