@@ -418,3 +418,67 @@ TEST_CASE("a live session whose state the disk cannot hold stops with the "
   CHECK(run_btk(dir, live("cut")).code == 0);
   CHECK(slurp(dir / "cut.jsonl") == slurp(dir / "whole.jsonl"));
 }
+
+TEST_CASE("outputs that cannot be written and inputs that are not what they "
+          "claim are refused naming the path and the reason, writing nothing") {
+  scratch_dir dir{"hostile_paths"};
+  const std::string data = write_csv(dir / "HOSTUSDT-1m.csv", 1440);
+  const std::string file = write_file(dir / "a-file", "x");
+  auto bt = [&](std::vector<std::string> more) {
+    std::vector<std::string> a{"backtest",   "--data",  data,
+                               "--strategy", "every-n", "--quiet"};
+    a.insert(a.end(), more.begin(), more.end());
+    return run_btk(dir, a);
+  };
+  auto r = bt({"--report-dir", file});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "cannot create " + file + ": Not a directory"));
+  r = bt({"--summary-out", dir / "", "--report-dir", ""});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "Is a directory"));
+  r = bt({"--trades-out", "/dev/full", "--report-dir", ""});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "cannot write /dev/full: No space left on device"));
+  // A run file with an unknown key and one that is not TOML name the line.
+  write_file(dir / "bad.toml", "strategy = \"every-n\"\nworkerz = 2\n");
+  r = run_btk(dir, {"backtest", "--config", dir / "bad.toml", "--data", data});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "bad.toml:2: unknown key 'workerz'"));
+  write_file(dir / "broken.toml", "strategy = \"every-n\n");
+  r = run_btk(dir,
+              {"backtest", "--config", dir / "broken.toml", "--data", data});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "broken.toml:1:"));
+  // Random bytes as candles: one short error, not a screenful per byte.
+  std::string noise;
+  std::uint64_t x = 88172645463325252ull;
+  for (int i = 0; i < 20'000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    noise += static_cast<char>(x & 0xff);
+  }
+  write_file(dir / "noise.csv", noise);
+  r = run_btk(
+      dir, {"backtest", "--data", dir / "noise.csv", "--strategy", "every-n"});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "noise.csv:"));
+  CHECK(r.err.size() < 4000);
+  // Two rows a year apart with --fill-gaps: refused, not a year of filler.
+  write_file(dir / "far.csv", "1704067200000,1,1,1,1,1\n"
+                              "1735689600000,1,1,1,1,1\n");
+  r = run_btk(dir, {"data", "check", dir / "far.csv", "--fill-gaps"});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "far.csv:2: the 527039 missing minutes before this row"));
+  // A grid range beyond what a number can hold.
+  r = run_btk(dir, {"walker", "--data", data, "--grid",
+                    "every-n:n=1..9223372036854775807:1", "--quiet"});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "range values need at most 18 digits"));
+  // Nothing but the inputs and the captured stderr is left behind.
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir / ""))
+    names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"HOSTUSDT-1m.csv", "a-file",
+                                          "bad.toml", "broken.toml", "far.csv",
+                                          "noise.csv", "stderr.txt"});
+}
