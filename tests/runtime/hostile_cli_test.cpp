@@ -482,3 +482,36 @@ TEST_CASE("outputs that cannot be written and inputs that are not what they "
                                           "bad.toml", "broken.toml", "far.csv",
                                           "noise.csv", "stderr.txt"});
 }
+
+TEST_CASE("a sweep whose state the disk cannot hold stops with the reason, and "
+          "resumes to the results of an uninterrupted run") {
+  scratch_dir dir{"hostile_sweep_full_disk"};
+  const std::string data = dir / "W-1m.csv";
+  REQUIRE(run_btk(dir, {"data", "synth", "--out", data, "--days", "10"}).code ==
+          0);
+  auto sweep = [&](const std::string& out, bool with_state) {
+    std::vector<std::string> a{"walker",
+                               "--data",
+                               data,
+                               "--grid",
+                               "every-n:n=10..400:5,tp=0.5|1",
+                               "--results-out",
+                               out,
+                               "--quiet"};
+    if (with_state) {
+      a.push_back("--state");
+      a.push_back(dir / "state");
+    }
+    return a;
+  };
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const auto r = run_btk(dir, sweep(dir / "cut.jsonl", true),
+                           "trap '' XFSZ; ulimit -f 40; ");
+    CHECK(r.code == 1);
+    CHECK(has(r.err, "sweep state " + (dir / "state") +
+                         ": the disk is full or the file too large"));
+  }
+  CHECK(run_btk(dir, sweep(dir / "cut.jsonl", true)).code == 0);
+  CHECK(run_btk(dir, sweep(dir / "whole.jsonl", false)).code == 0);
+  CHECK(slurp(dir / "cut.jsonl") == slurp(dir / "whole.jsonl"));
+}
