@@ -6,6 +6,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <string_view>
 
 #define fuzz_check(cond)                                                       \
   do {                                                                         \
@@ -15,3 +17,19 @@
       std::abort();                                                            \
     }                                                                          \
   } while (0)
+
+/// Decodes `bytes`; a record that decodes must encode to bytes that decode
+/// to the same encoding (nothing is read that could not have been written),
+/// and a failure must say why.
+template <class Decode, class Encode>
+void fuzz_round_trip(std::string_view bytes, Decode decode, Encode encode) {
+  auto value = decode(bytes);
+  if (!value) {
+    fuzz_check(!value.err().message.empty());
+    return;
+  }
+  const std::string once = encode(*value);
+  auto back = decode(once);
+  fuzz_check(back.has_value());
+  fuzz_check(encode(*back) == once);
+}

@@ -14,23 +14,6 @@
 #include "messages/live_convert.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
-namespace {
-
-template <class Decode, class Encode>
-void round_trip(std::string_view bytes, Decode decode, Encode encode) {
-  auto value = decode(bytes);
-  if (!value) {
-    fuzz_check(!value.err().message.empty());
-    return;
-  }
-  const std::string once = encode(*value);
-  auto back = decode(once);
-  fuzz_check(back.has_value());
-  fuzz_check(encode(*back) == once);
-}
-
-} // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   if (size == 0)
@@ -39,19 +22,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                size - 1);
   switch (data[0] % 4) {
   case 0:
-    round_trip(bytes, btk::decode_candle_batch, [](const btk::candle_batch& b) {
-      return btk::encode_candle_batch(b.symbol, b.iv, b.candles);
-    });
+    fuzz_round_trip(
+        bytes, btk::decode_candle_batch, [](const btk::candle_batch& b) {
+          return btk::encode_candle_batch(b.symbol, b.iv, b.candles);
+        });
     break;
   case 1:
-    round_trip(bytes, btk::decode_candle_series_info,
-               btk::encode_candle_series_info);
+    fuzz_round_trip(bytes, btk::decode_candle_series_info,
+                    btk::encode_candle_series_info);
     break;
   case 2:
-    round_trip(bytes, btk::decode_live_instance, btk::encode_live_instance);
+    fuzz_round_trip(bytes, btk::decode_live_instance,
+                    btk::encode_live_instance);
     break;
   default:
-    round_trip(bytes, btk::decode_live_event, btk::encode_live_event);
+    fuzz_round_trip(bytes, btk::decode_live_event, btk::encode_live_event);
     break;
   }
   return 0;

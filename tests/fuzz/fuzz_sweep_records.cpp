@@ -10,23 +10,6 @@
 #include "messages/sweep_convert.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
-namespace {
-
-template <class Decode, class Encode>
-void round_trip(std::string_view bytes, Decode decode, Encode encode) {
-  auto value = decode(bytes);
-  if (!value) {
-    fuzz_check(!value.err().message.empty());
-    return;
-  }
-  const std::string once = encode(*value);
-  auto back = decode(once);
-  fuzz_check(back.has_value());
-  fuzz_check(encode(*back) == once);
-}
-
-} // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   if (size == 0)
@@ -34,8 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   const std::string_view bytes(reinterpret_cast<const char*>(data) + 1,
                                size - 1);
   if (data[0] % 2 == 0)
-    round_trip(bytes, btk::decode_sweep_result, btk::encode_sweep_result);
+    fuzz_round_trip(bytes, btk::decode_sweep_result, btk::encode_sweep_result);
   else
-    round_trip(bytes, btk::decode_sweep_job, btk::encode_sweep_job);
+    fuzz_round_trip(bytes, btk::decode_sweep_job, btk::encode_sweep_job);
   return 0;
 }
