@@ -149,7 +149,11 @@ expected<candle_series_info> decode_candle_series_info(std::string_view bytes) {
         info.count = b.getCount();
         info.days = b.getDays();
         // Times outside btk's range would overflow the arithmetic on them.
-        auto in_range = [](timestamp t) { return t >= 0 && t <= latest_time; };
+        // The store keys days with 4-digit years: 0000-01-01 .. 9999-12-31.
+        constexpr timestamp earliest = days_from_civil(0, 1, 1) * day_ms;
+        auto in_range = [](timestamp t) {
+          return t >= earliest && t <= latest_time;
+        };
         if (!in_range(info.first) || !in_range(info.last) ||
             info.first > info.last)
           return error{"CandleSeriesInfo: first " + std::to_string(info.first) +

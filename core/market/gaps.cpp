@@ -52,7 +52,8 @@ expected<std::size_t> fill_gaps(std::vector<candle>& candles,
                    std::to_string(g.missing) +
                    " missing minutes) is longer than a fill may be (" +
                    std::to_string(max_gap) +
-                   " minutes): data from separate periods is not one series"};
+                   " minutes): data from separate periods is not one series; "
+                   "read one period (--frame-start/--frame-end)"};
   const auto missing = static_cast<std::size_t>(missing_candles(gaps));
   if (candles.size() + missing > max_candles)
     return error{"filling " + std::to_string(missing) +

@@ -57,11 +57,20 @@ raw_candles from_store(const candle_store& store, const candle_source& src,
   const std::string where = "store " + src.store + ": " + symbol;
   const auto gaps = find_gaps(*candles);
   out.info.gaps = gaps.size();
-  if (!gaps.empty() && !src.fill_gaps)
-    throw api_error(where + ": " +
-                    describe_gaps(gaps, read_options{}.max_listed_gaps) + "; " +
-                    fill_gaps_hint);
   const read_options bounds;
+  if (!gaps.empty() && !src.fill_gaps) {
+    const bool too_long =
+        std::any_of(gaps.begin(), gaps.end(), [&](const candle_gap& g) {
+          return static_cast<std::uint64_t>(g.missing) >
+                 bounds.max_fill_minutes;
+        });
+    throw api_error(
+        where + ": " + describe_gaps(gaps, bounds.max_listed_gaps) + "; " +
+        (too_long ? "a gap is longer than --fill-gaps fills (" +
+                        std::to_string(bounds.max_fill_minutes) +
+                        " minutes): read one period (--frame-start/--frame-end)"
+                  : std::string(fill_gaps_hint)));
+  }
   auto filled =
       fill_gaps(*candles, bounds.max_candles, bounds.max_fill_minutes);
   if (!filled)

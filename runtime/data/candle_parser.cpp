@@ -147,11 +147,18 @@ void problem_list::add(std::size_t line, std::string_view reason) {
 
 error problem_list::to_error() const {
   std::string msg;
-  if (count_ > 1 || listed_.empty()) {
+  if (listed_.empty()) {
     msg += name_;
     msg += ": ";
     msg += std::to_string(count_);
-    msg += count_ == 1 ? " problem:" : " problems:";
+    msg += count_ == 1 ? " problem (none listed)" : " problems (none listed)";
+    return error{std::move(msg)};
+  }
+  if (count_ > 1) {
+    msg += name_;
+    msg += ": ";
+    msg += std::to_string(count_);
+    msg += " problems:";
   }
   for (const auto& s : listed_) {
     if (!msg.empty())
@@ -186,7 +193,10 @@ void candle_parser::feed(std::string_view text) {
   auto& cs = out_.candles;
   const std::size_t lines =
       static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
-  const std::size_t want = std::min(cs.size() + lines, opt_.max_candles);
+  // A row takes at least 12 bytes ("0,1,1,1,1,0\n"): blank lines reserve
+  // nothing.
+  const std::size_t rows = std::min(lines, text.size() / 12 + 1);
+  const std::size_t want = std::min(cs.size() + rows, opt_.max_candles);
   if (want > cs.capacity())
     cs.reserve(std::max(want, std::min(cs.capacity() * 2, opt_.max_candles)));
 
@@ -422,6 +432,14 @@ expected<candle_data> candle_parser::finish() {
       msg += "; every row is followed by a gap (the first two rows are ";
       msg += std::to_string(gaps_.front().missing + 1);
       msg += " minutes apart): this does not look like 1-minute data";
+    } else if (std::any_of(gaps_.begin(), gaps_.end(), [&](const auto& g) {
+                 return static_cast<std::uint64_t>(g.missing) >
+                        opt_.max_fill_minutes;
+               })) {
+      // --fill-gaps would refuse this one: say what helps instead.
+      msg += "; a gap is longer than --fill-gaps fills (" +
+             std::to_string(opt_.max_fill_minutes) +
+             " minutes): split the file into its periods";
     } else {
       msg += "; ";
       msg += fill_gaps_hint;

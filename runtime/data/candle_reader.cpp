@@ -118,7 +118,9 @@ private:
   void keep(std::string_view part) {
     if (skipping_ || part.empty())
       return;
-    if (carry_.size() + part.size() > max_line_ + 1) {
+    const std::size_t line_bytes =
+        carry_.size() + part.size() - (part.back() == '\n' ? 1 : 0);
+    if (line_bytes > max_line_) {
       carry_.clear();
       skipping_ = part.back() != '\n';
       parser_.long_line();

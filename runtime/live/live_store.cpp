@@ -93,12 +93,14 @@ expected<live_store> live_store::open(const std::string& dir, bool read_only) {
   rocksdb::DB* raw = nullptr;
   const auto s = read_only ? rocksdb::DB::OpenForReadOnly(o, dir, &raw)
                            : rocksdb::DB::Open(o, dir, &raw);
-  if (!s.ok())
+  if (!s.ok()) {
+    const std::string why = s.ToString();
+    if (!read_only && s.IsIOError() && why.find("lock") != std::string::npos)
+      return error{"live state " + dir + ": in use by another btk live (" +
+                   why + "); stop it first, or use another --state"};
     return error{"live state " + dir + ": " +
-                 describe_rocks_status(s, dir, damage_hint::none) +
-                 (s.IsIOError() && !read_only
-                      ? " (is another btk live running on it?)"
-                      : "")};
+                 describe_rocks_status(s, dir, damage_hint::none)};
+  }
   auto p = std::make_unique<impl>();
   p->dir = dir;
   p->db.reset(raw);

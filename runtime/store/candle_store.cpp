@@ -420,7 +420,7 @@ expected<import_report> candle_store::put(const std::string& symbol,
                     (std::uintmax_t{1} << 20);
   std::error_code ec;
   const auto space = std::filesystem::space(m.dir, ec);
-  if (!ec && space.available < need)
+  if (!ec && space.capacity > 0 && space.available < need)
     return m.fail("writing " + symbol + " needs about " + mib(need) +
                   " free but the disk has " + mib(space.available) +
                   "; nothing imported, and what was stored before is intact");
@@ -532,8 +532,9 @@ expected<std::vector<symbol_info>> candle_store::list() const {
     out.push_back(std::move(*info));
   }
   if (!it->status().ok())
-    return m.fail("listing failed: " +
-                  describe_rocks_status(it->status(), m.dir));
+    return m.fail(
+        "listing failed: " +
+        describe_rocks_status(it->status(), m.dir, damage_hint::rebuild));
   return out;
 }
 
@@ -559,7 +560,8 @@ expected<std::uint64_t> candle_store::verify() const {
                         describe_rocks_status(s, m.dir, damage_hint::none) +
                         "; import the candle files into a new store");
       }
-    return m.fail("a block outside the candle days fails: " +
+    return m.fail("a table block fails its checksum although every stored "
+                  "day reads back (an old version or an index): " +
                   describe_rocks_status(sums, m.dir, damage_hint::rebuild));
   }
   std::uint64_t n = 0;

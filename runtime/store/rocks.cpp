@@ -2,6 +2,7 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <mutex>
 
@@ -44,7 +45,14 @@ public:
     if (!f_)
       return;
     std::lock_guard<std::mutex> lock(mtx_);
-    std::vfprintf(f_, format, ap); // errors are ignored: it is only a log
+    // Errors are ignored: it is only a log. Lines start with the UTC time.
+    char stamp[32];
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ ", &utc);
+    std::fputs(stamp, f_);
+    std::vfprintf(f_, format, ap);
     std::fputc('\n', f_);
     std::fflush(f_);
   }
@@ -99,6 +107,27 @@ bool disk_full(const rocksdb::Status& s) {
 
 } // namespace
 
+bool holds_only_rocks_files(const std::string& dir) {
+  std::error_code ec;
+  bool any = false;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string n = e.path().filename().string();
+    auto starts = [&](std::string_view p) { return n.rfind(p, 0) == 0; };
+    auto ends = [&](std::string_view x) {
+      return n.size() >= x.size() &&
+             n.compare(n.size() - x.size(), x.size(), x) == 0;
+    };
+    const bool rocks =
+        n == "LOG" || starts("LOG.old") || n == "LOCK" || n == "IDENTITY" ||
+        starts("CURRENT") || starts("MANIFEST-") || starts("OPTIONS-") ||
+        ends(".log") || ends(".sst") || ends(".dbtmp") || ends(".blob");
+    if (!rocks || !e.is_regular_file(ec))
+      return false;
+    any = true;
+  }
+  return any && !ec;
+}
+
 std::string describe_rocks_status(const rocksdb::Status& s,
                                   const std::string& dir, damage_hint hint) {
   const std::string raw = "(" + s.ToString() + ")";
@@ -117,7 +146,7 @@ std::string describe_rocks_status(const rocksdb::Status& s,
     return out;
   }
   if (s.IsIOError())
-    return "a disk error " + raw;
+    return "a file-system error " + raw;
   return s.ToString();
 }
 
@@ -136,7 +165,7 @@ expected<std::unique_ptr<rocksdb::DB>> open_db(const std::string& dir,
                          : "not found (no such directory)");
     if (exists && !fs::is_directory(path, ec))
       return fail("exists and is not a directory");
-    if (exists && !fs::is_empty(path, ec))
+    if (exists && !fs::is_empty(path, ec) && !holds_only_rocks_files(dir))
       return fail("exists, is not empty and holds no candle store; give a "
                   "new or empty directory");
     fs::create_directories(path, ec);

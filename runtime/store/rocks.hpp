@@ -28,6 +28,12 @@ inline constexpr std::string_view store_format_value = "btk-candle-store 1";
 void harden_rocks_options(rocksdb::Options& o, const std::string& dir,
                           bool read_only);
 
+/// True when every entry of `dir` is a file RocksDB itself writes (LOG,
+/// LOCK, IDENTITY, MANIFEST-*, OPTIONS-*, *.log, *.sst, ...): what a create
+/// cut short by a full disk leaves, which a retry may take over. False for
+/// an empty or missing folder and for any other entry.
+bool holds_only_rocks_files(const std::string& dir);
+
 /// What a damaged store's message tells the user to do.
 enum class damage_hint {
   /// Find the damaged days with `btk data ls --verify`; build a new store.

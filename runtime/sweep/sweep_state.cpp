@@ -80,7 +80,9 @@ expected<sweep_state> sweep_state::open(const std::string& dir,
     return error{"sweep state " + dir + ": cannot create: " + ec.message()};
   // A folder of other files is not taken over: RocksDB would write beside
   // them, and a later clean-up of the state would take them along.
-  if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec))
+  // What a create cut short by a full disk left may be taken over.
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec) &&
+      !holds_only_rocks_files(dir))
     for (const auto& e : std::filesystem::directory_iterator(dir, ec))
       return error{"sweep state " + dir + ": the folder holds '" +
                    e.path().filename().string() +

@@ -360,3 +360,31 @@ TEST_CASE("A second writer on the same store is refused as in use while "
   REQUIRE(out);
   CHECK(out->size() == 10);
 }
+
+TEST_CASE("What a create cut short by a full disk left is taken over by the "
+          "next try") {
+  temp_path dir;
+  fs::create_directories(dir.str());
+  // A first create whose disk filled after the log and a manifest.
+  std::ofstream(dir.str() + "/LOG") << "2026-12-07T00:00:00Z opening\n";
+  std::ofstream(dir.str() + "/MANIFEST-000001") << "";
+  auto store = candle_store::open(dir.str(), true);
+  REQUIRE(store);
+  CHECK(store->put("BTCUSDT", synth(t0, 10)));
+}
+
+TEST_CASE("Candles before 1970 are stored, listed and read back") {
+  // Found reviewing the decoder's time check, which once refused them.
+  temp_path dir;
+  auto store = open_new(dir);
+  const auto in = synth(-3 * minute_ms, 6);
+  REQUIRE(store.put("OLD", in));
+  auto all = store.list();
+  REQUIRE(all);
+  REQUIRE(all->size() == 1);
+  CHECK(all->front().first == -3 * minute_ms);
+  auto back = store.load("OLD");
+  REQUIRE(back);
+  CHECK(same_bits(*back, in));
+  CHECK(store.verify());
+}

@@ -32,8 +32,8 @@ std::string rows(int n, timestamp from = t0) {
 // One gzip member holding `text`, compressed at `level` (0: stored).
 std::string gzip_member(std::string_view text, int level = 9) {
   z_stream zs{};
-  REQUIRE(deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) ==
-          Z_OK);
+  REQUIRE(deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 9,
+                       Z_DEFAULT_STRATEGY) == Z_OK);
   std::string out(deflateBound(&zs, static_cast<uLong>(text.size())) + 64,
                   '\0');
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
@@ -178,4 +178,22 @@ TEST_CASE("Filling a gap longer than a week is refused naming the row, "
       rows(2) + rows(1, t0 + (1 + 10'081) * minute_ms), "week.csv", opt);
   REQUIRE(week);
   CHECK(week->filled == 10'080);
+}
+
+TEST_CASE("A gap too long to fill is not answered with --fill-gaps") {
+  auto r = read_candles_from_memory(
+      rows(2) + rows(1, t0 + 60 * 1440 * minute_ms), "two.csv");
+  REQUIRE_FALSE(r);
+  CHECK_THAT(r.err().message,
+             Contains("a gap is longer than --fill-gaps fills (10080 "
+                      "minutes): split the file into its periods"));
+  CHECK_THAT(r.err().message, !Contains("use --fill-gaps"));
+}
+
+TEST_CASE("A line limit of the largest size means no limit, streamed too") {
+  read_options opt;
+  opt.max_line_bytes = static_cast<std::size_t>(-1);
+  auto r = read_candles_from_memory(gzip_member(rows(5)), "any.csv.gz", opt);
+  REQUIRE(r);
+  CHECK(r->rows == 5);
 }
