@@ -92,7 +92,7 @@ exchange_parts connect(const live_options& opts,
     if (opts.clock == "exchange")
       throw api_error("--clock exchange needs --exchange binance");
     out.feed = replay(opts, out.symbols);
-    out.clock = checked(make_clock(opts.clock, opts.from.value_or(0)));
+    out.clock = checked(make_clock(opts.clock, opts.from));
     out.from =
         opts.from.value_or(floor_div(out.clock->now(), minute_ms) * minute_ms);
     return out;
@@ -125,7 +125,7 @@ exchange_parts connect(const live_options& opts,
     out.clock = std::move(clock);
   }
   if (!out.clock)
-    out.clock = checked(make_clock(opts.clock, opts.from.value_or(0)));
+    out.clock = checked(make_clock(opts.clock, opts.from));
   out.from =
       opts.from.value_or(floor_div(out.clock->now(), minute_ms) * minute_ms);
   binance_feed_options fo;

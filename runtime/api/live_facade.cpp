@@ -235,7 +235,7 @@ void live_facade::impl::start(std::unique_ptr<engine_feed> own,
   so.wait_for_instances = true;
   if (setup.clock == "virtual" && !setup.from)
     throw api_error("live: the virtual clock needs live_setup::from");
-  auto clock = make_clock(setup.clock, setup.from.value_or(0));
+  auto clock = make_clock(setup.clock, setup.from);
   if (!clock)
     throw api_error("live: " + clock.err().message);
   so.from = setup.from.value_or(0);

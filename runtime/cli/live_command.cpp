@@ -194,7 +194,9 @@ int run_live_command(CLI::App& live, live_flags& f) {
   try {
     const auto s = run_live(f.options, graceful, hard);
     if (s.data_ended && !f.quiet)
-      std::fprintf(stderr, "btk live: the replayed candles end at %s\n",
+      std::fprintf(stderr,
+                   "btk live: past the replayed candles; the last minute run "
+                   "was %s\n",
                    to_iso(s.last_minute).c_str());
     if (!f.quiet)
       std::fprintf(stderr,

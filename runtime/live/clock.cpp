@@ -7,13 +7,11 @@
 
 namespace btk {
 
-wall_clock::wall_clock(double factor, timestamp origin)
+wall_clock::wall_clock(double factor, std::optional<timestamp> origin)
     : factor_(factor)
     , origin_(origin)
     , start_(std::chrono::steady_clock::now()) {
-  if (factor_ == 1)
-    origin_ = 0;
-  else if (origin_ == 0) // sped up from the current minute
+  if (!origin_ && factor_ != 1) // sped up from the current minute
     origin_ = std::chrono::duration_cast<std::chrono::minutes>(
                   std::chrono::system_clock::now().time_since_epoch())
                   .count() *
@@ -21,14 +19,14 @@ wall_clock::wall_clock(double factor, timestamp origin)
 }
 
 timestamp wall_clock::now() {
-  if (origin_ == 0)
+  if (!origin_)
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
   const auto spent = std::chrono::duration<double, std::milli>(
                          std::chrono::steady_clock::now() - start_)
                          .count();
-  return origin_ + static_cast<timestamp>(spent * factor_);
+  return *origin_ + static_cast<timestamp>(spent * factor_);
 }
 
 bool wall_clock::wait_until(timestamp t, const std::atomic<bool>& cancel) {
@@ -44,10 +42,11 @@ bool wall_clock::wait_until(timestamp t, const std::atomic<bool>& cancel) {
   return false;
 }
 
-expected<std::unique_ptr<live_clock>> make_clock(const std::string& text,
-                                                 timestamp origin) {
+expected<std::unique_ptr<live_clock>>
+make_clock(const std::string& text, std::optional<timestamp> origin) {
   if (text == "virtual")
-    return std::unique_ptr<live_clock>(std::make_unique<virtual_clock>(origin));
+    return std::unique_ptr<live_clock>(
+        std::make_unique<virtual_clock>(origin.value_or(0)));
   if (text == "real")
     return std::unique_ptr<live_clock>(std::make_unique<wall_clock>());
   if (text.size() > 1 && text[0] == 'x') {

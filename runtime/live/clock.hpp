@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/error.hpp"
@@ -42,24 +43,28 @@ private:
   timestamp now_;
 };
 
-/// Wall time, or wall time sped up `factor` times from `origin` (`x60`:
-/// an hour of trading per minute), starting when the clock is made.
+/// Wall time, or wall time at `factor` times real speed from `origin`
+/// (`x60`: an hour of trading per minute; `x1 --from T`: real speed from
+/// T), starting when the clock is made.
 class wall_clock final : public live_clock {
 public:
-  /// `factor` 1 is the real clock (and `origin` is ignored).
-  explicit wall_clock(double factor = 1, timestamp origin = 0);
+  /// Without `origin`: factor 1 is the real clock, and another factor
+  /// starts from the current minute.
+  explicit wall_clock(double factor = 1,
+                      std::optional<timestamp> origin = std::nullopt);
   timestamp now() override;
   bool wait_until(timestamp t, const std::atomic<bool>& cancel) override;
 
 private:
   double factor_;
-  timestamp origin_;
+  std::optional<timestamp> origin_;
   std::chrono::steady_clock::time_point start_;
 };
 
-/// Reads `--clock`: `real`, `virtual` or `xN` (N > 0; `x1` is real time).
-/// `origin` is where an accelerated clock starts (the session's `from`).
-expected<std::unique_ptr<live_clock>> make_clock(const std::string& text,
-                                                 timestamp origin);
+/// Reads `--clock`: `real`, `virtual` or `xN` (N > 0). `origin` is where
+/// a virtual or `xN` clock starts (the session's `--from`; `x1` with it is
+/// real speed from there); `real` ignores it.
+expected<std::unique_ptr<live_clock>>
+make_clock(const std::string& text, std::optional<timestamp> origin);
 
 } // namespace btk
