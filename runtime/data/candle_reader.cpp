@@ -230,24 +230,6 @@ private:
   std::string head_;         // the first bytes after a member's end
 };
 
-// Inflates gzip bytes held in memory into `parser`.
-std::optional<error> gunzip_into(std::string_view bytes, std::string_view name,
-                                 detail::candle_parser& parser,
-                                 const read_options& opt) {
-  line_splitter lines(parser, opt.max_line_bytes);
-  gunzip_stream gz(name, lines);
-  while (!bytes.empty()) {
-    const std::size_t n = std::min(bytes.size(), chunk_bytes);
-    if (auto e = gz.push(bytes.substr(0, n)))
-      return e;
-    bytes.remove_prefix(n);
-  }
-  if (auto e = gz.finish())
-    return e;
-  lines.finish();
-  return std::nullopt;
-}
-
 // The rest of a regular file of `size` bytes after `first`; the file may
 // have grown since its size was taken, so reading goes on to its end.
 expected<std::string> read_rest(int fd, const std::string& path,
@@ -271,37 +253,71 @@ expected<std::string> read_rest(int fd, const std::string& path,
   return buf;
 }
 
-// Feeds the rest of an open file to `parser` in chunks, through an inflater
-// when `gzip`; `first` holds the bytes already read.
-std::optional<error> stream_into(int fd, const std::string& path,
-                                 std::string first, bool gzip,
+// Feeds `parser` the byte chunks `next` gives (it fills its argument and
+// returns false at the end, or an error), through an inflater when `gzip`
+// and a line splitter: the one path of gzip data and pipes.
+template <class Next>
+std::optional<error> feed_chunks(std::string_view name, bool gzip,
                                  detail::candle_parser& parser,
-                                 const read_options& opt) {
+                                 const read_options& opt, Next next) {
   line_splitter lines(parser, opt.max_line_bytes);
   std::optional<gunzip_stream> gz;
   if (gzip)
-    gz.emplace(path, lines);
-  std::string buf = std::move(first);
+    gz.emplace(name, lines);
+  std::string_view chunk;
   for (;;) {
-    if (gz) {
-      if (auto e = gz->push(buf))
-        return e;
-    } else {
-      lines.push(buf);
-    }
-    buf.resize(chunk_bytes);
-    auto n = read_some(fd, buf.data(), buf.size(), path);
-    if (!n)
-      return n.err();
-    if (*n == 0)
+    expected<bool> more = next(chunk);
+    if (!more)
+      return more.err();
+    if (!*more)
       break;
-    buf.resize(*n);
+    if (!gz)
+      lines.push(chunk);
+    else if (auto e = gz->push(chunk))
+      return e;
   }
   if (gz)
     if (auto e = gz->finish())
       return e;
   lines.finish();
   return std::nullopt;
+}
+
+// The chunks of an open file: `first` (bytes already read), then reads to
+// its end (an empty `first` means the file is empty).
+std::optional<error> stream_into(int fd, const std::string& path,
+                                 std::string first, bool gzip,
+                                 detail::candle_parser& parser,
+                                 const read_options& opt) {
+  std::string buf = std::move(first);
+  bool started = false;
+  return feed_chunks(path, gzip, parser, opt,
+                     [&](std::string_view& chunk) -> expected<bool> {
+                       if (started) {
+                         buf.resize(chunk_bytes);
+                         auto n = read_some(fd, buf.data(), buf.size(), path);
+                         if (!n)
+                           return n.err();
+                         buf.resize(*n);
+                       }
+                       started = true;
+                       chunk = buf;
+                       return !buf.empty();
+                     });
+}
+
+// Gzip bytes held in memory, a window at a time.
+std::optional<error> gunzip_into(std::string_view bytes, std::string_view name,
+                                 detail::candle_parser& parser,
+                                 const read_options& opt) {
+  return feed_chunks(name, true, parser, opt,
+                     [&](std::string_view& chunk) -> expected<bool> {
+                       if (bytes.empty())
+                         return false;
+                       chunk = bytes.substr(0, chunk_bytes);
+                       bytes.remove_prefix(chunk.size());
+                       return true;
+                     });
 }
 
 // -- writing ------------------------------------------------------------------
