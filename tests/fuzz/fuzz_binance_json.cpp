@@ -22,11 +22,11 @@ void finite(const btk::candle& c) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  if (size == 0)
+  unsigned pick = 0;
+  std::string_view text;
+  if (!fuzz_pick(data, size, pick, text))
     return 0;
-  const std::string_view text(reinterpret_cast<const char*>(data) + 1,
-                              size - 1);
-  switch (data[0] % 3) {
+  switch (pick % 3) {
   case 0: {
     auto ks = btk::binance::parse_klines(text);
     if (ks)

@@ -4,6 +4,8 @@
 // invariant fails, so libFuzzer (and the replay runner) report it as a crash
 // with its input saved, under any build type.
 
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -32,4 +34,15 @@ void fuzz_round_trip(std::string_view bytes, Decode decode, Encode encode) {
   auto back = decode(once);
   fuzz_check(back.has_value());
   fuzz_check(encode(*back) == once);
+}
+
+/// Splits an input into its first byte, which picks what a target runs, and
+/// the rest, which is what it reads. False for an empty input.
+inline bool fuzz_pick(const std::uint8_t* data, std::size_t size,
+                      unsigned& pick, std::string_view& rest) {
+  if (size == 0)
+    return false;
+  pick = data[0];
+  rest = std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1);
+  return true;
 }

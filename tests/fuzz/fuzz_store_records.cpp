@@ -16,11 +16,11 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  if (size == 0)
+  unsigned pick = 0;
+  std::string_view bytes;
+  if (!fuzz_pick(data, size, pick, bytes))
     return 0;
-  const std::string_view bytes(reinterpret_cast<const char*>(data) + 1,
-                               size - 1);
-  switch (data[0] % 4) {
+  switch (pick % 4) {
   case 0:
     fuzz_round_trip(
         bytes, btk::decode_candle_batch, [](const btk::candle_batch& b) {

@@ -12,11 +12,11 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  if (size == 0)
+  unsigned pick = 0;
+  std::string_view bytes;
+  if (!fuzz_pick(data, size, pick, bytes))
     return 0;
-  const std::string_view bytes(reinterpret_cast<const char*>(data) + 1,
-                               size - 1);
-  if (data[0] % 2 == 0)
+  if (pick % 2 == 0)
     fuzz_round_trip(bytes, btk::decode_sweep_result, btk::encode_sweep_result);
   else
     fuzz_round_trip(bytes, btk::decode_sweep_job, btk::encode_sweep_job);

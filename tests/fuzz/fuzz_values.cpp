@@ -99,11 +99,11 @@ void overrides(std::string_view text, bool unsafe) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  if (size == 0)
+  unsigned pick = 0;
+  std::string_view text;
+  if (!fuzz_pick(data, size, pick, text))
     return 0;
-  const std::string_view text(reinterpret_cast<const char*>(data) + 1,
-                              size - 1);
-  switch (data[0] % 7) {
+  switch (pick % 7) {
   case 0:
     times(text);
     break;
