@@ -21,4 +21,10 @@ std::size_t configure_scheduler(caf::actor_system_config& cfg,
   return n;
 }
 
+void configure_light_scheduler(caf::actor_system_config& cfg,
+                               std::size_t threads) {
+  cfg.set("scheduler.max-threads", std::max<std::size_t>(1, threads));
+  cfg.set("scheduler.policy", caf::atom("sharing"));
+}
+
 } // namespace btk

@@ -15,4 +15,13 @@ namespace btk {
 std::size_t configure_scheduler(caf::actor_system_config& cfg,
                                 std::size_t threads);
 
+/// Sets up the scheduler of a system whose actors only pass messages (a
+/// node's sessions, a coordinator's node links) while the work runs on
+/// threads of its own: the sharing policy, whose idle threads wait on a
+/// condition variable. Work stealing's idle threads poll every 50 µs for a
+/// while after each message, which took about a sixth of the cores from a
+/// node's workers (bench/README.md).
+void configure_light_scheduler(caf::actor_system_config& cfg,
+                               std::size_t threads);
+
 } // namespace btk

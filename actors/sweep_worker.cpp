@@ -74,12 +74,12 @@ sweep_worker(caf::event_based_actor*,
              std::map<std::string, std::shared_ptr<const series>> data,
              config cfg) {
   return {
-      [data, cfg](const std::vector<sweep_job>& jobs) {
+      [data, cfg](std::uint64_t lease, const std::vector<sweep_job>& jobs) {
         std::vector<sweep_result> out;
         out.reserve(jobs.size());
         for (const auto& j : jobs)
           out.push_back(run_sweep_job(j, data, cfg));
-        return out;
+        return caf::make_message(lease, std::move(out));
       },
   };
 }

@@ -29,8 +29,9 @@ run_sweep_job(const sweep_job& job,
 /// job) on the shared read-only series and answers each batch with its
 /// results. One worker per core pulls batches from the sweep coordinator.
 ///
-/// Messages: `std::vector<sweep_job>` -> `std::vector<sweep_result>` (same
-/// order; a job that fails carries its error).
+/// Messages: `(lease id, std::vector<sweep_job>)` -> `(lease id,
+/// std::vector<sweep_result>)` (same order; a job that fails carries its
+/// error). A node link (runtime/cluster) speaks the same to the coordinator.
 caf::actor
 spawn_sweep_worker(caf::actor_system& sys,
                    std::map<std::string, std::shared_ptr<const series>> data,

@@ -23,11 +23,12 @@ endif()
 
 # Public headers keep their source paths (`#include "runtime/api/runs.hpp"`).
 foreach(dir core strategies messages actors runtime/data runtime/store
-            runtime/results runtime/sweep runtime/api)
+            runtime/results runtime/cluster runtime/sweep runtime/api)
   install(DIRECTORY "${PROJECT_SOURCE_DIR}/${dir}/"
           DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/btk/${dir}"
           FILES_MATCHING PATTERN "*.hpp" PATTERN "*.capnp"
-          PATTERN "engine_impl.hpp" EXCLUDE PATTERN "batch.hpp" EXCLUDE)
+          PATTERN "engine_impl.hpp" EXCLUDE PATTERN "batch.hpp" EXCLUDE
+          PATTERN "node_impl.hpp" EXCLUDE)
 endforeach()
 # The headers capnp generated from messages/*.capnp.
 install(DIRECTORY "${PROJECT_BINARY_DIR}/messages/gen/messages/"

@@ -121,6 +121,24 @@ bool get_config_value(const config& cfg, std::string_view key, double& out) {
   return true;
 }
 
+bool set_config_value(config& cfg, std::string_view key, double value) {
+  const auto* b = find_binding(key);
+  if (b == nullptr)
+    return false;
+  if (b->number)
+    cfg.*(b->number) = value;
+  else if (b->integer) {
+    // A whole number within ±2^53 (what a double holds exactly).
+    if (!(std::fabs(value) <= 9007199254740992.0) || value != std::trunc(value))
+      return false;
+    cfg.*(b->integer) = static_cast<std::int64_t>(value);
+  } else if (value == 0 || value == 1)
+    cfg.*(b->boolean) = value != 0;
+  else
+    return false;
+  return true;
+}
+
 std::vector<std::string> config::problems(bool unsafe) const {
   std::vector<std::string> out;
   if (avg_price_candles_count < 1)

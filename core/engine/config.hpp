@@ -98,6 +98,13 @@ const std::vector<config_key>& config_keys();
 /// unknown key.
 bool get_config_value(const config& cfg, std::string_view key, double& out);
 
+/// Sets a key from the value `get_config_value` gives (booleans as 0/1),
+/// without validating (call `config::problems`). Returns false, changing
+/// nothing, for an unknown key, an integer key given a fraction or more than
+/// 2^53, or a boolean given other than 0 or 1. Nodes rebuild a sweep's
+/// configuration this way, bit for bit.
+bool set_config_value(config& cfg, std::string_view key, double value);
+
 /// Applies `KEY=VALUE` overrides on top of `base` (values as text: numbers
 /// read like JavaScript `Number()`, booleans `true`/`false`), then validates
 /// the result (engine.md §8, skipped when `unsafe`). All problems are

@@ -21,6 +21,7 @@
 #include "core/market/time.hpp"
 #include "core/walker/walker.hpp"
 #include "runtime/api/candle_source.hpp"
+#include "runtime/cluster/cluster_options.hpp"
 #include "runtime/results/results.hpp"
 
 namespace btk {
@@ -102,6 +103,20 @@ struct sweep_options : batch_options, sweep_grid {
   /// RocksDB directory keeping every finished job; running the same sweep
   /// again skips them. Default: none
   std::string state_dir;
+  /// `btk node`s to lease the jobs to instead of local workers, `HOST:PORT`
+  /// items (an item may list several, `A,B`). The results are the same,
+  /// byte for byte, on any number of nodes and whatever fails.
+  /// Default: none (local workers)
+  std::vector<std::string> nodes;
+  /// File holding the cluster's shared secret (mode 0600); required with
+  /// `nodes`. Default: none
+  std::string secret_file;
+  /// The failure detector's timings (`cluster.secret` is read from
+  /// `secret_file`). Defaults: cluster_options'
+  cluster_options cluster;
+  /// Called with a line for the user when a node comes up, goes down or
+  /// refuses. Default: none
+  std::function<void(const std::string&)> on_notice;
 };
 
 /// Runs every strategy on every symbol as concurrent actors (`btk

@@ -98,9 +98,29 @@ sweep_report run_sweep(const sweep_options& opts) {
       if (grids[i] == grids[j])
         throw api_error("grid '" + grids[i] +
                         "' is given twice (each of its jobs would run twice)");
+  sweep_plan plan;
+  if (!opts.nodes.empty()) {
+    auto nodes = parse_node_list(opts.nodes);
+    if (!nodes)
+      throw api_error(nodes.err().message);
+    plan.nodes = std::move(*nodes);
+    if (opts.secret_file.empty())
+      throw api_error("--nodes needs --secret-file: nodes accept only "
+                      "coordinators that prove the shared secret");
+    auto secret = read_secret_file(opts.secret_file);
+    if (!secret)
+      throw api_error(secret.err().message);
+    plan.cluster = opts.cluster;
+    plan.cluster.secret = std::move(*secret);
+    auto ok = check_cluster_options(plan.cluster);
+    if (!ok)
+      throw api_error(ok.err().message);
+    plan.on_notice = opts.on_notice;
+  } else if (!opts.secret_file.empty()) {
+    throw api_error("--secret-file applies to a sweep over --nodes");
+  }
   auto data = load_batch(opts, cfg, grid_needs(opts, grids));
 
-  sweep_plan plan;
   static_cast<sweep_grid&>(plan.spec) = grid;
   plan.spec.grids = grids;
   plan.spec.metric = *metric;

@@ -100,6 +100,11 @@ int run_walker_command(walker_flags flags) {
       return fail("walker", wf.err().message);
     o.walk_forward = *wf;
   }
+  flags.cluster.apply(o.cluster);
+  if (!flags.quiet)
+    o.on_notice = [](const std::string& line) {
+      std::fprintf(stderr, "btk walker: %s\n", line.c_str());
+    };
   return with_bar("walker", true, o, flags.quiet, run_sweep);
 }
 

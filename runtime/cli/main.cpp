@@ -10,6 +10,7 @@
 #include "runtime/cli/commands.hpp"
 #include "runtime/cli/data_command.hpp"
 #include "runtime/cli/live_command.hpp"
+#include "runtime/cli/node_command.hpp"
 #include "runtime/cli/run_file_flags.hpp"
 #include "strategies/spec.hpp"
 
@@ -29,9 +30,10 @@ int list_strategies() {
 // Ranking a --strategy list takes no sweep flag; a sweep (--grid) writes
 // one results line per job, not trades or reports.
 std::string flags_that_do_not_apply(const CLI::App& walker, bool sweep) {
-  const char* sweep_only[] = {"--where",       "--sample", "--seed",
-                              "--top",         "--state",  "--results-out",
-                              "--walk-forward"};
+  const char* sweep_only[] = {
+      "--where",       "--sample",       "--seed",           "--top",
+      "--state",       "--results-out",  "--walk-forward",   "--nodes",
+      "--secret-file", "--heartbeat-ms", "--node-timeout-ms"};
   // Given empty ('' to skip them) they ask for nothing: no conflict.
   const char* list_only[] = {"--trades-out", "--report-dir"};
   if (!sweep) {
@@ -120,6 +122,12 @@ int main(int argc, char** argv) {
   walker->add_option("--state", wo.sweep.state_dir,
                      "sweep state directory: a rerun after a crash skips the "
                      "finished jobs");
+  walker->add_option("--nodes", wo.sweep.nodes,
+                     "HOST:PORT,...: lease the sweep's jobs to btk nodes "
+                     "(same results as one process)");
+  walker->add_option("--secret-file", wo.sweep.secret_file,
+                     "file holding the cluster's shared secret (mode 0600)");
+  btk::add_cluster_flags(walker, wo.cluster);
   walker->add_option("--walk-forward", wo.walk_forward,
                      "train=30d,test=7d[,step=7d]: pick the best point on "
                      "each train span, test it on the next span");
@@ -182,6 +190,9 @@ int main(int argc, char** argv) {
   btk::sim_flags sf;
   auto* sim = btk::add_sim_command(app, sf);
 
+  btk::node_flags nf;
+  auto* node = btk::add_node_command(app, nf);
+
   app.add_subcommand("strategies", "list the built-in strategies");
 
   std::string demo_dir = "./dump/demo";
@@ -219,6 +230,8 @@ int main(int argc, char** argv) {
     return btk::run_backtest_command(bo);
   if (live->parsed())
     return btk::run_live_command(*live, lf);
+  if (node->parsed())
+    return btk::run_node_command(nf);
   if (sim->parsed())
     return btk::run_sim_command(sf);
   if (synth->parsed())

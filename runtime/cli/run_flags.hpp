@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runtime/api/runs.hpp"
+#include "runtime/cli/node_command.hpp"
 
 namespace CLI {
 class App;
@@ -52,6 +53,8 @@ struct walker_flags : run_flags {
   sweep_options sweep;
   /// `--walk-forward train=30d,test=7d[,step=7d]`. Default: none
   std::string walk_forward;
+  /// `--heartbeat-ms`, `--node-timeout-ms` (with `--nodes`).
+  cluster_flags cluster;
 };
 
 /// Declares the shared flags on `cmd`, bound to `f`.

@@ -18,6 +18,8 @@
 #include "core/stats/statistics.hpp"
 #include "messages/actor_messages.hpp"
 #include "messages/sweep_messages.hpp"
+#include "runtime/cluster/node_link.hpp"
+#include "runtime/cluster/wire.hpp"
 #include "runtime/results/json.hpp"
 #include "runtime/sweep/sweep_state.hpp"
 #include "strategies/grid.hpp"
@@ -105,113 +107,230 @@ private:
   std::string spec_;
 };
 
-// Runs one pass of jobs on the workers and hands every result to `emit` in
+// A place leases go: a local worker (always up) or a node link (up once
+// the node answers, with two leases per worker it has).
+struct slot {
+  caf::actor actor;
+  std::size_t capacity = 0; // leases at once; 0 while down
+  std::size_t in_flight = 0;
+  /// Why the node refused the shared secret (empty: it did not).
+  std::string refused;
+};
+
+// Runs one pass of jobs on the slots and hands every result to `emit` in
 // job-id order (results arriving early wait in a buffer no larger than the
-// jobs in flight).
+// jobs in flight). A lease lost with its node is re-queued; an answer to a
+// lease that is no longer held (re-queued since) is ignored, so no job is
+// counted twice.
 class coordinator {
 public:
-  coordinator(caf::actor_system& sys, std::vector<caf::actor> workers,
-              sweep_state* state, std::size_t batch)
+  coordinator(caf::actor_system& sys, sweep_state* state, std::size_t batch,
+              const sweep_plan& plan)
       : self_(sys)
-      , workers_(std::move(workers))
       , state_(state)
-      , batch_(std::max<std::size_t>(1, batch)) {}
+      , batch_(std::max<std::size_t>(1, batch))
+      , plan_(plan) {}
+
+  caf::actor handle() { return caf::actor_cast<caf::actor>(self_); }
+  void add_slot(caf::actor a, std::size_t capacity) {
+    slots_.push_back({std::move(a), capacity, 0, {}});
+  }
+  std::vector<caf::actor> actors() const {
+    std::vector<caf::actor> out;
+    for (const auto& s : slots_)
+      out.push_back(s.actor);
+    return out;
+  }
 
   expected<bool> run(job_source& jobs,
                      const std::function<void(sweep_result&&, bool)>& emit) {
-    std::map<std::uint64_t, std::pair<sweep_result, bool>> ready;
-    std::optional<std::uint64_t> next_emit;
-    std::map<caf::actor_addr, std::size_t> in_flight;
-    std::size_t total_in_flight = 0;
-    bool exhausted = false;
-    std::string err;
-    auto flush = [&] {
-      while (next_emit) {
-        auto i = ready.find(*next_emit);
-        if (i == ready.end())
-          break;
-        emit(std::move(i->second.first), i->second.second);
-        ready.erase(i);
-        ++*next_emit;
-      }
-    };
-    // Sends `worker` its next batch, taking resumed jobs from the state.
-    auto feed = [&](const caf::actor& worker) {
-      std::vector<sweep_job> batch;
-      // Resumed results wait for the jobs in flight before them; stop
-      // pulling while too many wait, so memory stays flat.
-      while (!exhausted && batch.size() < batch_ && ready.size() < 4096) {
-        auto j = jobs.next();
-        if (!j) {
-          exhausted = true;
-          break;
-        }
-        if (!next_emit)
-          next_emit = j->id;
-        if (state_ != nullptr) {
-          auto found = state_->find(j->id);
-          if (!found) {
-            err = found.err().message;
-            exhausted = true;
-            break;
-          }
-          if (*found) {
-            ready.emplace(j->id, std::make_pair(std::move(**found), true));
-            continue;
-          }
-        }
-        batch.push_back(std::move(*j));
-      }
-      if (batch.empty())
-        return;
-      ++in_flight[worker.address()];
-      ++total_in_flight;
-      self_->send(worker, std::move(batch));
-    };
+    pass p{jobs, emit};
     for (;;) {
-      for (auto& w : workers_)
-        while (err.empty() && !exhausted && in_flight[w.address()] < 2 &&
-               ready.size() < 4096) {
-          const auto before = total_in_flight;
-          feed(w);
-          flush();
-          if (total_in_flight == before)
-            break;
-        }
-      flush();
-      if (total_in_flight == 0) {
-        if (exhausted || !err.empty())
-          break;
-        continue;
-      }
-      self_->receive([&](std::vector<sweep_result>& results) {
-        const auto from =
-            caf::actor_cast<caf::actor_addr>(self_->current_sender());
-        --in_flight[from];
-        --total_in_flight;
-        if (state_ != nullptr) {
-          auto put = state_->put(results);
-          if (!put && err.empty())
-            err = put.err().message;
-        }
-        for (auto& r : results) {
-          const auto id = r.id;
-          ready.emplace(id, std::make_pair(std::move(r), false));
-        }
-        flush();
-      });
+      for (std::size_t k = 0; k < slots_.size(); ++k)
+        while (p.err.empty() && slots_[k].in_flight < slots_[k].capacity &&
+               feed(p, k))
+          flush(p);
+      flush(p);
+      if (leases_.empty() &&
+          (!p.err.empty() || (p.exhausted && requeued_.empty())))
+        break;
+      receive(p);
     }
-    flush();
-    if (!err.empty())
-      return error{err};
+    flush(p);
+    if (!p.err.empty())
+      return error{p.err};
     return true;
   }
 
 private:
+  struct lease {
+    std::size_t slot = 0;
+    std::vector<sweep_job> jobs;
+  };
+  struct pass {
+    job_source& jobs;
+    const std::function<void(sweep_result&&, bool)>& emit;
+    std::map<std::uint64_t, std::pair<sweep_result, bool>> ready;
+    std::optional<std::uint64_t> next_emit;
+    bool exhausted = false;
+    std::string err;
+  };
+
+  void flush(pass& p) {
+    while (p.next_emit) {
+      auto i = p.ready.find(*p.next_emit);
+      if (i == p.ready.end())
+        break;
+      p.emit(std::move(i->second.first), i->second.second);
+      p.ready.erase(i);
+      ++*p.next_emit;
+    }
+  }
+
+  // The next job to run: a re-queued one first, else the next of the pass
+  // (jobs the state holds go straight to the reorder buffer).
+  std::optional<sweep_job> pull(pass& p) {
+    if (!requeued_.empty()) {
+      auto j = std::move(requeued_.begin()->second);
+      requeued_.erase(requeued_.begin());
+      return j;
+    }
+    // Resumed results wait for the jobs in flight before them; stop
+    // pulling while too many wait, so memory stays flat.
+    while (!p.exhausted && p.err.empty() && p.ready.size() < 4096) {
+      auto j = p.jobs.next();
+      if (!j) {
+        p.exhausted = true;
+        break;
+      }
+      if (!p.next_emit)
+        p.next_emit = j->id;
+      if (state_ != nullptr) {
+        auto found = state_->find(j->id);
+        if (!found) {
+          p.err = found.err().message;
+          break;
+        }
+        if (*found) {
+          p.ready.emplace(j->id, std::make_pair(std::move(**found), true));
+          continue;
+        }
+      }
+      return j;
+    }
+    return std::nullopt;
+  }
+
+  // Sends slot `k` a lease of up to `batch_` jobs; false when none is left.
+  bool feed(pass& p, std::size_t k) {
+    lease l{k, {}};
+    while (l.jobs.size() < batch_) {
+      auto j = pull(p);
+      if (!j)
+        break;
+      l.jobs.push_back(std::move(*j));
+    }
+    if (l.jobs.empty())
+      return false;
+    const auto id = next_lease_++;
+    ++slots_[k].in_flight;
+    self_->send(slots_[k].actor, id, l.jobs);
+    leases_.emplace(id, std::move(l));
+    return true;
+  }
+
+  void notice(const std::string& text) {
+    if (plan_.on_notice)
+      plan_.on_notice(text);
+  }
+
+  void receive(pass& p) {
+    bool up = false;
+    for (const auto& s : slots_)
+      up = up || s.capacity > 0;
+    const auto now = std::chrono::steady_clock::now();
+    if (up)
+      last_up_ = now;
+    else if (now - last_up_ > plan_.cluster.give_up && p.err.empty()) {
+      p.err = "no node has answered for " +
+              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                 plan_.cluster.give_up)
+                                 .count()) +
+              " s; the sweep gave up" +
+              (state_ != nullptr ? " (its state keeps the finished jobs)" : "");
+      for (auto& [id, l] : leases_)
+        slots_[l.slot].in_flight = 0;
+      leases_.clear();
+      return;
+    }
+    self_->receive(
+        [&](std::uint64_t id, std::vector<sweep_result>& results) {
+          auto i = leases_.find(id);
+          if (i == leases_.end())
+            return; // re-queued since: its jobs run (or ran) elsewhere
+          --slots_[i->second.slot].in_flight;
+          leases_.erase(i);
+          if (state_ != nullptr) {
+            auto put = state_->put(results);
+            if (!put && p.err.empty())
+              p.err = put.err().message;
+          }
+          for (auto& r : results) {
+            const auto rid = r.id;
+            p.ready.emplace(rid, std::make_pair(std::move(r), false));
+          }
+          flush(p);
+        },
+        [&](up_atom, std::uint32_t k, std::uint32_t workers, std::string&) {
+          if (k < slots_.size()) {
+            slots_[k].capacity = 2 * std::size_t{workers};
+            slots_[k].refused.clear();
+          }
+        },
+        [&](refused_atom, std::uint32_t k, std::string& why) {
+          if (k >= slots_.size())
+            return;
+          slots_[k].refused = std::move(why);
+          // A wrong secret does not mend itself: with every node refusing
+          // and none up, stop and say why.
+          std::string all;
+          for (const auto& s : slots_) {
+            if (s.capacity > 0 || s.refused.empty())
+              return;
+            all += (all.empty() ? "" : "; ") + s.refused;
+          }
+          if (p.err.empty())
+            p.err = all;
+        },
+        [&](down_atom, std::uint32_t k, std::string&) {
+          if (k >= slots_.size())
+            return;
+          slots_[k].capacity = 0;
+          slots_[k].in_flight = 0;
+          for (auto i = leases_.begin(); i != leases_.end();) {
+            if (i->second.slot != k) {
+              ++i;
+              continue;
+            }
+            for (auto& j : i->second.jobs)
+              requeued_.emplace(j.id, std::move(j));
+            i = leases_.erase(i);
+          }
+        },
+        [&](notice_atom, std::string& text) { notice(text); },
+        caf::after(std::chrono::milliseconds(200)) >> [] {});
+  }
+
   caf::scoped_actor self_;
-  std::vector<caf::actor> workers_;
+  std::vector<slot> slots_;
   sweep_state* state_;
   std::size_t batch_;
+  const sweep_plan& plan_;
+  std::uint64_t next_lease_ = 1;
+  std::map<std::uint64_t, lease> leases_;
+  std::map<std::uint64_t, sweep_job> requeued_;
+  std::chrono::steady_clock::time_point last_up_ =
+      std::chrono::steady_clock::now();
 };
 
 // A fingerprint of a series' candles: their range, count and a 64-bit mix
@@ -370,14 +489,32 @@ expected<sweep_report> run_sweep_plan(
   }
   caf::actor_system_config cfg;
   add_message_types(cfg);
-  const std::size_t threads = configure_scheduler(cfg, opts.spec.workers);
+  if (!opts.nodes.empty())
+    configure_cluster(cfg, opts.cluster);
+  std::size_t threads = 2;
+  if (opts.nodes.empty())
+    threads = configure_scheduler(cfg, opts.spec.workers);
+  else
+    configure_light_scheduler(cfg, threads);
   caf::actor_system sys{cfg};
   std::vector<caf::actor> workers;
-  for (std::size_t i = 0; i < threads; ++i)
-    workers.push_back(spawn_sweep_worker(sys, data, opts.spec.cfg));
   std::string err;
   {
-    coordinator coord{sys, workers, state ? &*state : nullptr, opts.batch};
+    coordinator coord{sys, state ? &*state : nullptr, opts.batch, opts};
+    if (opts.nodes.empty()) {
+      for (std::size_t i = 0; i < threads; ++i)
+        coord.add_slot(spawn_sweep_worker(sys, data, opts.spec.cfg), 2);
+    } else {
+      std::map<std::string, std::shared_ptr<const series>> used;
+      for (const auto& symbol : opts.spec.symbols)
+        used[symbol] = data.at(symbol);
+      auto shipment = make_sweep_shipment(opts.spec.cfg, used);
+      for (std::uint32_t k = 0; k < opts.nodes.size(); ++k)
+        coord.add_slot(spawn_node_link(sys, coord.handle(), k, opts.nodes[k],
+                                       opts.cluster, shipment),
+                       0);
+    }
+    workers = coord.actors();
     top_table top{opts.spec.top};
     std::uint64_t done = 0;
     std::map<std::string, closed_trade_list> oos;

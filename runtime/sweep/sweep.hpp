@@ -19,6 +19,7 @@
 #include "core/error.hpp"
 #include "core/market/series.hpp"
 #include "messages/sweep_convert.hpp"
+#include "runtime/cluster/cluster_options.hpp"
 #include "runtime/results/results.hpp"
 
 namespace btk {
@@ -38,6 +39,15 @@ struct sweep_plan {
   std::size_t batch = 4;
   /// Called after each result with (jobs done, jobs in all). Default: none
   std::function<void(std::uint64_t, std::uint64_t)> on_progress;
+  /// Nodes (`btk node`) to lease the jobs to instead of running them on
+  /// local workers (`--nodes`). Results are the same, byte for byte, on any
+  /// number of nodes and whatever fails. Default: none (local workers)
+  std::vector<node_address> nodes;
+  /// The cluster's secret and timings, with `nodes`.
+  cluster_options cluster;
+  /// Called with a line for the user (a node up, down or refusing).
+  /// Default: none
+  std::function<void(const std::string&)> on_notice;
 };
 
 /// Runs the sweep of `plan` over `data` (the candles of every symbol of the

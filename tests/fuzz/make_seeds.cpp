@@ -10,6 +10,7 @@
 #include <string>
 
 #include "messages/candles_convert.hpp"
+#include "messages/cluster_convert.hpp"
 #include "messages/live_convert.hpp"
 #include "messages/sweep_convert.hpp"
 
@@ -95,6 +96,9 @@ int main(int argc, char** argv) {
   j.window = 1;
   j.frame = {t0, t0 + 1440 * minute_ms, interval::m1};
   put(sweep, "job", 1, encode_sweep_job(j));
+  sweep_setup setup;
+  setup.series.push_back({"BTCUSDT", std::string(32, '\x5a'), 1440, 1});
+  put(sweep, "setup", 2, encode_sweep_setup(setup));
   std::printf("seeds written under %s\n", root.c_str());
   return 0;
 }

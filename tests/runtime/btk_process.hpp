@@ -152,8 +152,11 @@ inline process_result run_btk(const scratch_dir& dir,
   return r;
 }
 
-/// Starts `btk ARGS` in the background (output discarded); returns its pid.
-inline pid_t start_btk(const std::vector<std::string>& args) {
+/// Starts `btk ARGS` in the background, its standard output and error
+/// going to `out` and `err` (discarded by default); returns its pid.
+inline pid_t start_btk(const std::vector<std::string>& args,
+                       const std::string& out = "/dev/null",
+                       const std::string& err = "/dev/null") {
   const std::string bin = btk_bin();
   std::vector<std::string> all{bin};
   all.insert(all.end(), args.begin(), args.end());
@@ -163,8 +166,10 @@ inline pid_t start_btk(const std::vector<std::string>& args) {
   argv.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = 0;
   const int rc =
       ::posix_spawn(&pid, bin.c_str(), &fa, nullptr, argv.data(), ::environ);

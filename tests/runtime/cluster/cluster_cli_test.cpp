@@ -1,0 +1,430 @@
+// `btk node` and `btk walker --nodes`: sweeps leased to real node processes
+// on loopback end byte-identical to a one-process run, whatever fails — a
+// node killed or started mid-sweep, a coordinator killed and resumed — and
+// nodes refuse peers without the shared secret.
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <regex>
+#include <thread>
+
+#include "tests/runtime/btk_process.hpp"
+
+using namespace btk::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string bybit_file(const std::string& symbol) {
+  return std::string{BTK_SHARED_DIR} + "/data/bybit-linear/" + symbol +
+         "-1m-2025-05-31-2025-06-28.csv.gz";
+}
+
+bool have_data() {
+  if (std::filesystem::exists(bybit_file("BTCUSDT")))
+    return true;
+  WARN("skipped: " << bybit_file("BTCUSDT") << " is missing");
+  return false;
+}
+
+std::string make_store(const scratch_dir& dir) {
+  const std::string store = dir / "store";
+  for (const std::string s : {"BTCUSDT", "ETHUSDT"})
+    REQUIRE(run_btk(dir, {"data", "import", bybit_file(s), "--symbol", s,
+                          "--store", store})
+                .code == 0);
+  return store;
+}
+
+std::string write_secret(const scratch_dir& dir, const std::string& name,
+                         const std::string& text) {
+  const std::string path = write_file(dir / name, text + "\n");
+  ::chmod(path.c_str(), 0600);
+  return path;
+}
+
+// A port nothing listens on (the kernel's pick, released at once).
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// Waits up to `limit` for `path` to contain `text`.
+bool wait_for(const std::string& path, const std::string& text,
+              std::chrono::milliseconds limit = 10s) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (has(slurp(path), text))
+      return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
+// A `btk node` process, stopped (or reaped) when the test ends.
+class node_proc {
+public:
+  node_proc(const scratch_dir& dir, const std::string& name,
+            const std::string& secret, std::uint16_t port = 0, int workers = 1)
+      : out_(dir / (name + ".out"))
+      , log_(dir / (name + ".log")) {
+    pid_ = start_btk({"node", "--listen", "127.0.0.1:" + std::to_string(port),
+                      "--workers", std::to_string(workers), "--secret-file",
+                      secret},
+                     out_, log_);
+    REQUIRE(wait_for(out_, "listening on"));
+    std::smatch m;
+    const auto text = slurp(out_);
+    REQUIRE(std::regex_search(text, m, std::regex{":([0-9]+) with"}));
+    port_ = static_cast<std::uint16_t>(std::stoi(m[1]));
+  }
+  ~node_proc() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+    }
+  }
+  node_proc(const node_proc&) = delete;
+  node_proc& operator=(const node_proc&) = delete;
+
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string log() const { return slurp(log_); }
+  void signal(int sig) { ::kill(pid_, sig); }
+  void kill9() {
+    ::kill(pid_, SIGKILL);
+    CHECK(reap_killed(pid_));
+    pid_ = 0;
+  }
+  // Jobs this node ran for coordinators that have gone (its log says).
+  std::uint64_t jobs_ran() const {
+    std::uint64_t n = 0;
+    const auto text = log();
+    std::regex re{"\\(([0-9]+) jobs in"};
+    for (auto i = std::sregex_iterator(text.begin(), text.end(), re);
+         i != std::sregex_iterator(); ++i)
+      n += std::stoull((*i)[1]);
+    return n;
+  }
+
+private:
+  std::string out_;
+  std::string log_;
+  pid_t pid_ = 0;
+  std::uint16_t port_ = 0;
+};
+
+std::vector<std::string> sweep_args(const std::string& store,
+                                    const std::string& grid) {
+  return {"walker",          "--store", store, "--symbols",
+          "BTCUSDT,ETHUSDT", "--grid",  grid,  "--where",
+          "fast<slow",       "--top",   "5"};
+}
+
+std::vector<std::string> with(std::vector<std::string> a,
+                              const std::vector<std::string>& more) {
+  a.insert(a.end(), more.begin(), more.end());
+  return a;
+}
+
+const std::string secret_text = "0123456789abcdef0123456789abcdef";
+
+// The reference: the same sweep in one process.
+struct reference {
+  std::string file;
+  nlohmann::json summary;
+  std::chrono::steady_clock::duration took{};
+};
+
+reference run_local(const scratch_dir& dir, const std::vector<std::string>& a) {
+  reference r;
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(run_btk(dir, with(a, {"--quiet", "--results-out", dir / "local.jsonl",
+                                "--summary-out", dir / "local.json"}))
+              .code == 0);
+  r.took = std::chrono::steady_clock::now() - t0;
+  r.file = slurp(dir / "local.jsonl");
+  r.summary = nlohmann::json::parse(slurp(dir / "local.json"));
+  return r;
+}
+
+void check_same(const scratch_dir& dir, const reference& want,
+                const std::string& name) {
+  const auto file = slurp(dir / (name + ".jsonl"));
+  const auto got = nlohmann::json::parse(slurp(dir / (name + ".json")));
+  const auto total = want.summary.at("jobs").at("total").get<std::uint64_t>();
+  CHECK(got.at("jobs").at("total") == total);
+  CHECK(got.at("jobs").at("run").get<std::uint64_t>() +
+            got.at("jobs").at("resumed").get<std::uint64_t>() ==
+        total);
+  CHECK(lines(file) == total);
+  CHECK(file == want.file);
+  CHECK(got.at("top") == want.summary.at("top"));
+}
+
+// 314 jobs, a fraction of a second.
+const char* grid_text = "sma-cross:fast=3..30:1,slow=20..120:20,interval=5m";
+// 1184 jobs, about a second on two workers: long enough to kill something
+// part way.
+const char* long_grid = "sma-cross:fast=3..30:1,slow=20..120:10,interval=1m|5m";
+
+} // namespace
+
+TEST_CASE("a sweep over three nodes gives the results file and ranking of a "
+          "one-process run",
+          "[cli][cluster]") {
+  if (!have_data())
+    return;
+  scratch_dir dir{"cluster_three"};
+  const auto store = make_store(dir);
+  const auto secret = write_secret(dir, "secret", secret_text);
+  const auto args = sweep_args(store, grid_text);
+  const auto want = run_local(dir, args);
+  node_proc a{dir, "a", secret}, b{dir, "b", secret}, c{dir, "c", secret};
+  const auto r =
+      run_btk(dir, with(args, {"--nodes", a.address() + "," + b.address(),
+                               "--nodes", c.address(), "--secret-file", secret,
+                               "--results-out", dir / "dist.jsonl",
+                               "--summary-out", dir / "dist.json"}));
+  REQUIRE(r.code == 0);
+  check_same(dir, want, "dist");
+  // Each node said it was up, and each ran a share of the jobs.
+  for (const auto* n : {&a, &b, &c})
+    CHECK(has(r.err, "node " + n->address() + " is up: 1 workers"));
+  REQUIRE(wait_for(dir / "c.log", "jobs in"));
+  REQUIRE(wait_for(dir / "a.log", "jobs in"));
+  REQUIRE(wait_for(dir / "b.log", "jobs in"));
+  const auto total = want.summary.at("jobs").at("total").get<std::uint64_t>();
+  CHECK(a.jobs_ran() + b.jobs_ran() + c.jobs_ran() == total);
+  CHECK(a.jobs_ran() > 0);
+  CHECK(b.jobs_ran() > 0);
+  CHECK(c.jobs_ran() > 0);
+  // A second sweep on the same nodes finds the candles cached: the same
+  // results again.
+  REQUIRE(
+      run_btk(dir, with(args, {"--nodes", a.address(), "--secret-file", secret,
+                               "--quiet", "--results-out", dir / "again.jsonl",
+                               "--summary-out", dir / "again.json"}))
+          .code == 0);
+  check_same(dir, want, "again");
+}
+
+TEST_CASE("a node killed mid-sweep has its leases re-queued and the sweep "
+          "ends byte-identical",
+          "[cli][cluster]") {
+  if (!have_data())
+    return;
+  scratch_dir dir{"cluster_kill_node"};
+  const auto store = make_store(dir);
+  const auto secret = write_secret(dir, "secret", secret_text);
+  const auto args = sweep_args(store, long_grid);
+  const auto want = run_local(dir, args);
+  bool killed_mid_sweep = false;
+  for (double part : {0.4, 0.2, 0.1}) {
+    INFO("killed after " << part << " of a local run's time");
+    node_proc a{dir, "a", secret}, b{dir, "b", secret};
+    const auto pid = start_btk(
+        with(args, {"--nodes", a.address() + "," + b.address(), "--secret-file",
+                    secret, "--results-out", dir / "dist.jsonl",
+                    "--summary-out", dir / "dist.json"}),
+        dir / "walker.out", dir / "walker.err");
+    REQUIRE(wait_for(dir / "walker.err", b.address() + " is up"));
+    std::this_thread::sleep_for(
+        std::chrono::duration_cast<std::chrono::milliseconds>(want.took *
+                                                              part));
+    b.kill9();
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    const auto err = slurp(dir / "walker.err");
+    if (!has(err, "node " + b.address() + " is down"))
+      continue; // the sweep ended first: kill sooner
+    killed_mid_sweep = true;
+    check_same(dir, want, "dist");
+    break;
+  }
+  CHECK(killed_mid_sweep);
+}
+
+TEST_CASE("a node that stops answering is declared down, and its late "
+          "results are ignored when it wakes",
+          "[cli][cluster]") {
+  if (!have_data())
+    return;
+  scratch_dir dir{"cluster_frozen_node"};
+  const auto store = make_store(dir);
+  const auto secret = write_secret(dir, "secret", secret_text);
+  // Long enough (about 3 s on one worker) to outlast the freeze.
+  const auto args =
+      sweep_args(store, "sma-cross:fast=3..30:1,slow=20..120:5,interval=1m|3m");
+  const auto want = run_local(dir, args);
+  node_proc a{dir, "a", secret}, b{dir, "b", secret};
+  const auto pid = start_btk(
+      with(args, {"--nodes", a.address() + "," + b.address(), "--secret-file",
+                  secret, "--heartbeat-ms", "100", "--node-timeout-ms", "600",
+                  "--results-out", dir / "dist.jsonl", "--summary-out",
+                  dir / "dist.json"}),
+      dir / "walker.out", dir / "walker.err");
+  REQUIRE(wait_for(dir / "walker.err", b.address() + " is up"));
+  std::this_thread::sleep_for(100ms);
+  // Frozen: the process holds its leases and its TCP connection stays open.
+  b.signal(SIGSTOP);
+  const bool declared =
+      wait_for(dir / "walker.err", "node " + b.address() + " is down");
+  b.signal(SIGCONT); // it wakes and answers leases the sweep re-queued
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  const auto err = slurp(dir / "walker.err");
+  INFO("walker's stderr:\n" << err);
+  if (!declared && !has(err, "is down")) {
+    WARN("the sweep ended before the frozen node was noticed");
+    return;
+  }
+  CHECK(has(err, "did not answer for"));
+  // Its leases were in flight when it froze: their results came late and
+  // were ignored (the results file has each job once, as a local run).
+  CHECK(has(err, "after it was declared down: ignored"));
+  check_same(dir, want, "dist");
+}
+
+TEST_CASE("a node started mid-sweep is retried until it answers and gets "
+          "work",
+          "[cli][cluster]") {
+  if (!have_data())
+    return;
+  scratch_dir dir{"cluster_late_node"};
+  const auto store = make_store(dir);
+  const auto secret = write_secret(dir, "secret", secret_text);
+  // A bigger grid: the late node must join while jobs remain.
+  const auto args = sweep_args(store, long_grid);
+  const auto want = run_local(dir, args);
+  node_proc a{dir, "a", secret};
+  const auto late_port = free_port();
+  const std::string late = "127.0.0.1:" + std::to_string(late_port);
+  const auto pid = start_btk(
+      with(args, {"--nodes", a.address() + "," + late, "--secret-file", secret,
+                  "--results-out", dir / "dist.jsonl", "--summary-out",
+                  dir / "dist.json"}),
+      dir / "walker.out", dir / "walker.err");
+  REQUIRE(wait_for(dir / "walker.err", a.address() + " is up"));
+  // The late node is down at the start: the walker says so, and goes on.
+  REQUIRE(wait_for(dir / "walker.err", "node " + late + " cannot be reached"));
+  node_proc b{dir, "b", secret, late_port};
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(has(slurp(dir / "walker.err"), "node " + late + " is up"));
+  check_same(dir, want, "dist");
+  REQUIRE(wait_for(dir / "b.log", "jobs in"));
+  CHECK(b.jobs_ran() > 0);
+}
+
+TEST_CASE("a coordinator killed mid-sweep resumes from its state without "
+          "rerunning finished jobs",
+          "[cli][cluster]") {
+  if (!have_data())
+    return;
+  scratch_dir dir{"cluster_resume"};
+  const auto store = make_store(dir);
+  const auto secret = write_secret(dir, "secret", secret_text);
+  const auto args = sweep_args(store, long_grid);
+  const auto want = run_local(dir, args);
+  const auto total = want.summary.at("jobs").at("total").get<std::uint64_t>();
+  node_proc a{dir, "a", secret}, b{dir, "b", secret};
+  const auto dist =
+      with(args, {"--nodes", a.address() + "," + b.address(), "--secret-file",
+                  secret, "--state", dir / "state"});
+  bool killed = false;
+  for (double part : {0.5, 0.3, 0.15}) {
+    std::filesystem::remove_all(dir / "state");
+    const auto pid = start_btk(with(dist, {"--results-out", dir / "x.jsonl"}),
+                               dir / "walker.out", dir / "walker.err");
+    REQUIRE(wait_for(dir / "walker.err", b.address() + " is up"));
+    std::this_thread::sleep_for(
+        std::chrono::duration_cast<std::chrono::milliseconds>(want.took *
+                                                              part));
+    ::kill(pid, SIGKILL);
+    if (reap_killed(pid)) {
+      killed = true;
+      break;
+    }
+  }
+  REQUIRE(killed);
+  // The nodes notice their coordinator is gone and keep serving.
+  REQUIRE(wait_for(dir / "a.log", "coordinator is gone"));
+  REQUIRE(
+      run_btk(dir, with(dist, {"--quiet", "--results-out", dir / "dist.jsonl",
+                               "--summary-out", dir / "dist.json"}))
+          .code == 0);
+  const auto got = nlohmann::json::parse(slurp(dir / "dist.json"));
+  const auto resumed = got.at("jobs").at("resumed").get<std::uint64_t>();
+  CHECK(resumed > 0);
+  CHECK(resumed < total);
+  check_same(dir, want, "dist");
+}
+
+TEST_CASE("nodes refuse a wrong secret, a readable secret file and no secret, "
+          "saying why on both sides",
+          "[cli][cluster]") {
+  if (!have_data())
+    return;
+  scratch_dir dir{"cluster_secret"};
+  const auto store = make_store(dir);
+  const auto secret = write_secret(dir, "secret", secret_text);
+  const auto wrong =
+      write_secret(dir, "wrong", "another secret, 32 bytes long!");
+  node_proc a{dir, "a", secret}, b{dir, "b", secret};
+  const auto args = with(sweep_args(store, "sma-cross:fast=5,slow=30"),
+                         {"--nodes", a.address() + "," + b.address()});
+  // Every node refuses: the sweep stops at once and names each.
+  auto r = run_btk(dir, with(args, {"--secret-file", wrong}));
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "node " + a.address() +
+                       " refused the connection: the shared secret does not "
+                       "match"));
+  CHECK(has(r.err, "node " + b.address()));
+  CHECK(has(a.log(), "refused node"));
+  CHECK(has(a.log(), "the shared secret does not match"));
+  CHECK_FALSE(has(a.log(), "session for"));
+  // A secret file others can read is refused before anything connects.
+  const auto loose = write_file(dir / "loose", secret_text + "\n");
+  ::chmod(loose.c_str(), 0644);
+  r = run_btk(dir, with(args, {"--secret-file", loose}));
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "mode 0644 lets others read it"));
+  // No secret: neither side runs anonymously.
+  r = run_btk(dir, args);
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "--nodes needs --secret-file"));
+  r = run_btk(dir, {"node", "--listen", "127.0.0.1:0"});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "a node needs --secret-file"));
+  const auto short_secret = write_secret(dir, "short", "too short");
+  r = run_btk(dir, {"node", "--secret-file", short_secret});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "a secret needs at least 16"));
+  // A node refuses an address it cannot listen on.
+  r = run_btk(dir, {"node", "--listen", a.address(), "--secret-file", secret});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "cannot listen on " + a.address()));
+}
