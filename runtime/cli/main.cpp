@@ -31,9 +31,11 @@ int list_strategies() {
 // one results line per job, not trades or reports.
 std::string flags_that_do_not_apply(const CLI::App& walker, bool sweep) {
   const char* sweep_only[] = {
-      "--where",       "--sample",       "--seed",           "--top",
-      "--state",       "--results-out",  "--walk-forward",   "--nodes",
-      "--secret-file", "--heartbeat-ms", "--node-timeout-ms"};
+      "--where",        "--sample",          "--seed",
+      "--top",          "--state",           "--results-out",
+      "--walk-forward", "--nodes",           "--secret-file",
+      "--heartbeat-ms", "--node-timeout-ms", "--tls-cert",
+      "--tls-key",      "--tls-ca"};
   // Given empty ('' to skip them) they ask for nothing: no conflict.
   const char* list_only[] = {"--trades-out", "--report-dir"};
   if (!sweep) {

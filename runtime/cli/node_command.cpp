@@ -14,6 +14,9 @@ namespace btk {
 void cluster_flags::apply(cluster_options& o) const {
   o.heartbeat = std::chrono::milliseconds{heartbeat_ms};
   o.timeout = std::chrono::milliseconds{timeout_ms};
+  o.tls_cert = tls_cert;
+  o.tls_key = tls_key;
+  o.tls_ca = tls_ca;
 }
 
 void add_cluster_flags(CLI::App* cmd, cluster_flags& f) {
@@ -25,6 +28,12 @@ void add_cluster_flags(CLI::App* cmd, cluster_flags& f) {
                   "a node silent this long is declared down, ms")
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{20}, std::int64_t{600000}));
+  cmd->add_option("--tls-cert", f.tls_cert,
+                  "TLS: this side's certificate (PEM); with --tls-key and "
+                  "--tls-ca");
+  cmd->add_option("--tls-key", f.tls_key, "TLS: this side's private key");
+  cmd->add_option("--tls-ca", f.tls_ca,
+                  "TLS: the CA file peers' certificates must chain to");
 }
 
 CLI::App* add_node_command(CLI::App& app, node_flags& f) {

@@ -20,11 +20,16 @@ struct cluster_flags {
   std::int64_t heartbeat_ms = 250;
   /// `--node-timeout-ms`: a node silent this long is down. Default: 2000
   std::int64_t timeout_ms = 2000;
-  /// Sets `o`'s timings.
+  /// `--tls-cert`, `--tls-key`, `--tls-ca`: PEM files. Default: none
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_ca;
+  /// Sets `o`'s timings and TLS files.
   void apply(cluster_options& o) const;
 };
 
-/// Declares `--heartbeat-ms` and `--node-timeout-ms` on `cmd`.
+/// Declares `--heartbeat-ms`, `--node-timeout-ms` and the TLS flags on
+/// `cmd`.
 void add_cluster_flags(CLI::App* cmd, cluster_flags& f);
 
 /// Flags of `btk node`.

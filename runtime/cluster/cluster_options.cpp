@@ -8,6 +8,7 @@
 
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
 #include <caf/timespan.hpp>
 
 namespace btk {
@@ -116,6 +117,19 @@ expected<bool> check_cluster_options(const cluster_options& o) {
                  std::to_string(o.heartbeat.count()) + " ms)"};
   if (o.retry < milliseconds{10})
     return error{"the retry interval must be at least 10 ms"};
+  const int tls_files =
+      !o.tls_cert.empty() + !o.tls_key.empty() + !o.tls_ca.empty();
+  if (tls_files != 0 && tls_files != 3)
+    return error{"TLS needs --tls-cert, --tls-key and --tls-ca together: "
+                 "CAF's TLS without certificates is anonymous, so btk "
+                 "refuses it"};
+  for (const auto* f : {&o.tls_cert, &o.tls_key, &o.tls_ca}) {
+    if (f->empty())
+      continue;
+    std::ifstream in(*f);
+    if (!in)
+      return error{"TLS file " + *f + ": " + std::strerror(errno)};
+  }
   if (o.secret.size() < 16)
     return error{"the cluster needs a shared secret of at least 16 bytes "
                  "(--secret-file)"};
@@ -125,6 +139,12 @@ expected<bool> check_cluster_options(const cluster_options& o) {
 void configure_cluster(caf::actor_system_config& cfg,
                        const cluster_options& o) {
   cfg.load<caf::io::middleman>();
+  if (o.tls()) {
+    cfg.load<caf::openssl::manager>();
+    cfg.openssl_certificate = o.tls_cert;
+    cfg.openssl_key = o.tls_key;
+    cfg.openssl_cafile = o.tls_ca;
+  }
   cfg.set("middleman.heartbeat-interval", caf::timespan{o.heartbeat});
   // CAF closes a connection silent for twice btk's timeout: btk decides
   // first (and says why), CAF's close is the backstop that frees it.

@@ -36,6 +36,16 @@ struct cluster_options {
   std::chrono::milliseconds retry{500};
   /// A sweep gives up when no node has been up for this long. Default: 120 s
   std::chrono::milliseconds give_up{120000};
+  /// TLS through CAF's OpenSSL module: this side's certificate and key
+  /// (PEM) and the CA file its peers' certificates must chain to. All three
+  /// or none: CAF's TLS without certificates is anonymous, so it is
+  /// refused. Every node and coordinator of a cluster uses TLS or none
+  /// does. Default: none (plain TCP, the secret still proved)
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_ca;
+  /// True when TLS is configured.
+  bool tls() const { return !tls_cert.empty(); }
 };
 
 /// Where a node listens: `HOST:PORT`.
@@ -62,12 +72,14 @@ parse_node_list(const std::vector<std::string>& items);
 /// trailing newline is dropped). The error names the file and the reason.
 expected<std::string> read_secret_file(const std::string& path);
 
-/// Checks the timings: each at least 10 ms, the timeout at least twice the
-/// heartbeat. The error names the setting.
+/// Checks the timings (each at least 10 ms, the timeout at least twice the
+/// heartbeat), the secret, and the TLS files (all three or none, each
+/// readable). The error names the setting.
 expected<bool> check_cluster_options(const cluster_options& o);
 
 /// Loads CAF's io middleman into `cfg` with the heartbeat and the
-/// connection timeout of `o` set explicitly.
+/// connection timeout of `o` set explicitly, and CAF's OpenSSL module with
+/// the certificate, key and CA file when `o.tls()`.
 void configure_cluster(caf::actor_system_config& cfg, const cluster_options& o);
 
 } // namespace btk

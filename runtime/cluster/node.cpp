@@ -9,6 +9,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/publish.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/scheduler.hpp"
@@ -173,8 +174,11 @@ expected<std::unique_ptr<node_server>> node_server::start(node_options opts) {
   p->workers = n;
   p->ctx->dispatcher = spawn_node_dispatcher(*p->sys, p->ctx->workers);
   p->gate = p->sys->spawn(gate, p->ctx, static_cast<std::uint32_t>(n));
-  auto port = p->sys->middleman().publish(p->gate, opts.listen.port,
-                                          opts.listen.host.c_str(), true);
+  auto port = opts.cluster.tls()
+                  ? caf::openssl::publish(p->gate, opts.listen.port,
+                                          opts.listen.host.c_str(), true)
+                  : p->sys->middleman().publish(p->gate, opts.listen.port,
+                                                opts.listen.host.c_str(), true);
   if (!port) {
     const auto why = p->sys->render(port.error());
     p->ctx->workers.clear();

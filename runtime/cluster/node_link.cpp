@@ -8,6 +8,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/node_id.hpp>
+#include <caf/openssl/manager.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "messages/sweep_messages.hpp"
@@ -192,7 +193,8 @@ void connect(link_actor* self) {
   auto& st = self->state;
   st.ph = phase::connecting;
   const auto attempt = st.attempt;
-  auto mm = self->system().middleman().actor_handle();
+  auto mm = st.opts.tls() ? self->system().openssl_manager().actor_handle()
+                          : self->system().middleman().actor_handle();
   self->request(mm, st.opts.timeout, caf::connect_atom::value, st.node.host,
                 st.node.port)
       .then(
@@ -205,8 +207,23 @@ void connect(link_actor* self) {
             hello(self, caf::actor_cast<caf::actor>(gate));
           },
           [=](caf::error& e) {
-            if (attempt == self->state.attempt)
-              fail(self, "cannot be reached: " + self->system().render(e));
+            if (attempt != self->state.attempt)
+              return;
+            if (e == caf::sec::disconnect_during_handshake) {
+              // The TLS handshake failed: retrying will not mend it.
+              const std::string why =
+                  self->state.opts.tls()
+                      ? "refused the TLS handshake: its certificate and ours "
+                        "do not chain to each other's CA (or it runs without "
+                        "TLS)"
+                      : "dropped the connection during the handshake: it "
+                        "runs TLS (give --tls-cert, --tls-key and --tls-ca)";
+              self->send(self->state.coordinator, refused_atom::value,
+                         self->state.slot,
+                         "node " + self->state.node.text() + " " + why);
+              return fail(self, why);
+            }
+            fail(self, "cannot be reached: " + self->system().render(e));
           });
 }
 

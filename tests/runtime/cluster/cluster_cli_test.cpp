@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <regex>
 #include <thread>
@@ -81,13 +82,16 @@ bool wait_for(const std::string& path, const std::string& text,
 class node_proc {
 public:
   node_proc(const scratch_dir& dir, const std::string& name,
-            const std::string& secret, std::uint16_t port = 0, int workers = 1)
+            const std::string& secret, std::uint16_t port = 0,
+            const std::vector<std::string>& more = {})
       : out_(dir / (name + ".out"))
       , log_(dir / (name + ".log")) {
-    pid_ = start_btk({"node", "--listen", "127.0.0.1:" + std::to_string(port),
-                      "--workers", std::to_string(workers), "--secret-file",
-                      secret},
-                     out_, log_);
+    std::vector<std::string> args{
+        "node",      "--listen", "127.0.0.1:" + std::to_string(port),
+        "--workers", "1",        "--secret-file",
+        secret};
+    args.insert(args.end(), more.begin(), more.end());
+    pid_ = start_btk(args, out_, log_);
     REQUIRE(wait_for(out_, "listening on"));
     std::smatch m;
     const auto text = slurp(out_);
@@ -427,4 +431,90 @@ TEST_CASE("nodes refuse a wrong secret, a readable secret file and no secret, "
   r = run_btk(dir, {"node", "--listen", a.address(), "--secret-file", secret});
   CHECK(r.code == 1);
   CHECK(has(r.err, "cannot listen on " + a.address()));
+}
+
+namespace {
+
+// Makes a CA and a certificate it signs for each of `names` (EC keys) in
+// `dir`; false when the openssl tool is missing.
+bool make_certificates(const scratch_dir& dir, const std::string& ca,
+                       const std::vector<std::string>& names) {
+  if (std::system("command -v openssl >/dev/null 2>&1") != 0)
+    return false;
+  const std::string d = dir / "";
+  const std::string key =
+      " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+  auto run = [](const std::string& cmd) {
+    REQUIRE(std::system((cmd + " 2>/dev/null").c_str()) == 0);
+  };
+  run("openssl req -x509" + key + " -keyout " + d + ca + ".key -out " + d + ca +
+      ".pem -days 2 -subj /CN=" + ca);
+  for (const auto& n : names) {
+    run("openssl req" + key + " -keyout " + d + n + ".key -out " + d + n +
+        ".csr -subj /CN=" + n);
+    run("openssl x509 -req -in " + d + n + ".csr -CA " + d + ca +
+        ".pem -CAkey " + d + ca + ".key -CAcreateserial -out " + d + n +
+        ".pem -days 2");
+  }
+  return true;
+}
+
+std::vector<std::string> tls_flags(const scratch_dir& dir,
+                                   const std::string& name,
+                                   const std::string& ca) {
+  return {"--tls-cert", dir / (name + ".pem"),
+          "--tls-key",  dir / (name + ".key"),
+          "--tls-ca",   dir / (ca + ".pem")};
+}
+
+} // namespace
+
+TEST_CASE("a sweep over TLS gives the same results, and a certificate of "
+          "another CA or a peer without TLS is refused",
+          "[cli][cluster]") {
+  if (!have_data())
+    return;
+  scratch_dir dir{"cluster_tls"};
+  if (!make_certificates(dir, "ca", {"node-a", "node-b", "coordinator"}) ||
+      !make_certificates(dir, "rogue-ca", {"intruder"})) {
+    WARN("skipped: the openssl tool is missing (apt-get install openssl)");
+    return;
+  }
+  const auto store = make_store(dir);
+  const auto secret = write_secret(dir, "secret", secret_text);
+  const auto args = sweep_args(store, grid_text);
+  const auto want = run_local(dir, args);
+  node_proc a{dir, "a", secret, 0, tls_flags(dir, "node-a", "ca")};
+  node_proc b{dir, "b", secret, 0, tls_flags(dir, "node-b", "ca")};
+  const auto nodes = with(args, {"--nodes", a.address() + "," + b.address(),
+                                 "--secret-file", secret});
+  auto r = run_btk(dir, with(with(nodes, tls_flags(dir, "coordinator", "ca")),
+                             {"--results-out", dir / "dist.jsonl",
+                              "--summary-out", dir / "dist.json"}));
+  REQUIRE(r.code == 0);
+  check_same(dir, want, "dist");
+  CHECK(has(r.err, "node " + a.address() + " is up"));
+  CHECK(has(a.log(), "session for"));
+  // A certificate from another CA: both nodes refuse the handshake, and no
+  // session is opened for it.
+  const auto sessions = a.log();
+  r = run_btk(dir, with(nodes, tls_flags(dir, "intruder", "rogue-ca")));
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "node " + a.address() +
+                       " refused the TLS handshake: its certificate and ours "
+                       "do not chain to each other's CA"));
+  CHECK(has(r.err, "node " + b.address() + " refused the TLS handshake"));
+  // A coordinator without TLS is dropped during the handshake.
+  r = run_btk(dir, nodes);
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "runs TLS (give --tls-cert, --tls-key and --tls-ca)"));
+  CHECK(a.log() == sessions);
+  // Certificate-less (anonymous) TLS is refused on both sides.
+  r = run_btk(dir, with(nodes, {"--tls-ca", dir / "ca.pem"}));
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "CAF's TLS without certificates is anonymous"));
+  r = run_btk(
+      dir, {"node", "--secret-file", secret, "--tls-cert", dir / "node-a.pem"});
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "TLS needs --tls-cert, --tls-key and --tls-ca together"));
 }
