@@ -67,6 +67,10 @@ echo "## Parameter sweeps (btk walker --grid)"
 "$(dirname "$0")/sweep_bench.sh" "$build"
 
 echo
+echo "## Cluster: sweeps over btk nodes on loopback, and the coordinator's capacity"
+"$(dirname "$0")/cluster_bench.sh" "$build"
+
+echo
 echo "## Live mode at scale: 500 symbols x 20 strategies on a virtual clock"
 "$build/bench/live_bench" 500 1440 "$tmp/live-state"
 echo "(with every instance's Live.getData book kept)"

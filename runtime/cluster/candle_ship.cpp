@@ -8,52 +8,49 @@
 
 namespace btk {
 
-namespace {
-
-EVP_MD_CTX* new_digest() {
+std::string series_hash(const series& s) {
   auto* ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  return ctx;
-}
-
-std::string end_digest(EVP_MD_CTX* ctx) {
+  EVP_DigestUpdate(ctx, s.symbol().data(), s.symbol().size() + 1);
+  const auto& m = s.minutes();
+  const std::int64_t head[2] = {m.first, static_cast<std::int64_t>(m.size())};
+  EVP_DigestUpdate(ctx, head, sizeof head);
+  for (const auto* column : {&m.open, &m.high, &m.low, &m.close, &m.volume})
+    EVP_DigestUpdate(ctx, column->data(), column->size() * sizeof(double));
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned len = 0;
   EVP_DigestFinal_ex(ctx, md, &len);
+  EVP_MD_CTX_free(ctx);
   return std::string(reinterpret_cast<const char*>(md), len);
 }
 
-} // namespace
-
-series_shipment ship_series(const series& s) {
+series_shipment ship_series(std::shared_ptr<const series> s) {
   series_shipment out;
-  out.ref.symbol = s.symbol();
-  out.ref.candles = s.size();
-  const auto& m = s.minutes();
-  auto* ctx = new_digest();
-  std::vector<candle> chunk;
-  for (std::size_t i = 0; i < s.size(); i += wire_limits::chunk_candles) {
-    const std::size_t n = std::min(wire_limits::chunk_candles, s.size() - i);
-    chunk.clear();
-    for (std::size_t k = i; k < i + n; ++k)
-      chunk.push_back(candle{m.open_time(k), m.open[k], m.high[k], m.low[k],
-                             m.close[k], m.volume[k]});
-    out.chunks.push_back(encode_candle_batch(s.symbol(), interval::m1, chunk));
-    EVP_DigestUpdate(ctx, out.chunks.back().data(), out.chunks.back().size());
-  }
-  out.ref.hash = end_digest(ctx);
-  EVP_MD_CTX_free(ctx);
-  out.ref.chunks = static_cast<std::uint32_t>(out.chunks.size());
+  out.ref.symbol = s->symbol();
+  out.ref.candles = s->size();
+  out.ref.hash = series_hash(*s);
+  out.ref.chunks =
+      static_cast<std::uint32_t>((s->size() + wire_limits::chunk_candles - 1) /
+                                 wire_limits::chunk_candles);
+  out.data = std::move(s);
   return out;
 }
 
-series_assembly::series_assembly(series_manifest ref)
-    : ref_(std::move(ref))
-    , digest_(new_digest()) {}
-
-series_assembly::~series_assembly() {
-  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(digest_));
+std::string series_shipment::chunk(std::uint32_t k) const {
+  const auto& m = data->minutes();
+  const std::size_t from = std::size_t{k} * wire_limits::chunk_candles;
+  const std::size_t n = std::min(wire_limits::chunk_candles,
+                                 data->size() - std::min(from, data->size()));
+  std::vector<candle> cs;
+  cs.reserve(n);
+  for (std::size_t i = from; i < from + n; ++i)
+    cs.push_back(candle{m.open_time(i), m.open[i], m.high[i], m.low[i],
+                        m.close[i], m.volume[i]});
+  return encode_candle_batch(data->symbol(), interval::m1, cs);
 }
+
+series_assembly::series_assembly(series_manifest ref)
+    : ref_(std::move(ref)) {}
 
 expected<bool> series_assembly::add(std::uint32_t index,
                                     const std::string& bytes) {
@@ -78,8 +75,6 @@ expected<bool> series_assembly::add(std::uint32_t index,
   if (candles_.size() > ref_.candles)
     return error{what + ": more than the " + std::to_string(ref_.candles) +
                  " candles announced"};
-  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(digest_), bytes.data(),
-                   bytes.size());
   ++next_;
   return true;
 }
@@ -93,12 +88,12 @@ expected<std::shared_ptr<const series>> series_assembly::finish() {
     return error{what + ": " + std::to_string(candles_.size()) +
                  " candles arrived, " + std::to_string(ref_.candles) +
                  " announced"};
-  if (end_digest(static_cast<EVP_MD_CTX*>(digest_)) != ref_.hash)
-    return error{what + ": the content hash does not match"};
   auto s = series::make(ref_.symbol, candles_);
   if (!s)
     return error{what + ": " + s.err().message};
   candles_ = {};
+  if (series_hash(**s) != ref_.hash)
+    return error{what + ": the content hash does not match"};
   return *s;
 }
 

@@ -17,27 +17,31 @@
 
 namespace btk {
 
-/// A series ready to send: its reference and its chunks.
+/// SHA-256 of a series' content: its symbol, first open time, size and
+/// every price and volume, bit for bit (32 bytes). The key a node caches
+/// it under, checked again when it arrives.
+std::string series_hash(const series& s);
+
+/// A series ready to send: its manifest, and the series to encode chunk by
+/// chunk only for a node that lacks it.
 struct series_shipment {
   series_manifest ref;
-  std::vector<std::string> chunks;
+  std::shared_ptr<const series> data;
+  /// Chunk `k`: candles `k * chunk_candles` onwards, as a `CandleBatch`.
+  std::string chunk(std::uint32_t k) const;
 };
 
-/// Encodes `s` in chunks of `wire_limits::chunk_candles` candles and hashes
-/// them (the same candles always give the same hash).
-series_shipment ship_series(const series& s);
+/// The manifest of `s` (hash, size, chunks of `wire_limits::chunk_candles`).
+series_shipment ship_series(std::shared_ptr<const series> s);
 
 /// A series arriving chunk by chunk on a node: checks the order, the sizes
 /// and at the end the hash, then builds the series.
 class series_assembly {
 public:
   explicit series_assembly(series_manifest ref);
-  ~series_assembly();
-  series_assembly(const series_assembly&) = delete;
-  series_assembly& operator=(const series_assembly&) = delete;
 
-  /// Adds chunk `index`; an error names what is wrong (the assembly is then
-  /// useless).
+  /// Adds chunk `index` (in order); an error names what is wrong (the
+  /// assembly is then useless).
   expected<bool> add(std::uint32_t index, const std::string& bytes);
   /// True when every chunk has arrived.
   bool complete() const { return next_ == ref_.chunks; }
@@ -48,7 +52,6 @@ private:
   series_manifest ref_;
   std::uint32_t next_ = 0;
   std::vector<candle> candles_;
-  void* digest_; // EVP_MD_CTX
 };
 
 /// The series a node holds, by content hash, shared by its sessions.

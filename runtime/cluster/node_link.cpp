@@ -101,8 +101,8 @@ void ship(link_actor* self, const std::vector<std::string>& missing) {
       return fail(self, "asked for candles " + short_hex(hash) +
                             " it was not offered");
     st.shipping.insert(hash);
-    for (std::uint32_t i = 0; i < s->second.chunks.size(); ++i)
-      self->send(st.session, candles_atom::value, hash, i, s->second.chunks[i]);
+    for (std::uint32_t i = 0; i < s->second.ref.chunks; ++i)
+      self->send(st.session, candles_atom::value, hash, i, s->second.chunk(i));
   }
   if (st.shipping.empty())
     ready(self);
@@ -363,7 +363,7 @@ std::shared_ptr<const sweep_shipment> make_sweep_shipment(
   setup.cfg = cfg;
   setup.unsafe = !cfg.problems(false).empty();
   for (const auto& [symbol, s] : data) {
-    auto shipped = ship_series(*s);
+    auto shipped = ship_series(s);
     setup.series.push_back(shipped.ref);
     out->series.emplace(shipped.ref.hash, std::move(shipped));
   }

@@ -38,7 +38,8 @@ struct sweep_shipment {
   std::uint64_t key = 0;
   /// `SweepSetup` bytes.
   std::string setup;
-  /// The series by content hash.
+  /// The series by content hash (encoded for a node only when it lacks
+  /// them).
   std::map<std::string, series_shipment> series;
 };
 

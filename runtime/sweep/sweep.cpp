@@ -144,7 +144,7 @@ public:
 
   expected<bool> run(job_source& jobs,
                      const std::function<void(sweep_result&&, bool)>& emit) {
-    pass p{jobs, emit};
+    pass p{jobs, emit, {}, {}, false, {}};
     for (;;) {
       for (std::size_t k = 0; k < slots_.size(); ++k)
         while (p.err.empty() && slots_[k].in_flight < slots_[k].capacity &&
@@ -510,8 +510,10 @@ expected<sweep_report> run_sweep_plan(
         used[symbol] = data.at(symbol);
       auto shipment = make_sweep_shipment(opts.spec.cfg, used);
       for (std::uint32_t k = 0; k < opts.nodes.size(); ++k)
-        coord.add_slot(spawn_node_link(sys, coord.handle(), k, opts.nodes[k],
-                                       opts.cluster, shipment),
+        coord.add_slot(opts.make_node ? opts.make_node(sys, coord.handle(), k)
+                                      : spawn_node_link(sys, coord.handle(), k,
+                                                        opts.nodes[k],
+                                                        opts.cluster, shipment),
                        0);
     }
     workers = coord.actors();

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <caf/fwd.hpp>
+
 #include "core/engine/backtest.hpp"
 #include "core/engine/config.hpp"
 #include "core/error.hpp"
@@ -48,6 +50,13 @@ struct sweep_plan {
   /// Called with a line for the user (a node up, down or refusing).
   /// Default: none
   std::function<void(const std::string&)> on_notice;
+  /// Makes the actor of node slot `k` instead of a link to `nodes[k]`: it
+  /// speaks a link's protocol to `coordinator` (runtime/cluster/
+  /// node_link.hpp). Benchmarks drive the coordinator with in-process fake
+  /// nodes this way. Default: none (real links)
+  std::function<caf::actor(caf::actor_system& sys, caf::actor coordinator,
+                           std::uint32_t k)>
+      make_node;
 };
 
 /// Runs the sweep of `plan` over `data` (the candles of every symbol of the

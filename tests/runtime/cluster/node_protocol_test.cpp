@@ -240,7 +240,7 @@ TEST_CASE("a node refuses malformed, oversized and out-of-order records "
     return err;
   };
   CHECK(
-      candles_reply(3, shipped.chunks[0]).find("chunk 3 arrived, 0 expected") !=
+      candles_reply(3, shipped.chunk(0)).find("chunk 3 arrived, 0 expected") !=
       std::string::npos);
   r = setup(shipment->key, shipment->setup); // announced again
   REQUIRE(r.first.size() == 1);
@@ -248,7 +248,7 @@ TEST_CASE("a node refuses malformed, oversized and out-of-order records "
         std::string::npos);
   r = setup(shipment->key, shipment->setup);
   REQUIRE(r.first.size() == 1);
-  CHECK(candles_reply(0, shipped.chunks[0]).empty());
+  CHECK(candles_reply(0, shipped.chunk(0)).empty());
   // Oversized and malformed leases.
   l = lease(self, session, 9, shipment->key,
             std::vector<std::string>(wire_limits::max_jobs_per_lease + 1,

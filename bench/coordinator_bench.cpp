@@ -1,0 +1,119 @@
+// Coordinator capacity: how many jobs per second a sweep coordinator leases
+// and reduces when nodes answer at once.
+//
+// Model: N in-process fake nodes (2 workers each, so 4 leases in flight
+// each) answer every lease with a canned result per job. Each fake node
+// pays what a node link pays in the coordinator process for every job: it
+// encodes the job (Cap'n Proto, as sent to a node) and decodes a result
+// from its bytes (as received). The coordinator then does its real work:
+// the reorder buffer, the results file (one JSON line per job), the top
+// table and the progress count. Jobs never run, so the figure is the
+// coordinator's ceiling, to compare with what one real node consumes.
+//
+//   coordinator_bench [NODES] [JOBS_APPROX] [OUT_DIR]
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+
+#include "actors/sweep_worker.hpp"
+#include "core/market/series.hpp"
+#include "messages/sweep_messages.hpp"
+#include "runtime/cluster/wire.hpp"
+#include "runtime/sweep/sweep.hpp"
+
+using namespace btk;
+
+namespace {
+
+std::shared_ptr<const series> one_day() {
+  std::vector<candle> cs;
+  for (int i = 0; i < 1440; ++i) {
+    const double p = 100 + (i % 60) * 0.05;
+    cs.push_back({1704067200000 + i * 60000LL, p, p + 0.2, p - 0.2, p, 5});
+  }
+  return *series::make("BENCHUSDT", cs);
+}
+
+// A canned result: a real job's statistics.
+sweep_result canned(const std::shared_ptr<const series>& s) {
+  sweep_job j;
+  j.spec = "sma-cross:fast=5,slow=20,interval=5m";
+  j.symbol = "BENCHUSDT";
+  j.frame = {s->first() + 300 * minute_ms, s->last() - 60 * minute_ms,
+             interval::m1};
+  return run_sweep_job(j, {{"BENCHUSDT", s}}, config{});
+}
+
+caf::behavior fake_node(caf::event_based_actor* self, caf::actor coordinator,
+                        std::uint32_t slot, sweep_result proto) {
+  self->send(coordinator, up_atom::value, slot, std::uint32_t{2},
+             std::string{"fake"});
+  return {
+      [=](std::uint64_t lease, std::vector<sweep_job>& jobs) {
+        std::vector<sweep_result> out;
+        out.reserve(jobs.size());
+        for (const auto& j : jobs) {
+          const auto wire_job = encode_sweep_job(j); // as sent to a node
+          (void)wire_job;
+          auto r = proto;
+          r.id = j.id;
+          r.spec = j.spec;
+          r.symbol = j.symbol;
+          out.push_back(*decode_sweep_result(encode_sweep_result(r)));
+        }
+        self->send(coordinator, lease, std::move(out));
+      },
+  };
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  const int nodes = argc > 1 ? std::atoi(argv[1]) : 100;
+  const std::string out_dir = argc > 3 ? argv[3] : "/tmp";
+  auto s = one_day();
+  const auto proto = canned(s);
+  sweep_plan plan;
+  // 200 x 250 points = 50,000 jobs (fast < slow is not required here).
+  plan.spec.grids = {"sma-cross:fast=1..200:1,slow=2..251:1,interval=5m"};
+  plan.spec.symbols = {"BENCHUSDT"};
+  plan.spec.frame = {s->first() + 300 * minute_ms, s->last() - 60 * minute_ms,
+                     interval::m1};
+  plan.spec.metric = "sharpeRatio";
+  plan.results_out = out_dir + "/coordinator_bench.jsonl";
+  for (int k = 0; k < nodes; ++k)
+    plan.nodes.push_back({"fake", static_cast<std::uint16_t>(k + 1)});
+  plan.cluster.secret = "unused by fake nodes";
+  plan.make_node = [proto](caf::actor_system& sys, caf::actor coordinator,
+                           std::uint32_t k) {
+    return sys.spawn(fake_node, coordinator, k, proto);
+  };
+  for (std::size_t batch : {4, 16}) {
+    plan.batch = batch;
+    double best = 0;
+    std::uint64_t jobs = 0;
+    for (int rep = 0; rep < 3; ++rep) {
+      const auto t0 = std::chrono::steady_clock::now();
+      auto rep_ = run_sweep_plan(plan, {{"BENCHUSDT", s}});
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+              .count();
+      if (!rep_) {
+        std::fprintf(stderr, "%s\n", rep_.err().message.c_str());
+        return 1;
+      }
+      jobs = rep_->jobs;
+      best = std::max(best, static_cast<double>(jobs) / secs);
+    }
+    std::printf("| %d fake nodes | %zu jobs per lease | %llu jobs | %.0f "
+                "jobs/s |\n",
+                nodes, batch, static_cast<unsigned long long>(jobs), best);
+  }
+  std::remove(plan.results_out.c_str());
+  return 0;
+}
