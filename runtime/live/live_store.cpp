@@ -56,6 +56,7 @@ std::string live_instance_key(const std::string& symbol,
 
 struct live_store::impl {
   std::string dir;
+  std::function<expected<bool>(const std::string&)> replicator;
   std::unique_ptr<rocksdb::DB> db;
   timestamp minute = 0;
   std::uint64_t seq = 0;
@@ -281,6 +282,92 @@ expected<bool> live_store::commit(live_commit& c) {
   if (c.running)
     impl_->running = std::move(*c.running);
   impl_->minute = c.minute;
+  ++impl_->syncs;
+  if (impl_->replicator) {
+    auto r = impl_->replicator(b.Data());
+    if (!r)
+      return error{impl_->where() + ": the minute " + to_iso(c.minute) +
+                   " is not on the standby: " + r.err().message};
+  }
+  return true;
+}
+
+void live_store::set_replicator(
+    std::function<expected<bool>(const std::string& batch)> f) {
+  impl_->replicator = std::move(f);
+}
+
+namespace {
+
+// Checks a replicated batch: live-state keys only, records that decode.
+class replica_check final : public rocksdb::WriteBatch::Handler {
+public:
+  std::string problem;
+  rocksdb::Status PutCF(std::uint32_t cf, const rocksdb::Slice& key,
+                        const rocksdb::Slice& value) override {
+    const auto k = key.ToString();
+    if (cf != 0 || !known_key(k) || k == format_key)
+      return fail("a put of key '" + k.substr(0, 60) + "'");
+    const std::string_view v{value.data(), value.size()};
+    if (k.rfind("i/", 0) == 0) {
+      if (auto r = decode_live_instance(v); !r)
+        return fail("key '" + k.substr(0, 60) + "': " + r.err().message);
+    } else if (k.rfind("e/", 0) == 0) {
+      if (auto r = decode_live_event(v); !r)
+        return fail("key '" + k.substr(0, 60) + "': " + r.err().message);
+    } else if (k == minute_key && v.size() != 8) {
+      return fail("key 'c' holds " + std::to_string(v.size()) + " bytes");
+    }
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status DeleteRangeCF(std::uint32_t cf, const rocksdb::Slice& from,
+                                const rocksdb::Slice& to) override {
+    if (cf != 0 || from.ToString().rfind("e/", 0) != 0 ||
+        to.ToString().rfind("e/", 0) != 0)
+      return fail("a ranged delete outside the events");
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status DeleteCF(std::uint32_t, const rocksdb::Slice& key) override {
+    return fail("a delete of key '" + key.ToString().substr(0, 60) + "'");
+  }
+  rocksdb::Status SingleDeleteCF(std::uint32_t,
+                                 const rocksdb::Slice& key) override {
+    return DeleteCF(0, key);
+  }
+  rocksdb::Status MergeCF(std::uint32_t, const rocksdb::Slice& key,
+                          const rocksdb::Slice&) override {
+    return fail("a merge of key '" + key.ToString().substr(0, 60) + "'");
+  }
+
+private:
+  rocksdb::Status fail(std::string why) {
+    if (problem.empty())
+      problem = std::move(why);
+    return rocksdb::Status::Corruption("refused");
+  }
+};
+
+} // namespace
+
+expected<bool> live_store::apply_replicated(const std::string& batch) {
+  if (batch.size() < 12)
+    return error{impl_->where() + ": a replicated batch of " +
+                 std::to_string(batch.size()) + " bytes is malformed"};
+  rocksdb::WriteBatch b{batch};
+  replica_check check;
+  const auto it = b.Iterate(&check);
+  if (!check.problem.empty())
+    return error{impl_->where() +
+                 ": refused a replicated batch: " + check.problem};
+  if (!it.ok())
+    return error{impl_->where() + ": a replicated batch is malformed (" +
+                 it.ToString() + ")"};
+  rocksdb::WriteOptions w;
+  w.sync = true;
+  const auto s = impl_->db->Write(w, &b);
+  if (!s.ok())
+    return error{impl_->where() + ": " +
+                 describe_rocks_status(s, impl_->dir, damage_hint::none)};
   ++impl_->syncs;
   return true;
 }

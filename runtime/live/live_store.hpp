@@ -16,6 +16,7 @@
 //   `a/{sink}`               the last event seq the sink has taken (text)
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -80,6 +81,22 @@ public:
   /// Writes `c` as one WriteBatch with `sync = true`, numbering its events
   /// first. Nothing is written on error.
   expected<bool> commit(live_commit& c);
+
+  /// Called with the bytes of every batch `commit` writes, once it is synced
+  /// here and before `commit` returns, so before its events are published:
+  /// a live fleet sends it to the standby node, whose copy (see
+  /// `apply_replicated`) can resume every instance. An error fails the
+  /// commit, so nothing of that minute is published. Default: none
+  void
+  set_replicator(std::function<expected<bool>(const std::string& batch)> f);
+
+  /// Writes a batch another state's `commit` made (a replica of it), synced,
+  /// after checking it: a well-formed RocksDB batch of puts and ranged
+  /// deletes of live-state keys only, every instance and event record
+  /// decoding. The error names the key and the reason; nothing is written
+  /// then. The in-memory view (`minute()`, `running()`, ...) is not
+  /// refreshed: open the folder again to resume from it.
+  expected<bool> apply_replicated(const std::string& batch);
 
   /// Synced writes so far (one per `commit` with something to write).
   std::uint64_t syncs() const noexcept;

@@ -115,6 +115,8 @@ live_session::open(live_session_options opts, std::unique_ptr<market_feed> feed,
   if (!store)
     return store.err();
   s->store_ = std::make_unique<live_store>(std::move(*store));
+  if (opts.replicator)
+    s->store_->set_replicator(opts.replicator);
   auto stored = s->store_->instances();
   if (!stored)
     return stored.err();

@@ -88,6 +88,11 @@ struct live_session_options {
   /// Keep running with no instance left, waiting for `add_instance` (a
   /// host's live facade); `instances` may then start empty. Default: false
   bool wait_for_instances = false;
+  /// Gets every minute's synced batch before its events are published
+  /// (`live_store::set_replicator`): a live fleet puts it on a standby
+  /// node. An error stops the session with nothing of that minute
+  /// published. Default: none
+  std::function<expected<bool>(const std::string& batch)> replicator;
 };
 
 /// Counters of a session, for status lines and benchmarks.
