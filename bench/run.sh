@@ -69,6 +69,9 @@ echo "## Parameter sweeps (btk walker --grid)"
 echo
 echo "## Cluster: sweeps over btk nodes on loopback, and the coordinator's capacity"
 "$(dirname "$0")/cluster_bench.sh" "$build"
+echo
+echo "## Live fleet: three btk nodes on loopback"
+"$(dirname "$0")/fleet_bench.sh" "$build"
 
 echo
 echo "## Live mode at scale: 500 symbols x 20 strategies on a virtual clock"

@@ -32,7 +32,7 @@ UNITS = {
     "runtime/data": (["core"], ["zlib", "posix"]),
     "runtime/store": (["messages", "core"], ["rocksdb"]),
     "runtime/results": (["messages", "core"], ["fmt", "json"]),
-    "runtime/cluster": (["actors", "messages", "strategies", "core"],
+    "runtime/cluster": (["runtime/live", "actors", "messages", "strategies", "core"],
                         ["caf", "openssl", "threads", "posix"]),
     "runtime/sweep": (["runtime/cluster", "runtime/results", "runtime/store", "actors", "messages", "strategies", "core"],
                       ["caf", "rocksdb", "json"]),

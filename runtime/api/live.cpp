@@ -10,6 +10,7 @@
 
 #include "runtime/api/batch.hpp"
 #include "runtime/api/engine.hpp"
+#include "runtime/cluster/fleet.hpp"
 #include "runtime/exchange/binance_feed.hpp"
 #include "runtime/exchange/exchange_clock.hpp"
 #include "runtime/exchange/exchange_sim.hpp"
@@ -142,6 +143,81 @@ exchange_parts connect(const live_options& opts,
   return out;
 }
 
+// `btk live --nodes`: the instances on btk nodes (runtime/cluster/fleet).
+live_report run_live_fleet(const live_options& opts,
+                           const std::vector<detail::named_spec>& named) {
+  if (opts.exchange != "replay")
+    throw api_error("--nodes: a live fleet replays recorded candles for now "
+                    "(--exchange replay)");
+  if (!opts.risks.empty())
+    throw api_error("--nodes: risk profiles keep one book of every open "
+                    "position, which does not span nodes yet; run them in one "
+                    "process");
+  if (!opts.summary_out.empty())
+    throw api_error("--nodes: --summary-out is not written for a fleet yet "
+                    "(the events are)");
+  if (opts.clock == "exchange")
+    throw api_error("--clock exchange needs --exchange binance");
+  fleet_options fo;
+  auto nodes = parse_node_list(opts.nodes);
+  if (!nodes)
+    throw api_error(nodes.err().message);
+  fo.nodes = std::move(*nodes);
+  if (opts.secret_file.empty())
+    throw api_error("--nodes needs --secret-file: nodes accept only "
+                    "coordinators that prove the shared secret");
+  fo.cluster = opts.cluster;
+  fo.cluster.secret = checked(read_secret_file(opts.secret_file));
+  fo.cfg = live_config(opts);
+  std::vector<std::string> symbols;
+  if (opts.source.file.empty() && opts.source.store.empty())
+    throw api_error("--exchange replay needs --data FILE or --store DIR");
+  for (auto& l : load_candles(opts.source)) {
+    symbols.push_back(l.info.symbol);
+    fo.data[l.info.symbol] = l.data;
+  }
+  for (const auto& symbol : symbols)
+    for (const auto& n : named)
+      fo.instances.push_back({symbol, n.name, n.spec});
+  fo.clock = opts.clock;
+  if (!opts.from)
+    throw api_error("--nodes: give --from T (the fleet's first tick)");
+  fo.from = *opts.from;
+  fo.until = opts.until;
+  fo.stop_at = opts.stop_at;
+  fo.all_ticks = opts.all_ticks;
+  fo.on_notice = opts.on_notice;
+  std::vector<std::unique_ptr<live_sink>> sinks;
+  if (!opts.events_out.empty())
+    sinks.push_back(
+        checked(jsonl_sink::open(opts.events_out, jsonl_sink::filter::all)));
+  if (!opts.trades_out.empty())
+    sinks.push_back(
+        checked(jsonl_sink::open(opts.trades_out, jsonl_sink::filter::trades)));
+  std::string sink_error;
+  fo.on_event = [&](const live_event& e) {
+    for (auto& s : sinks)
+      if (auto r = s->deliver({e}); !r && sink_error.empty())
+        sink_error = r.err().message;
+    if (opts.on_event)
+      opts.on_event(e);
+  };
+  auto rep = run_fleet(fo);
+  if (!rep)
+    throw api_error(rep.err().message);
+  if (!sink_error.empty())
+    throw api_error(sink_error);
+  live_report out;
+  out.cfg = fo.cfg;
+  out.events = rep->events;
+  out.nodes = fo.nodes.size();
+  out.failovers = rep->failovers;
+  out.failover_ms = rep->failover_ms;
+  out.duplicates = rep->duplicates;
+  out.fenced = rep->fenced;
+  return out;
+}
+
 } // namespace
 
 live_report run_live(const live_options& opts,
@@ -152,6 +228,8 @@ live_report run_live(const live_options& opts,
   if (opts.clock == "virtual" && !opts.from)
     throw api_error("--clock virtual needs --from T (the first tick)");
   const auto named = detail::name_specs(opts.strategies);
+  if (!opts.nodes.empty())
+    return run_live_fleet(opts, named);
   const auto risks = detail::risk_profiles(opts.risks, named);
   live_session_options so;
   so.cfg = live_config(opts);

@@ -17,6 +17,7 @@
 #include "core/engine/config.hpp"
 #include "messages/live_convert.hpp"
 #include "runtime/api/candle_source.hpp"
+#include "runtime/cluster/cluster_options.hpp"
 #include "runtime/exchange/exchange_sim.hpp"
 #include "runtime/live/session.hpp"
 #include "runtime/results/results.hpp"
@@ -88,6 +89,22 @@ struct live_options {
   /// Called with a sentence for every reconnect, retry and malformed
   /// message of the exchange (from btk's threads). Default: none
   std::function<void(const std::string&)> on_warning;
+  /// `btk node`s (each with `--state`) to run the instances on, a live
+  /// fleet: each instance on one node, its state also on a second before
+  /// its events are published, resumed there when its node is lost. The
+  /// events are merged here (per-instance order kept, ids deduplicated).
+  /// Replay only, without risk profiles or a summary for now.
+  /// Default: none (one process)
+  std::vector<std::string> nodes;
+  /// File holding the cluster's shared secret; required with `nodes`.
+  /// Default: none
+  std::string secret_file;
+  /// The failure detector's timings and TLS files (the secret is read from
+  /// `secret_file`).
+  cluster_options cluster;
+  /// Called with a line for the user (nodes up and down, failovers).
+  /// Default: none
+  std::function<void(const std::string&)> on_notice;
 };
 
 /// Runs a live session until `until`, a stop, or every instance has ended.

@@ -22,6 +22,7 @@ std::unique_ptr<node_server> start_node(const node_run_options& opts) {
   o.cluster = opts.cluster;
   o.cluster.secret = std::move(*secret);
   o.log = opts.log;
+  o.state_dir = opts.state_dir;
   auto node = node_server::start(std::move(o));
   if (!node)
     throw api_error(node.err().message);

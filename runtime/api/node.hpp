@@ -24,6 +24,9 @@ struct node_run_options {
   std::string secret_file;
   /// The failure detector's timings (the secret is read from the file).
   cluster_options cluster;
+  /// Live fleet state: the instances it runs, the replicas it keeps.
+  /// Default: none (sweep jobs only)
+  std::string state_dir;
   /// Log lines. Default: standard error
   std::function<void(const std::string&)> log;
 };

@@ -46,8 +46,11 @@ std::string read_live_flags(live_flags& f) {
   o.symbols = o.source.symbols;
   if (!o.source.file.empty() && !o.source.store.empty())
     return "give either --data FILE or --store DIR, not both";
-  if (o.state_dir.empty())
+  if (o.state_dir.empty() && o.nodes.empty())
     return "--state DIR is required (the crash-safe live state)";
+  if (!o.state_dir.empty() && !o.nodes.empty())
+    return "--state: a fleet's state is on its nodes (btk node --state); "
+           "the coordinator keeps none yet";
   return {};
 }
 
@@ -167,6 +170,12 @@ CLI::App* add_live_command(CLI::App& app, live_flags& f) {
   cmd->add_flag("--unsafe-config", o.unsafe_config,
                 "apply --set values without the safety rules");
   cmd->add_flag("-q,--quiet", f.quiet, "no status line");
+  cmd->add_option("--nodes", o.nodes,
+                  "HOST:PORT,...: run the instances on btk nodes (started "
+                  "with --state), each also kept on a second node");
+  cmd->add_option("--secret-file", o.secret_file,
+                  "file holding the cluster's shared secret (mode 0600)");
+  add_cluster_flags(cmd, f.cluster);
   add_config_flag(cmd, f.config_file);
   auto* status = cmd->add_subcommand("status", "list the instances of a "
                                                "state folder");
@@ -184,6 +193,11 @@ int run_live_command(CLI::App& live, live_flags& f) {
     return fail("live", e);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  f.cluster.apply(f.options.cluster);
+  if (!f.quiet)
+    f.options.on_notice = [](const std::string& line) {
+      std::fprintf(stderr, "btk live: %s\n", line.c_str());
+    };
   const bool tty = !f.quiet && isatty(fileno(stderr));
   if (!f.quiet)
     f.options.on_warning = [](const std::string& w) {
@@ -198,7 +212,16 @@ int run_live_command(CLI::App& live, live_flags& f) {
                    "btk live: past the replayed candles; the last minute run "
                    "was %s\n",
                    to_iso(s.last_minute).c_str());
-    if (!f.quiet)
+    if (!f.quiet && s.nodes > 0)
+      std::fprintf(stderr,
+                   "btk live: fleet on %zu nodes: %llu events, %llu "
+                   "failovers (longest %.0f ms), %llu sent again and "
+                   "dropped, %llu fenced messages refused\n",
+                   s.nodes, static_cast<unsigned long long>(s.events),
+                   static_cast<unsigned long long>(s.failovers), s.failover_ms,
+                   static_cast<unsigned long long>(s.duplicates),
+                   static_cast<unsigned long long>(s.fenced));
+    else if (!f.quiet)
       std::fprintf(stderr,
                    "btk live: %llu minutes, %llu ticks (%llu failed), %llu "
                    "events, %llu synced batches\n",

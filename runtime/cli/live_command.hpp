@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "runtime/api/live.hpp"
+#include "runtime/cli/node_command.hpp"
 
 namespace CLI {
 class App;
@@ -29,6 +30,8 @@ struct live_flags {
   std::string status_state;
   /// `--config FILE`: a TOML run file (a fleet). Default: none
   std::string config_file;
+  /// `--heartbeat-ms`, `--node-timeout-ms`, TLS files (with `--nodes`).
+  cluster_flags cluster;
 };
 
 /// Flags of `btk exchange-sim`.

@@ -49,6 +49,9 @@ CLI::App* add_node_command(CLI::App& app, node_flags& f) {
       ->check(CLI::Range(std::size_t{0}, std::size_t{1024}));
   cmd->add_option("--secret-file", f.options.secret_file,
                   "file holding the cluster's shared secret (mode 0600)");
+  cmd->add_option("--state", f.options.state_dir,
+                  "folder for the live instances it runs and the replicas it "
+                  "keeps (btk live --nodes)");
   add_cluster_flags(cmd, f.cluster);
   return cmd;
 }

@@ -139,6 +139,9 @@ expected<bool> check_cluster_options(const cluster_options& o) {
 void configure_cluster(caf::actor_system_config& cfg,
                        const cluster_options& o) {
   cfg.load<caf::io::middleman>();
+  // The one list type of the wire that CAF does not announce itself (a live
+  // fleet's times).
+  cfg.add_message_type<std::vector<std::int64_t>>("btk::int64_list");
   if (o.tls()) {
     cfg.load<caf::openssl::manager>();
     cfg.openssl_certificate = o.tls_cert;

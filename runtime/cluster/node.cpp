@@ -162,6 +162,10 @@ expected<std::unique_ptr<node_server>> node_server::start(node_options opts) {
   p->sys = std::make_unique<caf::actor_system>(*p->cfg);
   p->ctx = std::make_shared<node_context>();
   p->ctx->secret = opts.cluster.secret;
+  p->ctx->sys = p->sys.get();
+  p->ctx->state_dir = opts.state_dir;
+  p->ctx->timeout = opts.cluster.timeout;
+  p->ctx->fleets = make_fleet_host();
   p->ctx->log = opts.log ? opts.log : [](const std::string& line) {
     std::fprintf(stderr, "btk node: %s\n", line.c_str());
     std::fflush(stderr);
@@ -197,6 +201,7 @@ void node_server::stop() {
   // The context may outlive this (an exited actor keeps its handlers):
   // it must not keep the workers alive, or the actor system would wait
   // for their threads forever.
+  fleet_stop_all(impl_->ctx);
   auto& ctx = *impl_->ctx;
   for (auto& w : ctx.workers)
     caf::anon_send_exit(w, caf::exit_reason::user_shutdown);

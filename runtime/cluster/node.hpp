@@ -24,6 +24,10 @@ struct node_options {
   std::size_t workers = 0;
   /// The secret and the failure detector's timings.
   cluster_options cluster;
+  /// Where the live instances it runs, and the replicas it keeps for other
+  /// nodes, keep their RocksDB state (a folder per instance). Default: none
+  /// (the node takes sweep jobs only)
+  std::string state_dir;
   /// Where log lines go (refused peers, malformed records, sessions).
   /// Default: standard error, prefixed `btk node: `
   std::function<void(const std::string&)> log;

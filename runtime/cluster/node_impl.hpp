@@ -3,6 +3,8 @@
 // The node's shared context and its actors (private to runtime/cluster).
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -35,8 +37,18 @@ struct node_lease {
   caf::actor reply_to;
 };
 
+struct fleet_host;
+
 /// What the node's actors share.
 struct node_context {
+  caf::actor_system* sys = nullptr;
+  /// Where live fleet instances keep their state (`--state`). Default:
+  /// none (the node hosts no live instances)
+  std::string state_dir;
+  /// The live instances this node runs or keeps replicas of.
+  std::shared_ptr<fleet_host> fleets;
+  /// Failure detector timings (the fleet's requests wait `timeout`).
+  std::chrono::milliseconds timeout{2000};
   std::string secret;
   candle_cache cache;
   std::vector<caf::actor> workers;
@@ -58,6 +70,28 @@ caf::actor spawn_node_worker(caf::actor_system& sys);
 /// behind it while a worker waits.
 caf::actor spawn_node_dispatcher(caf::actor_system& sys,
                                  std::vector<caf::actor> workers);
+
+/// A live fleet's message to a session: starts (or restarts, with a higher
+/// epoch) an instance on this node; "" or the error.
+std::string fleet_start(const std::shared_ptr<node_context>& ctx,
+                        const std::shared_ptr<const node_sweep>& sweep,
+                        std::uint64_t epoch,
+                        const std::vector<std::string>& text,
+                        const std::vector<std::int64_t>& nums,
+                        caf::actor coordinator);
+
+/// Applies a replicated batch of a live instance this node stands by for;
+/// "" or the error (an older epoch is fenced).
+std::string fleet_replica(const std::shared_ptr<node_context>& ctx,
+                          const std::string& fleet, const std::string& instance,
+                          std::uint64_t epoch, bool fresh,
+                          const std::string& batch);
+
+/// An empty fleet host.
+std::shared_ptr<fleet_host> make_fleet_host();
+
+/// Stops every live instance of the node (at `node_server::stop`).
+void fleet_stop_all(const std::shared_ptr<node_context>& ctx);
 
 /// Spawns the session of an authenticated coordinator: it accepts messages
 /// from `peer`'s node only and ends when `peer` goes down.

@@ -65,9 +65,11 @@ void connect(link_actor* self);
 void fail(link_actor* self, const std::string& reason) {
   auto& st = self->state;
   if (st.ph == phase::ready) {
-    notice(self, "is down: " + reason + "; its " +
-                     std::to_string(st.leases.size()) +
-                     " leases go to other nodes");
+    notice(self, "is down: " + reason +
+                     (st.leases.empty()
+                          ? std::string{}
+                          : "; its " + std::to_string(st.leases.size()) +
+                                " leases go to other nodes"));
     self->send(st.coordinator, down_atom::value, st.slot, reason);
   } else if (reason != st.last_problem) {
     notice(self, reason);
@@ -88,6 +90,7 @@ void ready(link_actor* self) {
   st.ph = phase::ready;
   st.last_problem.clear();
   notice(self, "is up: " + std::to_string(st.workers) + " workers");
+  self->send(st.coordinator, session_atom::value, st.slot, st.session);
   self->send(st.coordinator, up_atom::value, st.slot, st.workers,
              st.node.text());
 }

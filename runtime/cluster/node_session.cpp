@@ -249,6 +249,31 @@ caf::behavior node_session(session_actor* self,
         if (from_peer(self))
           on_lease(self, id, key, jobs);
       },
+      [self](fleet_atom, std::uint64_t key, std::uint64_t epoch,
+             const std::vector<std::string>& text,
+             const std::vector<std::int64_t>& nums,
+             caf::actor& coordinator) -> std::string {
+        if (!from_peer(self))
+          return "not authenticated";
+        auto& st = self->state;
+        auto s = st.sweeps.find(key);
+        if (s == st.sweeps.end() || !st.waiting[key].empty())
+          return "its candles and settings were not set up";
+        auto err = fleet_start(st.ctx, s->second, epoch, text, nums,
+                               std::move(coordinator));
+        if (!err.empty())
+          st.ctx->log("session of " + st.who +
+                      ": refused a live instance: " + err);
+        return err;
+      },
+      [self](replica_atom, const std::string& fleet,
+             const std::string& instance, std::uint64_t epoch, bool fresh,
+             const std::string& batch) -> std::string {
+        if (!from_peer(self))
+          return "not authenticated";
+        return fleet_replica(self->state.ctx, fleet, instance, epoch, fresh,
+                             batch);
+      },
       [self](ping_atom, std::uint64_t n) {
         if (from_peer(self))
           self->send(self->state.peer, pong_atom::value, n);

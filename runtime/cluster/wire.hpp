@@ -14,6 +14,16 @@
 //                                                       (result, id,
 //                                                       [SweepResult], error)
 //                    (ping, n)                      -> (pong, n)
+// live fleet (runtime/cluster/fleet.hpp), once a node is up:
+// coordinator -> owner   (fleet, key, epoch, [fleet, symbol, name, spec,
+//                         clock], [from, until, stop_at, all_ticks],
+//                         coordinator)                -> "" or the error
+// owner -> coordinator   (replicate, fleet, instance, epoch, fresh, batch)
+//                        -> delegated to the standby as (replica, ...)
+//                        -> "" or the error (fenced, refused)
+//                        (events, fleet, instance, epoch, [LiveEvent])
+//                        -> "" or the error (fenced)
+//                        (ended, fleet, instance, epoch, error)
 
 #include <cstddef>
 #include <cstdint>
@@ -38,6 +48,12 @@ using down_atom = caf::atom_constant<caf::atom("down")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using notice_atom = caf::atom_constant<caf::atom("notice")>;
 using refused_atom = caf::atom_constant<caf::atom("refused")>;
+using session_atom = caf::atom_constant<caf::atom("session")>;
+using fleet_atom = caf::atom_constant<caf::atom("fleet")>;
+using replicate_atom = caf::atom_constant<caf::atom("replicate")>;
+using replica_atom = caf::atom_constant<caf::atom("replica")>;
+using events_atom = caf::atom_constant<caf::atom("events")>;
+using ended_atom = caf::atom_constant<caf::atom("ended")>;
 
 /// Limits a node and a link enforce on what they receive.
 struct wire_limits {

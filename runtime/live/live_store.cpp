@@ -292,6 +292,20 @@ expected<bool> live_store::commit(live_commit& c) {
   return true;
 }
 
+expected<std::string> live_store::snapshot() const {
+  rocksdb::WriteBatch b;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions()));
+  for (it->SeekToFirst(); it->Valid(); it->Next())
+    if (it->key() != rocksdb::Slice(format_key))
+      b.Put(it->key(), it->value());
+  if (!it->status().ok())
+    return error{
+        impl_->where() + ": " +
+        describe_rocks_status(it->status(), impl_->dir, damage_hint::none)};
+  return b.Data();
+}
+
 void live_store::set_replicator(
     std::function<expected<bool>(const std::string& batch)> f) {
   impl_->replicator = std::move(f);

@@ -90,6 +90,10 @@ public:
   void
   set_replicator(std::function<expected<bool>(const std::string& batch)> f);
 
+  /// Every record of the state but its format tag, as one batch
+  /// `apply_replicated` takes: what seeds a new standby's replica.
+  expected<std::string> snapshot() const;
+
   /// Writes a batch another state's `commit` made (a replica of it), synced,
   /// after checking it: a well-formed RocksDB batch of puts and ranged
   /// deletes of live-state keys only, every instance and event record

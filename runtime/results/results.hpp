@@ -310,6 +310,15 @@ struct live_report : live_counters {
   /// Every instance, symbol by symbol, strategies in order.
   std::vector<live_instance_report> instances;
   config cfg;
+  /// A fleet (`--nodes`): its nodes, instances moved to another node, the
+  /// longest time from a node lost to its instances running again (ms),
+  /// events a new owner sent again (dropped by id), and messages of fenced
+  /// epochs refused. Zero for one process.
+  std::size_t nodes = 0;
+  std::uint64_t failovers = 0;
+  double failover_ms = 0;
+  std::uint64_t duplicates = 0;
+  std::uint64_t fenced = 0;
 };
 
 } // namespace btk

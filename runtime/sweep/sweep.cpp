@@ -318,6 +318,7 @@ private:
           }
         },
         [&](notice_atom, std::string& text) { notice(text); },
+        [&](session_atom, std::uint32_t, caf::actor&) {}, // a fleet's
         caf::after(std::chrono::milliseconds(200)) >> [] {});
   }
 

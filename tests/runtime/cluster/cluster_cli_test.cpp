@@ -15,7 +15,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "tests/runtime/btk_process.hpp"
@@ -517,4 +519,180 @@ TEST_CASE("a sweep over TLS gives the same results, and a certificate of "
       dir, {"node", "--secret-file", secret, "--tls-cert", dir / "node-a.pem"});
   CHECK(r.code == 1);
   CHECK(has(r.err, "TLS needs --tls-cert, --tls-key and --tls-ca together"));
+}
+
+namespace {
+
+// The events of a file, by instance (`symbol`, `strategy`), in file order.
+std::map<std::string, std::vector<std::string>>
+events_by_instance(const std::string& path) {
+  std::map<std::string, std::vector<std::string>> out;
+  std::istringstream in(slurp(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line);
+    out[j.at("symbol").get<std::string>() + "/" +
+        j.at("strategy").get<std::string>()]
+        .push_back(line);
+  }
+  return out;
+}
+
+std::vector<std::string> fleet_args(const std::string& store) {
+  return {"live",
+          "--store",
+          store,
+          "--symbols",
+          "BTCUSDT,ETHUSDT",
+          "--strategy",
+          "every-n:n=30,side=alt,tp=0.6,sl=0.6,minutes=20",
+          "--strategy",
+          "sma-cross:fast=5,slow=20,interval=5m",
+          "--clock",
+          "virtual",
+          "--from",
+          "2025-06-01T00:00:00Z"};
+}
+
+// The single-process run every fleet must equal, instance by instance.
+std::map<std::string, std::vector<std::string>>
+single_process(const scratch_dir& dir, const std::string& store) {
+  REQUIRE(run_btk(dir, with(fleet_args(store),
+                            {"--quiet", "--state", dir / "single-state",
+                             "--events-out", dir / "single.jsonl"}))
+              .code == 0);
+  auto want = events_by_instance(dir / "single.jsonl");
+  REQUIRE(want.size() == 4);
+  return want;
+}
+
+// Counts opened and closed events of every instance.
+std::size_t trades(const std::map<std::string, std::vector<std::string>>& e) {
+  std::size_t n = 0;
+  for (const auto& [instance, lines] : e)
+    for (const auto& l : lines)
+      n += has(l, "\"action\":\"opened\"") || has(l, "\"action\":\"closed\"");
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("a live fleet on three nodes publishes every instance's events of "
+          "a single-process run, and a node killed mid-run loses and repeats "
+          "none",
+          "[cli][cluster][fleet]") {
+  if (!have_data())
+    return;
+  scratch_dir dir{"cluster_fleet"};
+  const auto store = make_store(dir);
+  const auto secret = write_secret(dir, "secret", secret_text);
+  const auto want = single_process(dir, store);
+  REQUIRE(trades(want) > 100);
+  {
+    node_proc a{dir, "a", secret, 0, {"--state", dir / "a-state"}};
+    node_proc b{dir, "b", secret, 0, {"--state", dir / "b-state"}};
+    node_proc c{dir, "c", secret, 0, {"--state", dir / "c-state"}};
+    const auto nodes = a.address() + "," + b.address() + "," + c.address();
+    const auto r = run_btk(
+        dir, with(fleet_args(store), {"--nodes", nodes, "--secret-file", secret,
+                                      "--events-out", dir / "fleet.jsonl"}));
+    REQUIRE(r.code == 0);
+    CHECK(events_by_instance(dir / "fleet.jsonl") == want);
+    CHECK(has(r.err, "0 failovers"));
+    // The instances are spread: more than one node ran some.
+    int running = 0;
+    for (const auto* n : {&a, &b, &c})
+      running += has(n->log(), "runs live instance") ? 1 : 0;
+    CHECK(running >= 2);
+  }
+  // Again, a node killed with SIGKILL part way through.
+  node_proc a{dir, "a2", secret, 0, {"--state", dir / "a2-state"}};
+  node_proc b{dir, "b2", secret, 0, {"--state", dir / "b2-state"}};
+  node_proc c{dir, "c2", secret, 0, {"--state", dir / "c2-state"}};
+  const auto pid = start_btk(
+      with(fleet_args(store),
+           {"--nodes", a.address() + "," + b.address() + "," + c.address(),
+            "--secret-file", secret, "--events-out", dir / "killed.jsonl"}),
+      dir / "live.out", dir / "live.err");
+  // Kill a node that runs instances, once the fleet has published some.
+  node_proc* victim = nullptr;
+  for (auto* n : {&b, &c, &a})
+    if (wait_for(dir / (n == &a   ? "a2.log"
+                        : n == &b ? "b2.log"
+                                  : "c2.log"),
+                 "runs live instance", 5s)) {
+      victim = n;
+      break;
+    }
+  REQUIRE(victim != nullptr);
+  REQUIRE(wait_for(dir / "killed.jsonl", "\"action\":\"closed\""));
+  const auto killed_at = std::chrono::steady_clock::now();
+  victim->kill9();
+  const bool resumed =
+      wait_for(dir / "live.err", "after its node was lost", 10s);
+  INFO("live's stderr:\n" << slurp(dir / "live.err"));
+  REQUIRE(resumed);
+  const auto failover = std::chrono::steady_clock::now() - killed_at;
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  const auto err = slurp(dir / "live.err");
+  INFO(err);
+  CHECK(has(err, "is down"));
+  // Failover within two connection timeouts (2 s each by default).
+  CHECK(failover < 4s);
+  const auto got = events_by_instance(dir / "killed.jsonl");
+  CHECK(got == want);
+  CHECK(trades(got) == trades(want));
+}
+
+TEST_CASE("a live fleet's owner that freezes is fenced: its instances resume "
+          "on their standbys and its late messages are refused",
+          "[cli][cluster][fleet]") {
+  if (!have_data())
+    return;
+  scratch_dir dir{"cluster_fleet_fenced"};
+  const auto store = make_store(dir);
+  const auto secret = write_secret(dir, "secret", secret_text);
+  const auto want = single_process(dir, store);
+  node_proc a{dir, "a", secret, 0, {"--state", dir / "a-state"}};
+  node_proc b{dir, "b", secret, 0, {"--state", dir / "b-state"}};
+  node_proc c{dir, "c", secret, 0, {"--state", dir / "c-state"}};
+  const auto pid = start_btk(
+      with(fleet_args(store),
+           {"--nodes", a.address() + "," + b.address() + "," + c.address(),
+            "--secret-file", secret, "--heartbeat-ms", "100",
+            "--node-timeout-ms", "800", "--events-out", dir / "fleet.jsonl"}),
+      dir / "live.out", dir / "live.err");
+  node_proc* victim = nullptr;
+  for (auto* n : {&a, &b, &c})
+    if (wait_for(dir / (n == &a   ? "a.log"
+                        : n == &b ? "b.log"
+                                  : "c.log"),
+                 "runs live instance", 5s)) {
+      victim = n;
+      break;
+    }
+  REQUIRE(victim != nullptr);
+  REQUIRE(wait_for(dir / "fleet.jsonl", "\"action\":\"closed\""));
+  // Frozen, as a partitioned machine: its connection stays open, it answers
+  // nothing; its instances move to their standbys under a new epoch.
+  victim->signal(SIGSTOP);
+  REQUIRE(wait_for(dir / "live.err", "after its node was lost", 10s));
+  victim->signal(SIGCONT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  const auto err = slurp(dir / "live.err");
+  INFO(err);
+  CHECK(has(err, "did not answer for"));
+  CHECK(events_by_instance(dir / "fleet.jsonl") == want);
+  // What the woken owner sent under its old epoch was refused, and its
+  // sessions stopped: it no longer publishes for instances it lost.
+  REQUIRE(wait_for(victim == &a   ? dir / "a.log"
+                   : victim == &b ? dir / "b.log"
+                                  : dir / "c.log",
+                   "fenced", 10s));
 }
