@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "runtime/cluster/placement.hpp"
 #include "tests/runtime/btk_process.hpp"
 
 using namespace btk::test;
@@ -695,4 +696,144 @@ TEST_CASE("a live fleet's owner that freezes is fenced: its instances resume "
                    : victim == &b ? dir / "b.log"
                                   : dir / "c.log",
                    "fenced", 10s));
+}
+
+namespace {
+
+// A network namespace joined to this one by a veth pair, removed at the
+// end: a machine the test can cut off (link down) and reconnect.
+class netns_machine {
+public:
+  explicit netns_machine(int tag)
+      : name_("btk" + std::to_string(::getpid()))
+      , host_if_("bh" + std::to_string(::getpid() % 100000))
+      , subnet_("10.213." + std::to_string(tag % 250) + ".") {}
+  ~netns_machine() {
+    if (made_)
+      std::system(("ip netns del " + name_ + " 2>/dev/null").c_str());
+  }
+  // Makes it; the reason when it cannot (not root, no iproute2, ...).
+  std::string make() {
+    const std::string ns_if = "bn" + std::to_string(::getpid() % 100000);
+    const std::vector<std::string> steps{
+        "ip netns add " + name_,
+        "ip link add " + host_if_ + " type veth peer name " + ns_if,
+        "ip link set " + ns_if + " netns " + name_,
+        "ip addr add " + subnet_ + "1/30 dev " + host_if_,
+        "ip link set " + host_if_ + " up",
+        "ip netns exec " + name_ + " ip addr add " + subnet_ + "2/30 dev " +
+            ns_if,
+        "ip netns exec " + name_ + " ip link set " + ns_if + " up",
+        "ip netns exec " + name_ + " ip link set lo up"};
+    for (const auto& s : steps) {
+      if (std::system((s + " >/dev/null 2>&1").c_str()) != 0)
+        return "'" + s + "' failed (network namespaces need root and iproute2)";
+      made_ = true;
+    }
+    return {};
+  }
+  std::string address() const { return subnet_ + "2"; }
+  // Cuts the link (the TCP connections stay open, nothing gets through).
+  void cut() { std::system(("ip link set " + host_if_ + " down").c_str()); }
+  void heal() { std::system(("ip link set " + host_if_ + " up").c_str()); }
+  // `btk ARGS` inside the namespace; its pid.
+  pid_t start(const std::vector<std::string>& args, const std::string& out,
+              const std::string& err) {
+    std::vector<std::string> all{"/usr/sbin/ip", "netns", "exec", name_,
+                                 btk_bin()};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, err.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid = 0;
+    REQUIRE(::posix_spawn(&pid, all[0].c_str(), &fa, nullptr, argv.data(),
+                          ::environ) == 0);
+    posix_spawn_file_actions_destroy(&fa);
+    return pid;
+  }
+
+private:
+  std::string name_, host_if_, subnet_;
+  bool made_ = false;
+};
+
+} // namespace
+
+TEST_CASE("a live fleet's owner cut off by a network partition is fenced: "
+          "its instances resume on their standbys and it publishes nothing "
+          "more",
+          "[cli][cluster][fleet]") {
+  if (!have_data())
+    return;
+  netns_machine machine{::getpid()};
+  if (const auto why = machine.make(); !why.empty()) {
+    WARN("skipped: " << why);
+    return;
+  }
+  scratch_dir dir{"cluster_partition"};
+  const auto store = make_store(dir);
+  const auto secret = write_secret(dir, "secret", secret_text);
+  const auto want = single_process(dir, store);
+  node_proc a{dir, "a", secret, 0, {"--state", dir / "a-state"}};
+  node_proc b{dir, "b", secret, 0, {"--state", dir / "b-state"}};
+  // The isolated machine's node, started again until it owns an instance.
+  const std::vector<std::string> keys{
+      "BTCUSDT/every-n#1", "BTCUSDT/sma-cross#2", "ETHUSDT/every-n#1",
+      "ETHUSDT/sma-cross#2"};
+  pid_t c_pid = 0;
+  std::string c_address;
+  for (int attempt = 0; attempt < 10 && c_address.empty(); ++attempt) {
+    c_pid = machine.start({"node", "--listen", machine.address() + ":0",
+                           "--workers", "1", "--secret-file", secret, "--state",
+                           dir / "c-state"},
+                          dir / "c.out", dir / "c.log");
+    REQUIRE(wait_for(dir / "c.out", "listening on"));
+    std::smatch m;
+    const auto text = slurp(dir / "c.out");
+    REQUIRE(std::regex_search(text, m, std::regex{" on ([^ ]+) with"}));
+    const std::vector<std::string> nodes{a.address(), b.address(), m[1]};
+    for (const auto& k : keys)
+      if (btk::place(nodes, {true, true, true}, k)->owner == 2)
+        c_address = m[1];
+    if (c_address.empty()) {
+      ::kill(c_pid, SIGTERM);
+      ::waitpid(c_pid, nullptr, 0);
+    }
+  }
+  REQUIRE_FALSE(c_address.empty());
+  const auto pid = start_btk(
+      with(fleet_args(store),
+           {"--nodes", a.address() + "," + b.address() + "," + c_address,
+            "--secret-file", secret, "--heartbeat-ms", "100",
+            "--node-timeout-ms", "800", "--events-out", dir / "fleet.jsonl"}),
+      dir / "live.out", dir / "live.err");
+  REQUIRE(wait_for(dir / "c.log", "runs live instance"));
+  REQUIRE(wait_for(dir / "fleet.jsonl", "\"action\":\"closed\""));
+  machine.cut();
+  const bool moved = wait_for(dir / "live.err", "after its node was lost", 10s);
+  // The isolated node cannot get its minutes onto a standby: its sessions
+  // stop on their own, publishing nothing more.
+  const bool stopped = wait_for(dir / "c.log", "stopped:", 10s);
+  machine.heal(); // late messages of the old epoch now arrive, and are refused
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::kill(c_pid, SIGTERM);
+  ::waitpid(c_pid, nullptr, 0);
+  const auto err = slurp(dir / "live.err");
+  INFO("live's stderr:\n"
+       << err << "\nisolated node's log:\n"
+       << slurp(dir / "c.log"));
+  CHECK(moved);
+  CHECK(stopped);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(has(err, "node " + c_address + " is down: did not answer for"));
+  CHECK(events_by_instance(dir / "fleet.jsonl") == want);
 }
