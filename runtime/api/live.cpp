@@ -159,15 +159,10 @@ live_report run_live_fleet(const live_options& opts,
   if (opts.clock == "exchange")
     throw api_error("--clock exchange needs --exchange binance");
   fleet_options fo;
-  auto nodes = parse_node_list(opts.nodes);
-  if (!nodes)
-    throw api_error(nodes.err().message);
-  fo.nodes = std::move(*nodes);
-  if (opts.secret_file.empty())
-    throw api_error("--nodes needs --secret-file: nodes accept only "
-                    "coordinators that prove the shared secret");
-  fo.cluster = opts.cluster;
-  fo.cluster.secret = checked(read_secret_file(opts.secret_file));
+  auto read =
+      checked(read_cluster_flags(opts.nodes, opts.secret_file, opts.cluster));
+  fo.nodes = std::move(read.nodes);
+  fo.cluster = std::move(read.cluster);
   fo.cfg = live_config(opts);
   std::vector<std::string> symbols;
   if (opts.source.file.empty() && opts.source.store.empty())

@@ -100,21 +100,11 @@ sweep_report run_sweep(const sweep_options& opts) {
                         "' is given twice (each of its jobs would run twice)");
   sweep_plan plan;
   if (!opts.nodes.empty()) {
-    auto nodes = parse_node_list(opts.nodes);
-    if (!nodes)
-      throw api_error(nodes.err().message);
-    plan.nodes = std::move(*nodes);
-    if (opts.secret_file.empty())
-      throw api_error("--nodes needs --secret-file: nodes accept only "
-                      "coordinators that prove the shared secret");
-    auto secret = read_secret_file(opts.secret_file);
-    if (!secret)
-      throw api_error(secret.err().message);
-    plan.cluster = opts.cluster;
-    plan.cluster.secret = std::move(*secret);
-    auto ok = check_cluster_options(plan.cluster);
-    if (!ok)
-      throw api_error(ok.err().message);
+    auto read = read_cluster_flags(opts.nodes, opts.secret_file, opts.cluster);
+    if (!read)
+      throw api_error(read.err().message);
+    plan.nodes = std::move(read->nodes);
+    plan.cluster = std::move(read->cluster);
     plan.on_notice = opts.on_notice;
   } else if (!opts.secret_file.empty()) {
     throw api_error("--secret-file applies to a sweep over --nodes");

@@ -136,6 +136,24 @@ expected<bool> check_cluster_options(const cluster_options& o) {
   return true;
 }
 
+expected<cluster_flags_read>
+read_cluster_flags(const std::vector<std::string>& nodes,
+                   const std::string& secret_file, cluster_options base) {
+  auto list = parse_node_list(nodes);
+  if (!list)
+    return list.err();
+  if (secret_file.empty())
+    return error{"--nodes needs --secret-file: nodes accept only "
+                 "coordinators that prove the shared secret"};
+  auto secret = read_secret_file(secret_file);
+  if (!secret)
+    return secret.err();
+  base.secret = std::move(*secret);
+  if (auto ok = check_cluster_options(base); !ok)
+    return ok.err();
+  return cluster_flags_read{std::move(*list), std::move(base)};
+}
+
 void configure_cluster(caf::actor_system_config& cfg,
                        const cluster_options& o) {
   cfg.load<caf::io::middleman>();

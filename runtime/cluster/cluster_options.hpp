@@ -77,6 +77,18 @@ expected<std::string> read_secret_file(const std::string& path);
 /// readable). The error names the setting.
 expected<bool> check_cluster_options(const cluster_options& o);
 
+/// What `--nodes` and `--secret-file` give a coordinator.
+struct cluster_flags_read {
+  std::vector<node_address> nodes;
+  cluster_options cluster;
+};
+
+/// Reads `--nodes` items and the secret of `secret_file` into `base`, and
+/// checks them all; the error names the flag and the reason.
+expected<cluster_flags_read>
+read_cluster_flags(const std::vector<std::string>& nodes,
+                   const std::string& secret_file, cluster_options base);
+
 /// Loads CAF's io middleman into `cfg` with the heartbeat and the
 /// connection timeout of `o` set explicitly, and CAF's OpenSSL module with
 /// the certificate, key and CA file when `o.tls()`.

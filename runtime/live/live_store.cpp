@@ -56,6 +56,16 @@ std::string live_instance_key(const std::string& symbol,
 
 struct live_store::impl {
   std::string dir;
+  // Writes `b` with sync = true; the error worded as every store's.
+  expected<bool> write_synced(rocksdb::WriteBatch& b) {
+    rocksdb::WriteOptions w;
+    w.sync = true;
+    const auto s = db->Write(w, &b);
+    if (!s.ok())
+      return error{where() + ": " +
+                   describe_rocks_status(s, dir, damage_hint::none)};
+    return true;
+  }
   std::function<expected<bool>(const std::string&)> replicator;
   std::unique_ptr<rocksdb::DB> db;
   timestamp minute = 0;
@@ -270,12 +280,8 @@ expected<bool> live_store::commit(live_commit& c) {
       v += (v.empty() ? "" : "\n") + k;
     b.Put(running_key, v);
   }
-  rocksdb::WriteOptions w;
-  w.sync = true;
-  const auto s = impl_->db->Write(w, &b);
-  if (!s.ok())
-    return error{impl_->where() + ": " +
-                 describe_rocks_status(s, impl_->dir, damage_hint::none)};
+  if (auto written = impl_->write_synced(b); !written)
+    return written;
   impl_->seq = seq;
   impl_->acks = std::move(acks);
   impl_->deleted = deleted;
@@ -376,12 +382,8 @@ expected<bool> live_store::apply_replicated(const std::string& batch) {
   if (!it.ok())
     return error{impl_->where() + ": a replicated batch is malformed (" +
                  it.ToString() + ")"};
-  rocksdb::WriteOptions w;
-  w.sync = true;
-  const auto s = impl_->db->Write(w, &b);
-  if (!s.ok())
-    return error{impl_->where() + ": " +
-                 describe_rocks_status(s, impl_->dir, damage_hint::none)};
+  if (auto written = impl_->write_synced(b); !written)
+    return written;
   ++impl_->syncs;
   return true;
 }

@@ -152,14 +152,11 @@ inline process_result run_btk(const scratch_dir& dir,
   return r;
 }
 
-/// Starts `btk ARGS` in the background, its standard output and error
-/// going to `out` and `err` (discarded by default); returns its pid.
-inline pid_t start_btk(const std::vector<std::string>& args,
-                       const std::string& out = "/dev/null",
-                       const std::string& err = "/dev/null") {
-  const std::string bin = btk_bin();
-  std::vector<std::string> all{bin};
-  all.insert(all.end(), args.begin(), args.end());
+/// Starts the program `all[0]` with arguments `all[1..]` in the background,
+/// its standard output and error going to `out` and `err`; returns its pid.
+inline pid_t start_program(std::vector<std::string> all, const std::string& out,
+                           const std::string& err) {
+  const std::string bin = all.at(0);
   std::vector<char*> argv;
   for (auto& a : all)
     argv.push_back(a.data());
@@ -176,6 +173,16 @@ inline pid_t start_btk(const std::vector<std::string>& args,
   posix_spawn_file_actions_destroy(&fa);
   REQUIRE(rc == 0);
   return pid;
+}
+
+/// Starts `btk ARGS` in the background, its standard output and error
+/// going to `out` and `err` (discarded by default); returns its pid.
+inline pid_t start_btk(const std::vector<std::string>& args,
+                       const std::string& out = "/dev/null",
+                       const std::string& err = "/dev/null") {
+  std::vector<std::string> all{btk_bin()};
+  all.insert(all.end(), args.begin(), args.end());
+  return start_program(std::move(all), out, err);
 }
 
 /// Waits for `pid`; returns true when it was killed by SIGKILL.

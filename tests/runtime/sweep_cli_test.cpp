@@ -12,32 +12,11 @@
 #include <thread>
 
 #include "tests/runtime/btk_process.hpp"
+#include "tests/runtime/bybit_data.hpp"
 
 using namespace btk::test;
 
 namespace {
-
-std::string bybit_file(const std::string& symbol) {
-  return std::string{BTK_SHARED_DIR} + "/data/bybit-linear/" + symbol +
-         "-1m-2025-05-31-2025-06-28.csv.gz";
-}
-
-bool have_data() {
-  if (std::filesystem::exists(bybit_file("BTCUSDT")))
-    return true;
-  WARN("skipped: " << bybit_file("BTCUSDT") << " is missing");
-  return false;
-}
-
-// A store with two Bybit symbols.
-std::string make_store(const scratch_dir& dir) {
-  const std::string store = dir / "store";
-  for (const std::string s : {"BTCUSDT", "ETHUSDT"})
-    REQUIRE(run_btk(dir, {"data", "import", bybit_file(s), "--symbol", s,
-                          "--store", store})
-                .code == 0);
-  return store;
-}
 
 std::vector<std::string> sweep_args(const std::string& store,
                                     const std::string& grid) {

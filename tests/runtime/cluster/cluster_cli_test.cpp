@@ -22,32 +22,12 @@
 
 #include "runtime/cluster/placement.hpp"
 #include "tests/runtime/btk_process.hpp"
+#include "tests/runtime/bybit_data.hpp"
 
 using namespace btk::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string bybit_file(const std::string& symbol) {
-  return std::string{BTK_SHARED_DIR} + "/data/bybit-linear/" + symbol +
-         "-1m-2025-05-31-2025-06-28.csv.gz";
-}
-
-bool have_data() {
-  if (std::filesystem::exists(bybit_file("BTCUSDT")))
-    return true;
-  WARN("skipped: " << bybit_file("BTCUSDT") << " is missing");
-  return false;
-}
-
-std::string make_store(const scratch_dir& dir) {
-  const std::string store = dir / "store";
-  for (const std::string s : {"BTCUSDT", "ETHUSDT"})
-    REQUIRE(run_btk(dir, {"data", "import", bybit_file(s), "--symbol", s,
-                          "--store", store})
-                .code == 0);
-  return store;
-}
 
 std::string write_secret(const scratch_dir& dir, const std::string& name,
                          const std::string& text) {
@@ -113,6 +93,7 @@ public:
 
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   std::string log() const { return slurp(log_); }
+  const std::string& log_path() const { return log_; }
   void signal(int sig) { ::kill(pid_, sig); }
   void kill9() {
     ::kill(pid_, SIGKILL);
@@ -576,6 +557,47 @@ std::size_t trades(const std::map<std::string, std::vector<std::string>>& e) {
   return n;
 }
 
+// Three nodes with live state (`NAME-a`, `-b`, `-c`) and, once `start` is
+// called, a fleet on them in the background, its stderr in `NAME.err`.
+struct three_node_fleet {
+  std::vector<std::unique_ptr<node_proc>> nodes;
+  std::string err;
+  pid_t pid = 0;
+
+  three_node_fleet(const scratch_dir& dir, const std::string& name,
+                   const std::string& secret)
+      : err(dir / (name + ".err")) {
+    for (const std::string n : {"-a", "-b", "-c"})
+      nodes.push_back(std::make_unique<node_proc>(
+          dir, name + n, secret, 0,
+          std::vector<std::string>{"--state", dir / (name + n + "-state")}));
+  }
+  std::string addresses() const {
+    return nodes[0]->address() + "," + nodes[1]->address() + "," +
+           nodes[2]->address();
+  }
+  void start(const std::vector<std::string>& args) {
+    pid = start_btk(with(args, {"--nodes", addresses()}), err + ".out", err);
+  }
+  // A node that runs live instances.
+  node_proc& owner() {
+    for (int round = 0; round < 250; ++round) {
+      for (auto& n : nodes)
+        if (has(n->log(), "runs live instance"))
+          return *n;
+      std::this_thread::sleep_for(20ms);
+    }
+    FAIL("no node runs a live instance");
+    return *nodes[0];
+  }
+  // The fleet's exit code (-1: it did not exit).
+  int wait() {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+};
+
 } // namespace
 
 TEST_CASE("a live fleet on three nodes publishes every instance's events of "
@@ -589,58 +611,34 @@ TEST_CASE("a live fleet on three nodes publishes every instance's events of "
   const auto secret = write_secret(dir, "secret", secret_text);
   const auto want = single_process(dir, store);
   REQUIRE(trades(want) > 100);
+  const auto args = with(fleet_args(store), {"--secret-file", secret});
   {
-    node_proc a{dir, "a", secret, 0, {"--state", dir / "a-state"}};
-    node_proc b{dir, "b", secret, 0, {"--state", dir / "b-state"}};
-    node_proc c{dir, "c", secret, 0, {"--state", dir / "c-state"}};
-    const auto nodes = a.address() + "," + b.address() + "," + c.address();
-    const auto r = run_btk(
-        dir, with(fleet_args(store), {"--nodes", nodes, "--secret-file", secret,
-                                      "--events-out", dir / "fleet.jsonl"}));
+    three_node_fleet fleet{dir, "whole", secret};
+    const auto r =
+        run_btk(dir, with(args, {"--nodes", fleet.addresses(), "--events-out",
+                                 dir / "fleet.jsonl"}));
     REQUIRE(r.code == 0);
     CHECK(events_by_instance(dir / "fleet.jsonl") == want);
     CHECK(has(r.err, "0 failovers"));
     // The instances are spread: more than one node ran some.
     int running = 0;
-    for (const auto* n : {&a, &b, &c})
+    for (const auto& n : fleet.nodes)
       running += has(n->log(), "runs live instance") ? 1 : 0;
     CHECK(running >= 2);
   }
-  // Again, a node killed with SIGKILL part way through.
-  node_proc a{dir, "a2", secret, 0, {"--state", dir / "a2-state"}};
-  node_proc b{dir, "b2", secret, 0, {"--state", dir / "b2-state"}};
-  node_proc c{dir, "c2", secret, 0, {"--state", dir / "c2-state"}};
-  const auto pid = start_btk(
-      with(fleet_args(store),
-           {"--nodes", a.address() + "," + b.address() + "," + c.address(),
-            "--secret-file", secret, "--events-out", dir / "killed.jsonl"}),
-      dir / "live.out", dir / "live.err");
-  // Kill a node that runs instances, once the fleet has published some.
-  node_proc* victim = nullptr;
-  for (auto* n : {&b, &c, &a})
-    if (wait_for(dir / (n == &a   ? "a2.log"
-                        : n == &b ? "b2.log"
-                                  : "c2.log"),
-                 "runs live instance", 5s)) {
-      victim = n;
-      break;
-    }
-  REQUIRE(victim != nullptr);
+  // Again, a node that runs instances killed with SIGKILL part way.
+  three_node_fleet fleet{dir, "killed", secret};
+  fleet.start(with(args, {"--events-out", dir / "killed.jsonl"}));
+  auto& victim = fleet.owner();
   REQUIRE(wait_for(dir / "killed.jsonl", "\"action\":\"closed\""));
   const auto killed_at = std::chrono::steady_clock::now();
-  victim->kill9();
-  const bool resumed =
-      wait_for(dir / "live.err", "after its node was lost", 10s);
-  INFO("live's stderr:\n" << slurp(dir / "live.err"));
-  REQUIRE(resumed);
+  victim.kill9();
+  const bool resumed = wait_for(fleet.err, "after its node was lost", 10s);
   const auto failover = std::chrono::steady_clock::now() - killed_at;
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
-  const auto err = slurp(dir / "live.err");
-  INFO(err);
-  CHECK(has(err, "is down"));
+  INFO("live's stderr:\n" << slurp(fleet.err));
+  REQUIRE(resumed);
+  CHECK(fleet.wait() == 0);
+  CHECK(has(slurp(fleet.err), "is down"));
   // Failover within two connection timeouts (2 s each by default).
   CHECK(failover < 4s);
   const auto got = events_by_instance(dir / "killed.jsonl");
@@ -657,45 +655,26 @@ TEST_CASE("a live fleet's owner that freezes is fenced: its instances resume "
   const auto store = make_store(dir);
   const auto secret = write_secret(dir, "secret", secret_text);
   const auto want = single_process(dir, store);
-  node_proc a{dir, "a", secret, 0, {"--state", dir / "a-state"}};
-  node_proc b{dir, "b", secret, 0, {"--state", dir / "b-state"}};
-  node_proc c{dir, "c", secret, 0, {"--state", dir / "c-state"}};
-  const auto pid = start_btk(
+  three_node_fleet fleet{dir, "frozen", secret};
+  fleet.start(
       with(fleet_args(store),
-           {"--nodes", a.address() + "," + b.address() + "," + c.address(),
-            "--secret-file", secret, "--heartbeat-ms", "100",
-            "--node-timeout-ms", "800", "--events-out", dir / "fleet.jsonl"}),
-      dir / "live.out", dir / "live.err");
-  node_proc* victim = nullptr;
-  for (auto* n : {&a, &b, &c})
-    if (wait_for(dir / (n == &a   ? "a.log"
-                        : n == &b ? "b.log"
-                                  : "c.log"),
-                 "runs live instance", 5s)) {
-      victim = n;
-      break;
-    }
-  REQUIRE(victim != nullptr);
+           {"--secret-file", secret, "--heartbeat-ms", "100",
+            "--node-timeout-ms", "800", "--events-out", dir / "fleet.jsonl"}));
+  auto& victim = fleet.owner();
   REQUIRE(wait_for(dir / "fleet.jsonl", "\"action\":\"closed\""));
   // Frozen, as a partitioned machine: its connection stays open, it answers
   // nothing; its instances move to their standbys under a new epoch.
-  victim->signal(SIGSTOP);
-  REQUIRE(wait_for(dir / "live.err", "after its node was lost", 10s));
-  victim->signal(SIGCONT);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
-  const auto err = slurp(dir / "live.err");
+  victim.signal(SIGSTOP);
+  REQUIRE(wait_for(fleet.err, "after its node was lost", 10s));
+  victim.signal(SIGCONT);
+  CHECK(fleet.wait() == 0);
+  const auto err = slurp(fleet.err);
   INFO(err);
   CHECK(has(err, "did not answer for"));
   CHECK(events_by_instance(dir / "fleet.jsonl") == want);
   // What the woken owner sent under its old epoch was refused, and its
   // sessions stopped: it no longer publishes for instances it lost.
-  REQUIRE(wait_for(victim == &a   ? dir / "a.log"
-                   : victim == &b ? dir / "b.log"
-                                  : dir / "c.log",
-                   "fenced", 10s));
+  REQUIRE(wait_for(victim.log_path(), "fenced", 10s));
 }
 
 namespace {
@@ -742,21 +721,7 @@ public:
     std::vector<std::string> all{"/usr/sbin/ip", "netns", "exec", name_,
                                  btk_bin()};
     all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : all)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = 0;
-    REQUIRE(::posix_spawn(&pid, all[0].c_str(), &fa, nullptr, argv.data(),
-                          ::environ) == 0);
-    posix_spawn_file_actions_destroy(&fa);
-    return pid;
+    return start_program(std::move(all), out, err);
   }
 
 private:
