@@ -35,10 +35,10 @@ t() { local t0 t1; t0=$(date +%s.%N); "$@"; t1=$(date +%s.%N); echo "$t1 - $t0" 
 one=$(t "$btk" "${args[@]}" --state "$tmp/single" --events-out "$tmp/single.jsonl" -q)
 events=$(wc -l < "$tmp/single.jsonl")
 start_nodes a
-fleet=$(t "$btk" "${args[@]}" --nodes "$nodes" --secret-file "$tmp/secret" \
+fleet=$(t "$btk" "${args[@]}" --nodes "$nodes" --secret-file "$tmp/secret" --state "$tmp/coord-a" \
   --events-out "$tmp/fleet.jsonl" -q)
 start_nodes b
-"$btk" "${args[@]}" --nodes "$nodes" --secret-file "$tmp/secret" \
+"$btk" "${args[@]}" --nodes "$nodes" --secret-file "$tmp/secret" --state "$tmp/coord-b" \
   --events-out "$tmp/killed.jsonl" 2> "$tmp/killed.err" &
 live=$!
 sleep "$(echo "$fleet * 0.4" | bc)"

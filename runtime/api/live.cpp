@@ -190,9 +190,11 @@ live_report run_live_fleet(const live_options& opts,
     sinks.push_back(
         checked(jsonl_sink::open(opts.trades_out, jsonl_sink::filter::trades)));
   std::string sink_error;
-  fo.on_event = [&](const live_event& e) {
+  fo.state_dir = opts.state_dir;
+  fo.on_event = [&](const live_event& e, bool again) {
     for (auto& s : sinks)
-      if (auto r = s->deliver({e}); !r && sink_error.empty())
+      if (auto r = again ? s->recover({e}) : s->deliver({e});
+          !r && sink_error.empty())
         sink_error = r.err().message;
     if (opts.on_event)
       opts.on_event(e);

@@ -93,6 +93,7 @@ struct live_options {
   /// fleet: each instance on one node, its state also on a second before
   /// its events are published, resumed there when its node is lost. The
   /// events are merged here (per-instance order kept, ids deduplicated).
+  /// `state_dir` then holds the coordinator's placement and epochs.
   /// Replay only, without risk profiles or a summary for now.
   /// Default: none (one process)
   std::vector<std::string> nodes;

@@ -46,11 +46,10 @@ std::string read_live_flags(live_flags& f) {
   o.symbols = o.source.symbols;
   if (!o.source.file.empty() && !o.source.store.empty())
     return "give either --data FILE or --store DIR, not both";
-  if (o.state_dir.empty() && o.nodes.empty())
-    return "--state DIR is required (the crash-safe live state)";
-  if (!o.state_dir.empty() && !o.nodes.empty())
-    return "--state: a fleet's state is on its nodes (btk node --state); "
-           "the coordinator keeps none yet";
+  if (o.state_dir.empty())
+    return "--state DIR is required (the crash-safe live state; with "
+           "--nodes, the coordinator's placement and epochs)";
+
   return {};
 }
 

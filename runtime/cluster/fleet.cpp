@@ -11,6 +11,7 @@
 #include "actors/scheduler.hpp"
 #include "messages/actor_messages.hpp"
 #include "runtime/cluster/auth.hpp"
+#include "runtime/cluster/fleet_state.hpp"
 #include "runtime/cluster/node_link.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/cluster/wire.hpp"
@@ -34,6 +35,9 @@ struct instance_state {
   std::optional<clock_type::time_point> restart_at;
   /// When its owner was declared down (for the failover time).
   std::optional<clock_type::time_point> lost_at;
+  /// Restored from the coordinator's state: its next events may have been
+  /// published before the restart.
+  bool again = false;
 };
 
 // The fleet's id on the nodes: what it runs, hashed.
@@ -81,11 +85,13 @@ caf::behavior relay(caf::event_based_actor* self,
 
 class fleet_coordinator {
 public:
-  fleet_coordinator(caf::actor_system& sys, const fleet_options& o)
+  fleet_coordinator(caf::actor_system& sys, const fleet_options& o,
+                    fleet_state* state)
       : self_(sys)
       , o_(o)
       , id_(fleet_id(o))
-      , relay_(sys.spawn(relay, o.cluster.timeout)) {
+      , relay_(sys.spawn(relay, o.cluster.timeout))
+      , state_(state) {
     for (const auto& n : o.nodes)
       names_.push_back(n.text());
     up_.assign(names_.size(), false);
@@ -96,6 +102,8 @@ public:
       i.key = d.symbol + "/" + d.name;
       inst_.push_back(std::move(i));
     }
+    if (state_ != nullptr)
+      restore();
   }
 
   caf::actor handle() { return caf::actor_cast<caf::actor>(self_); }
@@ -142,6 +150,54 @@ public:
   }
 
 private:
+  // The placement, epochs and events of the coordinator that ran before.
+  void restore() {
+    auto stored = state_->load();
+    if (!stored) {
+      err_ = stored.err().message;
+      return;
+    }
+    auto index = [&](const std::string& text) -> std::optional<std::size_t> {
+      for (std::size_t k = 0; k < names_.size(); ++k)
+        if (names_[k] == text)
+          return k;
+      return std::nullopt;
+    };
+    for (auto& i : inst_) {
+      auto s = stored->find(i.key);
+      if (s == stored->end())
+        continue;
+      const auto& p = s->second;
+      i.owner = index(p.owner);
+      i.standby = index(p.standby);
+      if (!i.owner) {
+        err_ = "the fleet state runs " + i.key + " on " + p.owner +
+               ", which is not in --nodes";
+        return;
+      }
+      i.epoch = p.epoch;
+      i.done = p.done;
+      i.last_number = p.last_number;
+      i.again = true;
+    }
+  }
+
+  // Records `i` in the coordinator's state (synced); false on error.
+  bool record(const instance_state& i) {
+    if (state_ == nullptr)
+      return true;
+    fleet_placement p;
+    p.owner = i.owner ? names_[*i.owner] : std::string{};
+    p.standby = i.standby ? names_[*i.standby] : std::string{};
+    p.epoch = i.epoch;
+    p.done = i.done;
+    p.last_number = i.last_number;
+    auto put = state_->put(i.key, p);
+    if (!put && err_.empty())
+      err_ = put.err().message;
+    return static_cast<bool>(put);
+  }
+
   bool all_done() const {
     for (const auto& i : inst_)
       if (!i.done)
@@ -190,6 +246,10 @@ private:
     // Epochs start from the wall clock in microseconds, so a coordinator
     // started again outranks every epoch of the one before.
     i.epoch = i.epoch == 0 ? first_epoch_ : i.epoch + 1;
+    // On disk before the node hears of it: a restarted coordinator always
+    // starts above every epoch a node may run.
+    if (!record(i))
+      return;
     const std::vector<std::string> text{id_, i.def.symbol, i.def.name,
                                         i.def.spec, o_.clock};
     const std::vector<std::int64_t> nums{o_.from, o_.until.value_or(0),
@@ -327,6 +387,7 @@ private:
             return; // an older epoch's run ending: expected after failover
           if (err.empty()) {
             i->done = true;
+            record(*i);
             return;
           }
           notice("live instance " + key + " stopped on " + names_[*i->owner] +
@@ -347,6 +408,7 @@ private:
         return "an event of " + e->symbol + "/" + e->name + " sent as " + i.key;
       events.push_back(std::move(*e));
     }
+    const auto before = i.last_number;
     for (const auto& e : events) {
       if (e.number <= i.last_number) {
         ++report_.duplicates; // redelivered after a failover
@@ -355,8 +417,12 @@ private:
       i.last_number = e.number;
       ++report_.events;
       if (o_.on_event)
-        o_.on_event(e);
+        o_.on_event(e, i.again);
     }
+    i.again = false;
+    // Recorded before the node hears its events are taken.
+    if (i.last_number != before && !record(i))
+      return "the coordinator could not record the events";
     return {};
   }
 
@@ -364,6 +430,7 @@ private:
   const fleet_options& o_;
   std::string id_;
   caf::actor relay_;
+  fleet_state* state_;
   std::uint64_t first_epoch_ = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(
           std::chrono::system_clock::now().time_since_epoch())
@@ -394,8 +461,15 @@ expected<fleet_report> run_fleet(const fleet_options& opts) {
   caf::actor_system sys{cfg};
   std::vector<caf::actor> links;
   expected<fleet_report> out = error{"not run"};
+  std::optional<fleet_state> state;
+  if (!opts.state_dir.empty()) {
+    auto st = fleet_state::open(opts.state_dir, fleet_id(opts));
+    if (!st)
+      return st.err();
+    state.emplace(std::move(*st));
+  }
   {
-    fleet_coordinator coord{sys, opts};
+    fleet_coordinator coord{sys, opts, state ? &*state : nullptr};
     auto shipment = make_sweep_shipment(opts.cfg, opts.data);
     for (std::uint32_t k = 0; k < opts.nodes.size(); ++k)
       links.push_back(spawn_node_link(sys, coord.handle(), k, opts.nodes[k],

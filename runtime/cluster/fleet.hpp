@@ -55,8 +55,16 @@ struct fleet_options {
   std::optional<timestamp> stop_at;
   /// Publish every tick. Default: false
   bool all_ticks = false;
-  /// Called with every event once, in each instance's order. Default: none
-  std::function<void(const live_event&)> on_event;
+  /// The coordinator's own state (runtime/cluster/fleet_state.hpp):
+  /// placement, epochs, the last event published per instance. Killed and
+  /// started again on it, the fleet resumes where it was: no instance runs
+  /// twice, no event is lost or published twice. Default: none
+  std::string state_dir;
+  /// Called with every event once, in each instance's order. `again` is
+  /// true for an instance's first events after a restart on `state_dir`:
+  /// a coordinator killed before it recorded them may have published some
+  /// already, so a sink skips ids it holds. Default: none
+  std::function<void(const live_event&, bool again)> on_event;
   /// Called with a line for the user (nodes up and down, failovers).
   /// Default: none
   std::function<void(const std::string&)> on_notice;

@@ -174,7 +174,7 @@ expected<std::unique_ptr<node_server>> node_server::start(node_options opts) {
   if (n == 0)
     n = std::max(1u, std::thread::hardware_concurrency());
   for (std::size_t i = 0; i < n; ++i)
-    p->ctx->workers.push_back(spawn_node_worker(*p->sys));
+    p->ctx->workers.push_back(spawn_node_worker(*p->sys, i));
   p->workers = n;
   p->ctx->dispatcher = spawn_node_dispatcher(*p->sys, p->ctx->workers);
   p->gate = p->sys->spawn(gate, p->ctx, static_cast<std::uint32_t>(n));

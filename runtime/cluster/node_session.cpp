@@ -18,7 +18,10 @@ namespace {
 
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
 
-caf::behavior node_worker(caf::event_based_actor* self) {
+// `index` only names the worker: CAF 0.17 spawning a function with no
+// argument but `self` dereferences a null pointer (UBSan reports it).
+caf::behavior node_worker(caf::event_based_actor* self, std::size_t index) {
+  (void)index;
   return {
       [self](const node_lease& lease) {
         std::vector<std::string> out;
@@ -283,8 +286,8 @@ caf::behavior node_session(session_actor* self,
 
 } // namespace
 
-caf::actor spawn_node_worker(caf::actor_system& sys) {
-  return sys.spawn<caf::detached>(node_worker);
+caf::actor spawn_node_worker(caf::actor_system& sys, std::size_t index) {
+  return sys.spawn<caf::detached>(node_worker, index);
 }
 
 caf::actor spawn_node_dispatcher(caf::actor_system& sys,

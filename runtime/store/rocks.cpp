@@ -211,4 +211,63 @@ expected<std::unique_ptr<rocksdb::DB>> open_db(const std::string& dir,
   return db;
 }
 
+expected<state_db> open_state_db(const std::string& dir,
+                                 const std::string& what,
+                                 const std::string& key, const std::string& tag,
+                                 const std::string& in_use) {
+  const auto where = what + " " + dir;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    return error{where + ": cannot create: " + ec.message()};
+  // A folder of other files is not taken over: RocksDB would write beside
+  // them, and a later clean-up of the state would take them along.
+  // What a create cut short by a full disk left may be taken over.
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec) &&
+      !holds_only_rocks_files(dir))
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+      return error{where + ": the folder holds '" +
+                   e.path().filename().string() + "' and is not a " + what +
+                   "; give a new or empty folder"};
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.compression = rocksdb::kNoCompression;
+  harden_rocks_options(o, dir, false);
+  rocksdb::DB* raw = nullptr;
+  const auto s = rocksdb::DB::Open(o, dir, &raw);
+  if (!s.ok()) {
+    const std::string why = s.ToString();
+    if (s.IsIOError() && why.find("lock") != std::string::npos)
+      return error{where + ": in use by " + in_use + " (" + why + ")"};
+    return error{where + ": " +
+                 describe_rocks_status(s, dir, damage_hint::none)};
+  }
+  state_db out;
+  out.db.reset(raw);
+  const auto got = out.db->Get(rocksdb::ReadOptions(), key, &out.stored_tag);
+  if (got.IsNotFound()) {
+    // Another database (a live state, a candle store) is refused before
+    // anything is written into it.
+    std::unique_ptr<rocksdb::Iterator> it{
+        out.db->NewIterator(rocksdb::ReadOptions())};
+    it->SeekToFirst();
+    if (it->Valid())
+      return error{where +
+                   ": the folder holds another database (its first "
+                   "key is '" +
+                   it->key().ToString().substr(0, 40) + "'), not a " + what +
+                   "; give a new or empty folder"};
+    rocksdb::WriteOptions w;
+    w.sync = true;
+    const auto put = out.db->Put(w, key, tag);
+    if (!put.ok())
+      return error{where + ": " +
+                   describe_rocks_status(put, dir, damage_hint::none)};
+    out.stored_tag = tag;
+  } else if (!got.ok()) {
+    return error{where + ": " + got.ToString()};
+  }
+  return out;
+}
+
 } // namespace btk

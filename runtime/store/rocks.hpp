@@ -56,4 +56,22 @@ std::string describe_rocks_status(const rocksdb::Status& s,
 expected<std::unique_ptr<rocksdb::DB>> open_db(const std::string& dir,
                                                bool create, bool read_only);
 
+/// A state database of btk's own (a sweep's, a fleet coordinator's) and
+/// the tag stored under its tag key.
+struct state_db {
+  std::unique_ptr<rocksdb::DB> db;
+  /// The tag a state that existed holds; `tag` for a new one.
+  std::string stored_tag;
+};
+
+/// Opens or creates the state `what` ("sweep state") in `dir`: refuses a
+/// folder holding other files or another database (naming them), and
+/// `in_use` explains RocksDB's lock. A new state gets `tag` under `key`
+/// (synced); the caller compares `stored_tag` for an existing one. Errors
+/// start with `WHAT DIR:`.
+expected<state_db> open_state_db(const std::string& dir,
+                                 const std::string& what,
+                                 const std::string& key, const std::string& tag,
+                                 const std::string& in_use);
+
 } // namespace btk

@@ -74,62 +74,18 @@ sweep_state::~sweep_state() = default;
 
 expected<sweep_state> sweep_state::open(const std::string& dir,
                                         const std::string& description) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec)
-    return error{"sweep state " + dir + ": cannot create: " + ec.message()};
-  // A folder of other files is not taken over: RocksDB would write beside
-  // them, and a later clean-up of the state would take them along.
-  // What a create cut short by a full disk left may be taken over.
-  if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec) &&
-      !holds_only_rocks_files(dir))
-    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
-      return error{"sweep state " + dir + ": the folder holds '" +
-                   e.path().filename().string() +
-                   "' and is not a sweep state; give a new or empty folder"};
-  rocksdb::Options o;
-  o.create_if_missing = true;
-  o.compression = rocksdb::kNoCompression;
-  harden_rocks_options(o, dir, false);
-  rocksdb::DB* raw = nullptr;
-  const auto s = rocksdb::DB::Open(o, dir, &raw);
-  if (!s.ok()) {
-    const std::string why = s.ToString();
-    if (s.IsIOError() && why.find("lock") != std::string::npos)
-      return error{"sweep state " + dir + ": in use by another btk walker (" +
-                   why + "); wait for it to finish, or use another --state"};
-    return error{"sweep state " + dir + ": " +
-                 describe_rocks_status(s, dir, damage_hint::none)};
-  }
+  auto opened = open_state_db(
+      dir, "sweep state", description_key, description,
+      "another btk walker; wait for it to finish, or use another --state");
+  if (!opened)
+    return opened.err();
+  if (opened->stored_tag != description)
+    return error{"sweep state " + dir + " belongs to another sweep (" +
+                 differences(opened->stored_tag, description) +
+                 "); use a new --state directory"};
   auto p = std::make_unique<impl>();
   p->dir = dir;
-  p->db.reset(raw);
-  std::string stored;
-  const auto got = p->db->Get(rocksdb::ReadOptions(), description_key, &stored);
-  if (got.IsNotFound()) {
-    // Another database (a live state, a candle store) is refused before
-    // anything is written into it.
-    std::unique_ptr<rocksdb::Iterator> it{
-        p->db->NewIterator(rocksdb::ReadOptions())};
-    it->SeekToFirst();
-    if (it->Valid())
-      return error{"sweep state " + dir +
-                   ": the folder holds another "
-                   "database (its first key is '" +
-                   it->key().ToString().substr(0, 40) +
-                   "'), not a sweep state; give a new or empty folder"};
-    rocksdb::WriteOptions w;
-    w.sync = true;
-    const auto put = p->db->Put(w, description_key, description);
-    if (!put.ok())
-      return error{"sweep state " + dir + ": " + put.ToString()};
-  } else if (!got.ok()) {
-    return error{"sweep state " + dir + ": " + got.ToString()};
-  } else if (stored != description) {
-    return error{"sweep state " + dir + " belongs to another sweep (" +
-                 differences(stored, description) +
-                 "); use a new --state directory"};
-  }
+  p->db = std::move(opened->db);
   return sweep_state{std::move(p)};
 }
 

@@ -562,11 +562,14 @@ std::size_t trades(const std::map<std::string, std::vector<std::string>>& e) {
 struct three_node_fleet {
   std::vector<std::unique_ptr<node_proc>> nodes;
   std::string err;
+  /// The coordinator's state folder.
+  std::string state;
   pid_t pid = 0;
 
   three_node_fleet(const scratch_dir& dir, const std::string& name,
                    const std::string& secret)
-      : err(dir / (name + ".err")) {
+      : err(dir / (name + ".err"))
+      , state(dir / (name + "-coordinator")) {
     for (const std::string n : {"-a", "-b", "-c"})
       nodes.push_back(std::make_unique<node_proc>(
           dir, name + n, secret, 0,
@@ -576,8 +579,12 @@ struct three_node_fleet {
     return nodes[0]->address() + "," + nodes[1]->address() + "," +
            nodes[2]->address();
   }
+  // The fleet's command: `args` on these nodes, with the state.
+  std::vector<std::string> command(const std::vector<std::string>& args) {
+    return with(args, {"--nodes", addresses(), "--state", state});
+  }
   void start(const std::vector<std::string>& args) {
-    pid = start_btk(with(args, {"--nodes", addresses()}), err + ".out", err);
+    pid = start_btk(command(args), err + ".out", err);
   }
   // A node that runs live instances.
   node_proc& owner() {
@@ -614,9 +621,8 @@ TEST_CASE("a live fleet on three nodes publishes every instance's events of "
   const auto args = with(fleet_args(store), {"--secret-file", secret});
   {
     three_node_fleet fleet{dir, "whole", secret};
-    const auto r =
-        run_btk(dir, with(args, {"--nodes", fleet.addresses(), "--events-out",
-                                 dir / "fleet.jsonl"}));
+    const auto r = run_btk(
+        dir, fleet.command(with(args, {"--events-out", dir / "fleet.jsonl"})));
     REQUIRE(r.code == 0);
     CHECK(events_by_instance(dir / "fleet.jsonl") == want);
     CHECK(has(r.err, "0 failovers"));
@@ -776,8 +782,9 @@ TEST_CASE("a live fleet's owner cut off by a network partition is fenced: "
   const auto pid = start_btk(
       with(fleet_args(store),
            {"--nodes", a.address() + "," + b.address() + "," + c_address,
-            "--secret-file", secret, "--heartbeat-ms", "100",
-            "--node-timeout-ms", "800", "--events-out", dir / "fleet.jsonl"}),
+            "--state", dir / "coordinator", "--secret-file", secret,
+            "--heartbeat-ms", "100", "--node-timeout-ms", "800", "--events-out",
+            dir / "fleet.jsonl"}),
       dir / "live.out", dir / "live.err");
   REQUIRE(wait_for(dir / "c.log", "runs live instance"));
   REQUIRE(wait_for(dir / "fleet.jsonl", "\"action\":\"closed\""));
@@ -801,4 +808,55 @@ TEST_CASE("a live fleet's owner cut off by a network partition is fenced: "
   CHECK(WEXITSTATUS(status) == 0);
   CHECK(has(err, "node " + c_address + " is down: did not answer for"));
   CHECK(events_by_instance(dir / "fleet.jsonl") == want);
+}
+
+TEST_CASE("a live fleet's coordinator killed mid-run resumes from its "
+          "state: no instance runs twice, no event is lost or published "
+          "twice",
+          "[cli][cluster][fleet]") {
+  if (!have_data())
+    return;
+  scratch_dir dir{"cluster_fleet_coordinator"};
+  const auto store = make_store(dir);
+  const auto secret = write_secret(dir, "secret", secret_text);
+  const auto want = single_process(dir, store);
+  three_node_fleet fleet{dir, "fleet", secret};
+  const auto args =
+      with(fleet_args(store),
+           {"--secret-file", secret, "--events-out", dir / "fleet.jsonl"});
+  fleet.start(args);
+  fleet.owner();
+  REQUIRE(wait_for(dir / "fleet.jsonl", "\"action\":\"closed\""));
+  std::this_thread::sleep_for(300ms);
+  ::kill(fleet.pid, SIGKILL);
+  REQUIRE(reap_killed(fleet.pid));
+  const auto part = events_by_instance(dir / "fleet.jsonl");
+  // The nodes notice it has gone; their instances stop, their state safe.
+  for (const auto& n : fleet.nodes)
+    CHECK(wait_for(n->log_path(), "coordinator is gone"));
+  // Started again on the same state, the fleet goes on where it was.
+  const auto r = run_btk(dir, fleet.command(args));
+  REQUIRE(r.code == 0);
+  const auto got = events_by_instance(dir / "fleet.jsonl");
+  std::size_t before = 0;
+  for (const auto& [instance, lines] : part)
+    before += lines.size();
+  std::size_t after = 0;
+  for (const auto& [instance, lines] : got)
+    after += lines.size();
+  CHECK(before > 0);
+  CHECK(after > before);
+  CHECK(got == want);
+  CHECK(trades(got) == trades(want));
+  // A third run finds every instance ended.
+  const auto again = run_btk(dir, fleet.command(args));
+  CHECK(again.code == 0);
+  CHECK(events_by_instance(dir / "fleet.jsonl") == want);
+  // Another fleet is refused that state.
+  const auto other = run_btk(
+      dir,
+      fleet.command(with(fleet_args(store), {"--secret-file", secret,
+                                             "--strategy", "every-n:n=60"})));
+  CHECK(other.code == 1);
+  CHECK(has(other.err, "belongs to another fleet"));
 }
