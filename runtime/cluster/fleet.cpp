@@ -379,6 +379,12 @@ private:
             why = publish(*i, bytes);
           self_->make_response_promise().deliver(why);
         },
+        [&](current_atom, std::string& fleet, std::string& key,
+            std::uint64_t epoch) {
+          std::string why;
+          current(fleet, key, epoch, why);
+          self_->make_response_promise().deliver(why);
+        },
         [&](ended_atom, std::string& fleet, std::string& key,
             std::uint64_t epoch, std::string& err) {
           std::string why;

@@ -14,6 +14,7 @@
 #include "runtime/cluster/auth.hpp"
 #include "runtime/cluster/node_impl.hpp"
 #include "runtime/cluster/wire.hpp"
+#include "runtime/live/broker.hpp"
 #include "runtime/live/clock.hpp"
 #include "runtime/live/feed.hpp"
 #include "runtime/live/live_store.hpp"
@@ -118,6 +119,52 @@ private:
   std::uint64_t epoch_;
 };
 
+// Sends an order only after the coordinator confirms this run still owns
+// the instance: an owner fenced (or cut off) sends none. The order's client
+// id is the same in every run, so the new owner sending it again is one
+// order at the exchange.
+class fenced_broker final : public broker {
+public:
+  fenced_broker(caf::actor_system& sys, caf::actor coordinator,
+                std::chrono::milliseconds timeout, std::string fleet,
+                std::string instance, std::uint64_t epoch)
+      : sys_(sys)
+      , coordinator_(std::move(coordinator))
+      , timeout_(timeout)
+      , fleet_(std::move(fleet))
+      , instance_(std::move(instance))
+      , epoch_(epoch) {}
+  expected<broker_fill> submit(const broker_order& o) override {
+    auto err =
+        ask(sys_, coordinator_, timeout_,
+            caf::make_message(current_atom::value, fleet_, instance_, epoch_));
+    if (!err.empty()) {
+      // The minute must not be committed with this refusal in it: the
+      // replicator fails it, and the run that owns the instance sends the
+      // order.
+      refused_ = true;
+      return error{"not sent: this node may no longer own the instance (" +
+                   err + ")"};
+    }
+    return inner_.submit(o);
+  }
+  /// An order of this run was refused.
+  bool refused() const { return refused_; }
+  std::optional<broker_fill> query(const std::string& client_id) override {
+    return inner_.query(client_id);
+  }
+
+private:
+  caf::actor_system& sys_;
+  caf::actor coordinator_;
+  std::chrono::milliseconds timeout_;
+  std::string fleet_;
+  std::string instance_;
+  std::uint64_t epoch_;
+  paper_broker inner_;
+  std::atomic<bool> refused_{false};
+};
+
 struct start_args {
   std::shared_ptr<node_context> ctx;
   std::shared_ptr<const node_sweep> sweep;
@@ -166,9 +213,15 @@ void run_owned(start_args a, std::shared_ptr<std::atomic<bool>> hard_stop,
     if (a.stop_at != 0)
       so.stop_at = a.stop_at;
     so.all_ticks = a.all_ticks;
-    so.replicator = [&](const std::string& batch) {
+    auto orders = std::make_shared<fenced_broker>(sys, a.coordinator, timeout,
+                                                  a.fleet, a.instance, a.epoch);
+    so.replicator = [&, orders](const std::string& batch) -> expected<bool> {
+      if (orders->refused())
+        return error{"an order was refused: this run may no longer own the "
+                     "instance"};
       return replicate(false, batch);
     };
+    so.orders = orders;
     auto made = builtin_strategies().make(a.spec);
     if (!made)
       return made.err().message;

@@ -61,8 +61,9 @@ struct node_context {
 };
 
 /// Spawns a worker (its own thread): runs a lease's jobs, sends
-/// `(result, id, [SweepResult bytes], "")` to the lease's `reply_to` and
-/// tells the lease's sender (the dispatcher) it is idle.
+/// `(result, id, [SweepResult bytes], "")` to the lease's `reply_to` (its
+/// session, which passes it on) and tells the lease's sender (the
+/// dispatcher) it is idle.
 caf::actor spawn_node_worker(caf::actor_system& sys, std::size_t index);
 
 /// Spawns the dispatcher of `workers` (all idle at first): leases queue

@@ -196,7 +196,10 @@ void on_lease(session_actor* self, std::uint64_t id, std::uint64_t key,
   node_lease lease;
   lease.sweep = s->second;
   lease.id = id;
-  lease.reply_to = st.peer;
+  // The worker answers here, and the session passes it on: a worker that
+  // sent to a remote actor would be held in CAF's registry as that
+  // message's sender, and its thread would keep the node from shutting down.
+  lease.reply_to = caf::actor{self};
   for (std::size_t k = 0; k < jobs.size(); ++k) {
     if (jobs[k].size() > wire_limits::max_record_bytes)
       return fail("job " + std::to_string(k) + " has " +
@@ -276,6 +279,14 @@ caf::behavior node_session(session_actor* self,
           return "not authenticated";
         return fleet_replica(self->state.ctx, fleet, instance, epoch, fresh,
                              batch);
+      },
+      [self](result_atom, std::uint64_t id, std::vector<std::string>& results,
+             std::string& err) {
+        // From this node's own workers only.
+        const auto& from = self->current_sender();
+        if (from && from->node() == self->node())
+          self->send(self->state.peer, result_atom::value, id,
+                     std::move(results), std::move(err));
       },
       [self](ping_atom, std::uint64_t n) {
         if (from_peer(self))

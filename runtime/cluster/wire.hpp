@@ -23,6 +23,8 @@
 //                        -> "" or the error (fenced, refused)
 //                        (events, fleet, instance, epoch, [LiveEvent])
 //                        -> "" or the error (fenced)
+//                        (current, fleet, instance, epoch)
+//                        -> "" while it owns the instance, before an order
 //                        (ended, fleet, instance, epoch, error)
 
 #include <cstddef>
@@ -54,6 +56,7 @@ using replicate_atom = caf::atom_constant<caf::atom("replicate")>;
 using replica_atom = caf::atom_constant<caf::atom("replica")>;
 using events_atom = caf::atom_constant<caf::atom("events")>;
 using ended_atom = caf::atom_constant<caf::atom("ended")>;
+using current_atom = caf::atom_constant<caf::atom("current")>;
 
 /// Limits a node and a link enforce on what they receive.
 struct wire_limits {

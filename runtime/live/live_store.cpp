@@ -280,6 +280,15 @@ expected<bool> live_store::commit(live_commit& c) {
       v += (v.empty() ? "" : "\n") + k;
     b.Put(running_key, v);
   }
+  // The standby first: a minute it did not take is not written here
+  // either, so a run that may no longer own its instance (cut off, fenced)
+  // leaves nothing behind to publish later.
+  if (impl_->replicator) {
+    auto r = impl_->replicator(b.Data());
+    if (!r)
+      return error{impl_->where() + ": the minute " + to_iso(c.minute) +
+                   " is not on the standby: " + r.err().message};
+  }
   if (auto written = impl_->write_synced(b); !written)
     return written;
   impl_->seq = seq;
@@ -289,12 +298,6 @@ expected<bool> live_store::commit(live_commit& c) {
     impl_->running = std::move(*c.running);
   impl_->minute = c.minute;
   ++impl_->syncs;
-  if (impl_->replicator) {
-    auto r = impl_->replicator(b.Data());
-    if (!r)
-      return error{impl_->where() + ": the minute " + to_iso(c.minute) +
-                   " is not on the standby: " + r.err().message};
-  }
   return true;
 }
 

@@ -82,11 +82,12 @@ public:
   /// first. Nothing is written on error.
   expected<bool> commit(live_commit& c);
 
-  /// Called with the bytes of every batch `commit` writes, once it is synced
-  /// here and before `commit` returns, so before its events are published:
-  /// a live fleet sends it to the standby node, whose copy (see
-  /// `apply_replicated`) can resume every instance. An error fails the
-  /// commit, so nothing of that minute is published. Default: none
+  /// Called with the bytes of every batch `commit` writes, before it is
+  /// written here (so before its events are published): a live fleet sends
+  /// it to the standby node, whose copy (see `apply_replicated`) can resume
+  /// every instance. An error fails the commit with nothing written, so
+  /// nothing of that minute is ever published from this state. Default:
+  /// none
   void
   set_replicator(std::function<expected<bool>(const std::string& batch)> f);
 
