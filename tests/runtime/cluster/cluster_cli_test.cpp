@@ -601,7 +601,13 @@ struct three_node_fleet {
   int wait() {
     int status = 0;
     ::waitpid(pid, &status, 0);
+    pid = 0;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  // A test that failed part way leaves no coordinator behind.
+  ~three_node_fleet() {
+    if (pid > 0 && ::kill(pid, SIGKILL) == 0)
+      ::waitpid(pid, nullptr, 0);
   }
 };
 
@@ -830,6 +836,7 @@ TEST_CASE("a live fleet's coordinator killed mid-run resumes from its "
   std::this_thread::sleep_for(300ms);
   ::kill(fleet.pid, SIGKILL);
   REQUIRE(reap_killed(fleet.pid));
+  fleet.pid = 0;
   const auto part = events_by_instance(dir / "fleet.jsonl");
   // The nodes notice it has gone; their instances stop, their state safe.
   for (const auto& n : fleet.nodes)
