@@ -83,40 +83,45 @@ std::string ask(caf::actor_system& sys, const caf::actor& coordinator,
   return err;
 }
 
+// One run of an owned instance as the coordinator knows it: every request
+// names the fleet, the instance and the run's epoch.
+struct owner_run {
+  caf::actor_system* sys = nullptr;
+  caf::actor coordinator;
+  std::chrono::milliseconds timeout{};
+  std::string fleet;
+  std::string instance;
+  std::uint64_t epoch = 0;
+
+  // Asks `(atom, fleet, instance, epoch, xs...)`; "" or the error.
+  template <class Atom, class... Ts>
+  std::string ask(Atom atom, Ts&&... xs) const {
+    return btk::ask(*sys, coordinator, timeout,
+                    caf::make_message(atom, fleet, instance, epoch,
+                                      std::forward<Ts>(xs)...));
+  }
+};
+
 // Hands a minute's events to the coordinator; done only once it has them,
 // so an acknowledged event is never lost with this node.
 class fleet_sink final : public live_sink {
 public:
-  fleet_sink(caf::actor_system& sys, caf::actor coordinator,
-             std::chrono::milliseconds timeout, std::string fleet,
-             std::string instance, std::uint64_t epoch)
-      : sys_(sys)
-      , coordinator_(std::move(coordinator))
-      , timeout_(timeout)
-      , fleet_(std::move(fleet))
-      , instance_(std::move(instance))
-      , epoch_(epoch) {}
+  explicit fleet_sink(owner_run run)
+      : run_(std::move(run)) {}
   std::string name() const override { return "fleet"; }
   expected<bool> deliver(const std::vector<live_event>& events) override {
     std::vector<std::string> bytes;
     bytes.reserve(events.size());
     for (const auto& e : events)
       bytes.push_back(encode_live_event(e));
-    auto err = ask(sys_, coordinator_, timeout_,
-                   caf::make_message(events_atom::value, fleet_, instance_,
-                                     epoch_, std::move(bytes)));
+    auto err = run_.ask(events_atom::value, std::move(bytes));
     if (!err.empty())
       return error{"the coordinator did not take the events: " + err};
     return true;
   }
 
 private:
-  caf::actor_system& sys_;
-  caf::actor coordinator_;
-  std::chrono::milliseconds timeout_;
-  std::string fleet_;
-  std::string instance_;
-  std::uint64_t epoch_;
+  owner_run run_;
 };
 
 // Sends an order only after the coordinator confirms this run still owns
@@ -125,19 +130,10 @@ private:
 // order at the exchange.
 class fenced_broker final : public broker {
 public:
-  fenced_broker(caf::actor_system& sys, caf::actor coordinator,
-                std::chrono::milliseconds timeout, std::string fleet,
-                std::string instance, std::uint64_t epoch)
-      : sys_(sys)
-      , coordinator_(std::move(coordinator))
-      , timeout_(timeout)
-      , fleet_(std::move(fleet))
-      , instance_(std::move(instance))
-      , epoch_(epoch) {}
+  explicit fenced_broker(owner_run run)
+      : run_(std::move(run)) {}
   expected<broker_fill> submit(const broker_order& o) override {
-    auto err =
-        ask(sys_, coordinator_, timeout_,
-            caf::make_message(current_atom::value, fleet_, instance_, epoch_));
+    auto err = run_.ask(current_atom::value);
     if (!err.empty()) {
       // The minute must not be committed with this refusal in it: the
       // replicator fails it, and the run that owns the instance sends the
@@ -148,19 +144,14 @@ public:
     }
     return inner_.submit(o);
   }
-  /// An order of this run was refused.
-  bool refused() const { return refused_; }
   std::optional<broker_fill> query(const std::string& client_id) override {
     return inner_.query(client_id);
   }
+  /// An order of this run was refused.
+  bool refused() const { return refused_; }
 
 private:
-  caf::actor_system& sys_;
-  caf::actor coordinator_;
-  std::chrono::milliseconds timeout_;
-  std::string fleet_;
-  std::string instance_;
-  std::uint64_t epoch_;
+  owner_run run_;
   paper_broker inner_;
   std::atomic<bool> refused_{false};
 };
@@ -183,11 +174,10 @@ void run_owned(start_args a, std::shared_ptr<std::atomic<bool>> hard_stop,
   if (previous.joinable())
     previous.join();
   auto& sys = *a.ctx->sys;
-  const auto timeout = a.ctx->timeout;
+  const owner_run run{&sys,    a.coordinator, a.ctx->timeout,
+                      a.fleet, a.instance,    a.epoch};
   auto replicate = [&](bool fresh, const std::string& batch) -> expected<bool> {
-    auto err = ask(sys, a.coordinator, timeout,
-                   caf::make_message(replicate_atom::value, a.fleet, a.instance,
-                                     a.epoch, fresh, batch));
+    auto err = run.ask(replicate_atom::value, fresh, batch);
     if (!err.empty())
       return error{err};
     return true;
@@ -213,8 +203,7 @@ void run_owned(start_args a, std::shared_ptr<std::atomic<bool>> hard_stop,
     if (a.stop_at != 0)
       so.stop_at = a.stop_at;
     so.all_ticks = a.all_ticks;
-    auto orders = std::make_shared<fenced_broker>(sys, a.coordinator, timeout,
-                                                  a.fleet, a.instance, a.epoch);
+    auto orders = std::make_shared<fenced_broker>(run);
     so.replicator = [&, orders](const std::string& batch) -> expected<bool> {
       if (orders->refused())
         return error{"an order was refused: this run may no longer own the "
@@ -242,8 +231,7 @@ void run_owned(start_args a, std::shared_ptr<std::atomic<bool>> hard_stop,
         std::move(*clock));
     if (!session)
       return session.err().message;
-    (*session)->add_sink(std::make_unique<fleet_sink>(
-        sys, a.coordinator, timeout, a.fleet, a.instance, a.epoch));
+    (*session)->add_sink(std::make_unique<fleet_sink>(run));
     std::atomic<bool> graceful{false};
     auto ran = (*session)->run(graceful, *hard_stop);
     if (!ran)
