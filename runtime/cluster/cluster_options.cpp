@@ -166,6 +166,12 @@ void configure_cluster(caf::actor_system_config& cfg,
     cfg.openssl_key = o.tls_key;
     cfg.openssl_cafile = o.tls_ca;
   }
+  // CAF gives each peer a utility actor (its spawn server), by default on a
+  // thread of its own that the actor system awaits at exit. One whose peer
+  // vanished mid-handshake is never released, and the process hangs in
+  // ~actor_system; on the scheduler it cannot hold up the exit, and a
+  // long-lived node keeps no thread per coordinator it has met.
+  cfg.set("middleman.attach-utility-actors", true);
   cfg.set("middleman.heartbeat-interval", caf::timespan{o.heartbeat});
   // CAF closes a connection silent for twice btk's timeout: btk decides
   // first (and says why), CAF's close is the backstop that frees it.

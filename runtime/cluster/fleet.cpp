@@ -33,6 +33,8 @@ struct instance_state {
   std::uint64_t last_number = 0;
   /// A failed run waits until this time before it is started again.
   std::optional<clock_type::time_point> restart_at;
+  /// Since when its owner and standby have both been down.
+  std::optional<clock_type::time_point> stranded_since;
   /// When its owner was declared down (for the failover time).
   std::optional<clock_type::time_point> lost_at;
   /// Restored from the coordinator's state: its next events may have been
@@ -230,8 +232,27 @@ private:
     else if (i.owner && i.standby && up_[*i.standby])
       owner = i.standby;
     else if (i.owner) {
-      err_ = "live instance " + i.key + " lost its owner " + names_[*i.owner] +
-             " and its standby at once: its state is on neither";
+      // Its state is on those two nodes only: wait for either to answer
+      // again (a node declared down under load often does), up to give_up.
+      const auto now = clock_type::now();
+      const std::string holders =
+          "its owner " + names_[*i.owner] +
+          (i.standby ? " and its standby " + names_[*i.standby]
+                     : std::string{" (it had no standby)"});
+      if (!i.stranded_since) {
+        i.stranded_since = now;
+        notice("live instance " + i.key + " lost " + holders +
+               ", which hold its state; it waits for them");
+      } else if (now - *i.stranded_since > o_.cluster.give_up) {
+        err_ = "live instance " + i.key + " lost " + holders +
+               ", which hold its state, and none came back within " +
+               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                  o_.cluster.give_up)
+                                  .count()) +
+               " s";
+        return;
+      }
+      i.restart_at = now + o_.cluster.retry;
       return;
     } else
       owner = best(i, std::nullopt);
@@ -239,8 +260,10 @@ private:
       i.restart_at = clock_type::now() + o_.cluster.retry;
       return;
     }
-    if (i.owner && *owner != *i.owner)
-      ++report_.failovers;
+    i.stranded_since.reset();
+    // The nodes holding its state, kept when the start fails.
+    const auto held_by = i.owner;
+    const auto copy_on = i.standby;
     i.owner = owner;
     i.standby = best(i, owner);
     // Epochs start from the wall clock in microseconds, so a coordinator
@@ -264,9 +287,16 @@ private:
     if (!err.empty()) {
       notice("node " + names_[*owner] + " did not start live instance " +
              i.key + ": " + err);
+      // Its state is still where it was (a new standby got none); the
+      // raised epoch stays, fencing whatever the node does late.
+      i.owner = held_by;
+      i.standby = copy_on;
+      record(i);
       i.restart_at = clock_type::now() + o_.cluster.retry;
       return;
     }
+    if (held_by && *owner != *held_by)
+      ++report_.failovers;
     if (i.lost_at) {
       const double ms = std::chrono::duration<double, std::milli>(
                             clock_type::now() - *i.lost_at)
