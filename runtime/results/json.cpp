@@ -1,5 +1,6 @@
 #include "runtime/results/json.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <variant>
 
@@ -301,19 +302,126 @@ ojson frame_json(const backtest_frame& f) {
           {"endIso", to_iso(f.end)}};
 }
 
+namespace {
+
+// Appends what nlohmann's dump writes for these values, without building a
+// document: a sweep writes a line per job, and the coordinator of a cluster
+// writes them all (tests/runtime/results pins the bytes to dump's).
+void line_string(std::string& out, std::string_view x) {
+  static constexpr char hex[] = "0123456789abcdef";
+  const auto at = out.size();
+  out += '"';
+  std::size_t plain = 0; // start of the run of bytes copied as they are
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    const auto u = static_cast<unsigned char>(x[k]);
+    if (u >= 0x20 && u != '"' && u != '\\' && u < 0x80)
+      continue;
+    if (u >= 0x80) { // dump checks the UTF-8 and may throw: let it
+      out.resize(at);
+      out += ojson(std::string{x}).dump();
+      return;
+    }
+    out.append(x.data() + plain, k - plain);
+    plain = k + 1;
+    switch (u) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default:
+      out += "\\u00";
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    }
+  }
+  out.append(x.data() + plain, x.size() - plain);
+  out += '"';
+}
+
+void line_double(std::string& out, double x) {
+  if (!std::isfinite(x)) {
+    out += "null";
+    return;
+  }
+  char buf[64];
+  const char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, x);
+  out.append(buf, static_cast<std::size_t>(end - buf));
+}
+
+template <class Int>
+void line_int(std::string& out, Int x) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, x);
+  out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+}
+
+void line_key(std::string& out, std::string_view key) {
+  line_string(out, key);
+  out += ':';
+}
+
+} // namespace
+
 std::string sweep_result_line(const sweep_result& r,
                               const std::string& metric) {
-  ojson j;
-  j["id"] = r.id;
-  j["spec"] = r.spec;
-  j["symbol"] = r.symbol;
-  j["window"] = r.window;
-  j["metric"] = nullable(stat_number(r.stats, metric));
-  j["stats"] = stats_json(r.stats);
-  j["closed"] = r.closed;
-  if (!r.error.empty())
-    j["error"] = r.error;
-  return j.dump();
+  std::string out;
+  out.reserve(256 + 40 * r.stats.size());
+  out += "{\"id\":";
+  line_int(out, r.id);
+  out += ",\"spec\":";
+  line_string(out, r.spec);
+  out += ",\"symbol\":";
+  line_string(out, r.symbol);
+  out += ",\"window\":";
+  line_int(out, r.window);
+  out += ",\"metric\":";
+  if (const auto m = stat_number(r.stats, metric))
+    line_double(out, *m);
+  else
+    out += "null";
+  out += ",\"stats\":{";
+  // The names are unique (to_stat_list makes them so).
+  bool first = true;
+  for (const auto& [name, value] : r.stats) {
+    const stat_value* v = &value;
+    if (!first)
+      out += ',';
+    first = false;
+    line_key(out, name);
+    if (auto* i = std::get_if<std::int64_t>(v))
+      line_int(out, *i);
+    else if (auto* d = std::get_if<double>(v))
+      line_double(out, *d);
+    else if (auto* t = std::get_if<std::string>(v))
+      line_string(out, *t);
+    else
+      out += "null";
+  }
+  out += "},\"closed\":";
+  line_int(out, r.closed);
+  if (!r.error.empty()) {
+    out += ",\"error\":";
+    line_string(out, r.error);
+  }
+  out += '}';
+  return out;
 }
 
 std::string batch_trades_jsonl(const batch_report& rep) {

@@ -21,6 +21,7 @@
 #include "runtime/cluster/node_link.hpp"
 #include "runtime/cluster/wire.hpp"
 #include "runtime/results/json.hpp"
+#include "runtime/sweep/results_writer.hpp"
 #include "runtime/sweep/sweep_state.hpp"
 #include "strategies/grid.hpp"
 #include "strategies/spec.hpp"
@@ -467,8 +468,8 @@ expected<sweep_report> run_sweep_plan(
     state.emplace(std::move(*st));
   }
   std::string first_failure;
-  int write_errno = 0; // why a write to `out` failed
-  std::ofstream out;
+  // Formats and writes the lines on a thread of its own.
+  std::unique_ptr<results_writer> out;
   // The results go to a temporary file renamed over `results_out` once
   // complete, so a failed run never leaves a file cut mid-line (a device
   // such as /dev/stdout is written directly).
@@ -483,10 +484,11 @@ expected<sweep_report> run_sweep_plan(
     if (kind == std::filesystem::file_type::not_found ||
         kind == std::filesystem::file_type::regular)
       writing += ".tmp";
-    errno = 0;
-    out.open(writing, std::ios::binary | std::ios::trunc);
-    if (!out)
-      return error{"cannot write " + writing + ": " + std::strerror(errno)};
+    auto opened =
+        results_writer::open(writing, opts.spec.metric, opts.results_out);
+    if (!opened)
+      return opened.err();
+    out = std::move(*opened);
   }
   caf::actor_system_config cfg;
   add_message_types(cfg);
@@ -539,11 +541,6 @@ expected<sweep_report> run_sweep_plan(
           ++rep.capped;
         if (!resumed)
           rep.candle_evaluations += frame_candles(windows[w].train);
-        if (out.is_open() && out) {
-          out << sweep_result_line(r, opts.spec.metric) << '\n';
-          if (!out)
-            write_errno = errno;
-        }
         if (opts.spec.walk_forward) {
           auto& b = best[r.symbol];
           if (m && (!b.metric || *m > *b.metric))
@@ -553,6 +550,8 @@ expected<sweep_report> run_sweep_plan(
         }
         if (opts.on_progress)
           opts.on_progress(++done, rep.jobs);
+        if (out)
+          out->push(std::move(r)); // last: `r` is copied above
       };
       auto ran = coord.run(jobs, emit);
       if (!ran) {
@@ -607,15 +606,9 @@ expected<sweep_report> run_sweep_plan(
   }
   for (auto& w : workers)
     caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
-  if (out.is_open()) {
-    errno = 0;
-    out.flush();
-    if (!out && write_errno == 0)
-      write_errno = errno;
-    out.close();
-    if (!out && err.empty())
-      err = "cannot write " + opts.results_out + ": " +
-            std::strerror(write_errno != 0 ? write_errno : EIO);
+  if (out) {
+    if (auto closed = out->close(); !closed && err.empty())
+      err = closed.err().message;
     std::error_code ec;
     if (!err.empty() && writing != opts.results_out)
       std::filesystem::remove(writing, ec);

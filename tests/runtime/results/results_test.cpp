@@ -7,6 +7,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <variant>
+
 using namespace btk;
 using json = nlohmann::ordered_json;
 
@@ -110,6 +115,99 @@ TEST_CASE("a batch summary lists data, frame, config and every run in "
   CHECK(std::count(lines.begin(), lines.end(), '\n') == 2);
   CHECK(json::parse(lines.substr(0, lines.find('\n'))).at("symbol") ==
         "AAAUSDT");
+}
+
+namespace {
+
+// What a results line was when nlohmann built it: the reference its direct
+// writer must equal byte for byte.
+std::string line_by_document(const btk::sweep_result& r,
+                             const std::string& metric) {
+  nlohmann::ordered_json j;
+  j["id"] = r.id;
+  j["spec"] = r.spec;
+  j["symbol"] = r.symbol;
+  j["window"] = r.window;
+  const auto m = btk::stat_number(r.stats, metric);
+  j["metric"] = m ? nlohmann::ordered_json(*m) : nlohmann::ordered_json();
+  auto stats = nlohmann::ordered_json::object();
+  for (const auto& [k, v] : r.stats) {
+    if (std::holds_alternative<std::monostate>(v))
+      stats[k] = nullptr;
+    else if (auto* i = std::get_if<std::int64_t>(&v))
+      stats[k] = *i;
+    else if (auto* d = std::get_if<double>(&v))
+      stats[k] = *d;
+    else
+      stats[k] = std::get<std::string>(v);
+  }
+  j["stats"] = stats;
+  j["closed"] = r.closed;
+  if (!r.error.empty())
+    j["error"] = r.error;
+  return j.dump();
+}
+
+} // namespace
+
+TEST_CASE("a sweep's results line is byte for byte what a JSON document of "
+          "it dumps, for any number and text") {
+  std::mt19937_64 rng{42};
+  const std::vector<double> special{0.0,           -0.0,
+                                    1.0,           -1.0,
+                                    0.1,           1e15,
+                                    1e16,          1e17,
+                                    1e-4,          1e-5,
+                                    1e300,         -1e-300,
+                                    5e-324,        1.7976931348623157e308,
+                                    123456789.125, std::nan(""),
+                                    INFINITY,      -INFINITY,
+                                    2.5e-7,        100.0};
+  const std::vector<std::string> texts{"",
+                                       "sma-cross:fast=3,slow=20",
+                                       "a\"b\\c",
+                                       "tab\there\nline",
+                                       std::string{"nul\0x", 5},
+                                       "\x01\x1f\x7f",
+                                       "caf\xc3\xa9 \xe2\x82\xac",
+                                       "up"};
+  for (int round = 0; round < 2000; ++round) {
+    btk::sweep_result r;
+    r.id = rng();
+    r.spec = texts[rng() % texts.size()];
+    r.symbol = texts[rng() % texts.size()];
+    r.window = static_cast<std::uint32_t>(rng());
+    r.closed = rng() % 1000;
+    const int n = static_cast<int>(rng() % 40);
+    for (int k = 0; k < n; ++k) {
+      btk::stat_value v;
+      switch (rng() % 5) {
+      case 0:
+        break; // null
+      case 1:
+        v = static_cast<std::int64_t>(rng());
+        break;
+      case 2:
+        v = special[rng() % special.size()];
+        break;
+      case 3: {
+        double d;
+        std::uint64_t bits = rng();
+        std::memcpy(&d, &bits, sizeof d);
+        v = d;
+        break;
+      }
+      default:
+        v = texts[rng() % texts.size()];
+      }
+      r.stats.emplace_back("s" + std::to_string(k), v);
+    }
+    if (rng() % 4 == 0)
+      r.error = texts[rng() % texts.size()];
+    const std::string metric = "s" + std::to_string(rng() % 40);
+    INFO("round " << round);
+    REQUIRE(sweep_result_line(r, metric) == line_by_document(r, metric));
+  }
 }
 
 TEST_CASE("a sweep's results line carries the metric, the statistics and "
