@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
 
 #include <caf/actor_system.hpp>
@@ -52,6 +53,28 @@ std::shared_ptr<const series> one_month() {
   return *series::make("MONTHUSDT", generate_candles(o));
 }
 
+// The best jobs per second of `reps` runs of `plan` (exits on an error);
+// `jobs` gets the sweep's job count.
+double best_rate(const sweep_plan& plan,
+                 const std::map<std::string, std::shared_ptr<const series>>& d,
+                 int reps, std::uint64_t& jobs) {
+  double best = 0;
+  for (int rep = 0; rep < reps; ++rep) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = run_sweep_plan(plan, d);
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
+    if (!r) {
+      std::fprintf(stderr, "%s\n", r.err().message.c_str());
+      std::exit(1);
+    }
+    jobs = r->jobs;
+    best = std::max(best, static_cast<double>(jobs) / secs);
+  }
+  return best;
+}
+
 // Jobs per second one node of this machine's class (2 workers) consumes
 // on month-long 5-minute sma-cross jobs: the short jobs that ask the most
 // of a coordinator.
@@ -67,20 +90,8 @@ double one_node_rate(const std::string& out_dir) {
   plan.spec.metric = "sharpeRatio";
   plan.spec.workers = 2;
   plan.results_out = out_dir + "/coordinator_bench_node.jsonl";
-  double best = 0;
-  for (int rep = 0; rep < 2; ++rep) {
-    const auto t0 = std::chrono::steady_clock::now();
-    auto r = run_sweep_plan(plan, {{"MONTHUSDT", m}});
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-            .count();
-    if (!r) {
-      std::fprintf(stderr, "%s\n", r.err().message.c_str());
-      std::exit(1);
-    }
-    best = std::max(best, static_cast<double>(r->jobs) / secs);
-  }
-  return best;
+  std::uint64_t jobs = 0;
+  return best_rate(plan, {{"MONTHUSDT", m}}, 2, jobs);
 }
 
 // A canned result: a real job's statistics.
@@ -145,21 +156,8 @@ int main(int argc, char** argv) {
               node);
   for (std::size_t batch : {4, 16}) {
     plan.batch = batch;
-    double best = 0;
     std::uint64_t jobs = 0;
-    for (int rep = 0; rep < 3; ++rep) {
-      const auto t0 = std::chrono::steady_clock::now();
-      auto rep_ = run_sweep_plan(plan, {{"BENCHUSDT", s}});
-      const double secs =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-              .count();
-      if (!rep_) {
-        std::fprintf(stderr, "%s\n", rep_.err().message.c_str());
-        return 1;
-      }
-      jobs = rep_->jobs;
-      best = std::max(best, static_cast<double>(jobs) / secs);
-    }
+    const double best = best_rate(plan, {{"BENCHUSDT", s}}, 3, jobs);
     std::printf("| %d fake nodes | %zu jobs per lease | %llu jobs | %.0f "
                 "jobs/s (%.0fx one node) |\n",
                 nodes, batch, static_cast<unsigned long long>(jobs), best,

@@ -226,6 +226,8 @@ private:
   void start(std::size_t idx) {
     auto& i = inst_[idx];
     i.restart_at.reset();
+    if (i.done)
+      return; // ended (restored so from the coordinator's state)
     std::optional<std::size_t> owner;
     if (i.owner && up_[*i.owner])
       owner = i.owner;
@@ -260,18 +262,20 @@ private:
       i.restart_at = clock_type::now() + o_.cluster.retry;
       return;
     }
-    i.stranded_since.reset();
     // The nodes holding its state, kept when the start fails.
     const auto held_by = i.owner;
     const auto copy_on = i.standby;
-    i.owner = owner;
-    i.standby = best(i, owner);
     // Epochs start from the wall clock in microseconds, so a coordinator
     // started again outranks every epoch of the one before.
     i.epoch = i.epoch == 0 ? first_epoch_ : i.epoch + 1;
-    // On disk before the node hears of it: a restarted coordinator always
-    // starts above every epoch a node may run.
-    if (!record(i))
+    // The epoch is on disk before the node hears of it, so a restarted
+    // coordinator starts above every epoch a node may run; the holders on
+    // disk stay those with the state until the new owner has taken it.
+    if (held_by && !record(i))
+      return;
+    i.owner = owner;
+    i.standby = best(i, owner);
+    if (!held_by && !record(i))
       return;
     const std::vector<std::string> text{id_, i.def.symbol, i.def.name,
                                         i.def.spec, o_.clock};
@@ -291,10 +295,14 @@ private:
       // raised epoch stays, fencing whatever the node does late.
       i.owner = held_by;
       i.standby = copy_on;
-      record(i);
+      if (held_by) // else the disk keeps the new owner: no state anywhere
+        record(i);
       i.restart_at = clock_type::now() + o_.cluster.retry;
       return;
     }
+    i.stranded_since.reset();
+    if (held_by && (*owner != *held_by || i.standby != copy_on) && !record(i))
+      return;
     if (held_by && *owner != *held_by)
       ++report_.failovers;
     if (i.lost_at) {

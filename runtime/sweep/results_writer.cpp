@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 
 #include "runtime/results/json.hpp"
 
@@ -60,9 +61,19 @@ void results_writer::run() {
       has_room_.notify_all();
     }
     text.clear();
-    for (const auto& r : batch) {
-      text += sweep_result_line(r, metric_);
-      text += '\n';
+    try {
+      for (const auto& r : batch) {
+        text += sweep_result_line(r, metric_);
+        text += '\n';
+      }
+    } catch (const std::exception& e) {
+      // Text that is not UTF-8 (nlohmann refuses it), or no memory: said
+      // at close, and nothing more is written (the file would be short).
+      std::lock_guard lock{mutex_};
+      if (failure_.empty())
+        failure_ = e.what();
+      out_.setstate(std::ios::badbit);
+      continue;
     }
     errno = 0;
     if (out_ &&
@@ -76,9 +87,7 @@ void results_writer::run() {
 
 expected<bool> results_writer::close() {
   if (closed_)
-    return write_errno_ == 0 ? expected<bool>{true}
-                             : error{"cannot write " + shown_ + ": " +
-                                     std::strerror(write_errno_)};
+    return outcome();
   {
     std::lock_guard lock{mutex_};
     closing_ = true;
@@ -94,6 +103,12 @@ expected<bool> results_writer::close() {
   out_.close();
   if (!out_ && write_errno_ == 0)
     write_errno_ = errno != 0 ? errno : EIO;
+  return outcome();
+}
+
+expected<bool> results_writer::outcome() const {
+  if (!failure_.empty())
+    return error{"cannot write " + shown_ + ": " + failure_};
   if (write_errno_ != 0)
     return error{"cannot write " + shown_ + ": " + std::strerror(write_errno_)};
   return true;

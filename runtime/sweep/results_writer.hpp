@@ -19,8 +19,9 @@ namespace btk {
 class results_writer {
 public:
   /// Opens `path` for writing (truncated); lines carry `metric`'s value.
-  /// Errors name the file as `shown` (the file the user asked for, when
-  /// `path` is a temporary one renamed over it) and say why.
+  /// A failed open names `path`; later errors name the file as `shown`
+  /// (the file the user asked for, when `path` is a temporary one renamed
+  /// over it). Each says why.
   static expected<std::unique_ptr<results_writer>>
   open(std::string path, std::string metric, std::string shown);
 
@@ -34,15 +35,19 @@ public:
   void push(sweep_result r);
 
   /// Writes every queued result, flushes and closes the file; the first
-  /// write error, naming the file, when there was one.
+  /// error, naming the file, when there was one: a failed write, or a
+  /// result whose text is not UTF-8 (nothing is written after it). Call
+  /// `push` no more after it.
   expected<bool> close();
 
-  /// Results waiting at most before `push` waits. Default: 4096.
+  /// Results queued at most before `push` waits (the writer may be
+  /// formatting as many more). Default: 4096.
   static constexpr std::size_t max_queued = 4096;
 
 private:
   results_writer(std::string path, std::string metric, std::string shown);
   void run();
+  expected<bool> outcome() const;
 
   std::string path_;
   std::string shown_;
@@ -58,6 +63,8 @@ private:
   bool closed_ = false;
   /// errno of the first failed write (EIO when errno said nothing).
   int write_errno_ = 0;
+  /// Why a result could not be formatted (the first such).
+  std::string failure_;
   std::thread thread_;
 };
 

@@ -480,7 +480,9 @@ expected<sweep_report> run_sweep_plan(
     std::error_code ec;
     if (!parent.empty())
       std::filesystem::create_directories(parent, ec);
-    const auto kind = std::filesystem::status(opts.results_out, ec).type();
+    // The path itself: /dev/stdout is a link, whatever it points at.
+    const auto kind =
+        std::filesystem::symlink_status(opts.results_out, ec).type();
     if (kind == std::filesystem::file_type::not_found ||
         kind == std::filesystem::file_type::regular)
       writing += ".tmp";

@@ -635,6 +635,28 @@ struct three_node_fleet {
   }
 };
 
+// What the fleet tests start from: candles, a secret, and the events of a
+// single-process run to compare with.
+struct fleet_case {
+  scratch_dir dir;
+  std::string store;
+  std::string secret;
+  std::map<std::string, std::vector<std::string>> want;
+
+  explicit fleet_case(const std::string& tag)
+      : dir{tag}
+      , store(make_store(dir))
+      , secret(write_secret(dir, "secret", secret_text))
+      , want(single_process(dir, store)) {}
+  // A fleet's flags with failures noticed fast (100 ms heartbeat, 800 ms
+  // timeout), its events in `fleet.jsonl`.
+  std::vector<std::string> quick_args() {
+    return with(fleet_args(store), {"--secret-file", secret, "--heartbeat-ms",
+                                    "100", "--node-timeout-ms", "800",
+                                    "--events-out", dir / "fleet.jsonl"});
+  }
+};
+
 } // namespace
 
 TEST_CASE("a live fleet on three nodes publishes every instance's events of "
@@ -687,15 +709,10 @@ TEST_CASE("a live fleet's owner that freezes is fenced: its instances resume "
           "[cli][cluster][fleet]") {
   if (!have_data())
     return;
-  scratch_dir dir{"cluster_fleet_fenced"};
-  const auto store = make_store(dir);
-  const auto secret = write_secret(dir, "secret", secret_text);
-  const auto want = single_process(dir, store);
-  three_node_fleet fleet{dir, "frozen", secret};
-  fleet.start(
-      with(fleet_args(store),
-           {"--secret-file", secret, "--heartbeat-ms", "100",
-            "--node-timeout-ms", "800", "--events-out", dir / "fleet.jsonl"}));
+  fleet_case c{"cluster_fleet_fenced"};
+  auto& dir = c.dir;
+  three_node_fleet fleet{dir, "frozen", c.secret};
+  fleet.start(c.quick_args());
   auto& victim = fleet.owner();
   REQUIRE(wait_for(dir / "fleet.jsonl", "\"action\":\"closed\""));
   // Frozen, as a partitioned machine: its connection stays open, it answers
@@ -710,7 +727,7 @@ TEST_CASE("a live fleet's owner that freezes is fenced: its instances resume "
        << victim.log());
   CHECK(code == 0);
   CHECK(has(err, "did not answer for"));
-  CHECK(events_by_instance(dir / "fleet.jsonl") == want);
+  CHECK(events_by_instance(dir / "fleet.jsonl") == c.want);
   // What the woken owner sent under its old epoch was refused, and its
   // sessions stopped: it no longer publishes for instances it lost.
   REQUIRE(wait_for(victim.log_path(), "fenced", 10s));
@@ -722,11 +739,9 @@ TEST_CASE("a live fleet instance that loses its owner and its standby at "
           "[cli][cluster][fleet]") {
   if (!have_data())
     return;
-  scratch_dir dir{"cluster_fleet_stranded"};
-  const auto store = make_store(dir);
-  const auto secret = write_secret(dir, "secret", secret_text);
-  const auto want = single_process(dir, store);
-  three_node_fleet fleet{dir, "stranded", secret};
+  fleet_case c{"cluster_fleet_stranded"};
+  auto& dir = c.dir;
+  three_node_fleet fleet{dir, "stranded", c.secret};
   const std::string key = "BTCUSDT/every-n#1";
   const auto where =
       btk::place({fleet.nodes[0]->address(), fleet.nodes[1]->address(),
@@ -736,10 +751,7 @@ TEST_CASE("a live fleet instance that loses its owner and its standby at "
   REQUIRE(where->standby);
   auto& owner = *fleet.nodes[where->owner];
   auto& standby = *fleet.nodes[*where->standby];
-  fleet.start(
-      with(fleet_args(store),
-           {"--secret-file", secret, "--heartbeat-ms", "100",
-            "--node-timeout-ms", "800", "--events-out", dir / "fleet.jsonl"}));
+  fleet.start(c.quick_args());
   REQUIRE(wait_for(dir / "fleet.jsonl", "\"action\":\"closed\""));
   // Both machines that hold the instance's state freeze; the third cannot
   // take it over (it has none), so the instance waits.
@@ -755,7 +767,7 @@ TEST_CASE("a live fleet instance that loses its owner and its standby at "
   CHECK(waits);
   CHECK(resumed);
   CHECK(code == 0);
-  CHECK(events_by_instance(dir / "fleet.jsonl") == want);
+  CHECK(events_by_instance(dir / "fleet.jsonl") == c.want);
 }
 
 namespace {

@@ -130,18 +130,7 @@ std::string line_by_document(const btk::sweep_result& r,
   j["window"] = r.window;
   const auto m = btk::stat_number(r.stats, metric);
   j["metric"] = m ? nlohmann::ordered_json(*m) : nlohmann::ordered_json();
-  auto stats = nlohmann::ordered_json::object();
-  for (const auto& [k, v] : r.stats) {
-    if (std::holds_alternative<std::monostate>(v))
-      stats[k] = nullptr;
-    else if (auto* i = std::get_if<std::int64_t>(&v))
-      stats[k] = *i;
-    else if (auto* d = std::get_if<double>(&v))
-      stats[k] = *d;
-    else
-      stats[k] = std::get<std::string>(v);
-  }
-  j["stats"] = stats;
+  j["stats"] = btk::stats_json(r.stats);
   j["closed"] = r.closed;
   if (!r.error.empty())
     j["error"] = r.error;

@@ -62,3 +62,21 @@ TEST_CASE("the results writer names the file the user asked for when a "
   CHECK(none.err().message ==
         "cannot write /nonexistent-dir/x.jsonl: No such file or directory");
 }
+
+TEST_CASE("the results writer refuses a result whose text is not UTF-8, "
+          "saying so at close, and writes nothing after it") {
+  test::scratch_dir dir{"results_writer_utf8"};
+  const std::string path = dir / "out.jsonl";
+  auto w = results_writer::open(path, "sharpeRatio", path);
+  REQUIRE(w);
+  (*w)->push(numbered(1));
+  auto bad = numbered(2);
+  bad.error = "caf\xe9"; // Latin-1, not UTF-8
+  (*w)->push(bad);
+  (*w)->push(numbered(3));
+  const auto closed = (*w)->close();
+  REQUIRE_FALSE(closed);
+  CHECK(closed.err().message.rfind("cannot write " + path + ": ", 0) == 0);
+  CHECK(closed.err().message.find("UTF-8") != std::string::npos);
+  CHECK(test::slurp(path).find("\"id\":3") == std::string::npos);
+}
