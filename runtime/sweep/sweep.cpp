@@ -527,8 +527,10 @@ expected<sweep_report> run_sweep_plan(
     std::map<std::string, closed_trade_list> oos;
     for (std::uint32_t w = 0; w < windows.size() && err.empty(); ++w) {
       auto grids = make_grids(opts);
-      if (!grids)
-        return grids.err();
+      if (!grids) { // no return: the temporary results file goes below
+        err = grids.err().message;
+        break;
+      }
       job_source jobs{std::move(*grids), opts.spec.symbols, windows[w].train,
                       opts.spec.walk_forward ? w + 1 : 0,
                       static_cast<std::uint64_t>(w) << 40};
