@@ -13,11 +13,16 @@
 #include "core/walker/walker.hpp"
 #include "runtime/api/batch.hpp"
 #include "runtime/api/engine.hpp"
+#include "runtime/results/html_report.hpp"
 #include "runtime/results/json.hpp"
 
 namespace btk {
 
 namespace {
+
+bool wants_html(const batch_options& o) {
+  return o.report_format == "html" || o.report_format == "both";
+}
 
 using namespace detail;
 
@@ -58,7 +63,7 @@ public:
     eng_.set_config(cfg);
     // Results as they happen, per symbol:strategy (only when asked for:
     // events nobody listens to are never built).
-    if (opts.keep_results || !opts.trades_out.empty())
+    if (opts.keep_results || !opts.trades_out.empty() || wants_html(opts))
       eng_.listen_signal_backtest([this](const signal_event& ev) {
         const auto& r = ev.result;
         if (r.kind != action::closed && r.kind != action::cancelled)
@@ -140,6 +145,10 @@ struct batch_start {
 };
 
 batch_start start_batch(const batch_options& opts) {
+  if (opts.report_format != "md" && opts.report_format != "html" &&
+      opts.report_format != "both")
+    throw api_error("--report-format: md, html or both, not '" +
+                    opts.report_format + "'");
   batch_start out;
   out.cfg = effective_config(opts);
   out.specs = name_specs(opts.strategies);
@@ -151,6 +160,25 @@ batch_start start_batch(const batch_options& opts) {
     needs.push_back(s.needs);
   out.data = load_batch(opts, out.cfg, needs);
   return out;
+}
+
+// Writes a report as `stem.md` and/or `stem.html` (with the charts of
+// `runs`); returns the path of the first written.
+std::string write_report(const batch_options& opts, const std::string& stem,
+                         const std::string& markdown,
+                         const std::vector<report_series>& runs) {
+  std::string first;
+  if (opts.report_format != "html") {
+    first = stem + ".md";
+    write_text(first, markdown);
+  }
+  if (wants_html(opts)) {
+    const auto title = std::filesystem::path(stem).filename().string();
+    write_text(stem + ".html", html_report(title, markdown, runs));
+    if (first.empty())
+      first = stem + ".html";
+  }
+  return first;
 }
 
 void write_common_outputs(const batch_options& opts, const batch_report& rep) {
@@ -208,22 +236,23 @@ batch_report run_backtests(const backtest_options& opts) {
   if (!opts.report_dir.empty()) {
     const auto stamp = dump_stamp();
     for (auto& r : rep.runs) {
-      r.report_path =
+      r.report_path = write_report(
+          opts,
           (std::filesystem::path(opts.report_dir) /
-           fmt::format("{}_{}_{}_{}_backtest-{}.md", r.symbol, r.strategy,
+           fmt::format("{}_{}_{}_{}_backtest-{}", r.symbol, r.strategy,
                        exchange_name, be.frame_name(), stamp))
-              .string();
-      write_text(r.report_path,
-                 eng.backtest().get_report(r.symbol, r.strategy));
+              .string(),
+          eng.backtest().get_report(r.symbol, r.strategy),
+          {{r.strategy, r.results}});
     }
     if (rep.heat) {
-      rep.heat->report_path =
+      rep.heat->report_path = write_report(
+          opts,
           (std::filesystem::path(opts.report_dir).parent_path() / "heatmap" /
-           fmt::format("portfolio_{}_{}_backtest-{}.md", exchange_name,
+           fmt::format("portfolio_{}_{}_backtest-{}", exchange_name,
                        be.frame_name(), stamp))
-              .string();
-      write_text(rep.heat->report_path,
-                 render_heat_report("portfolio", rep.heat->model));
+              .string(),
+          render_heat_report("portfolio", rep.heat->model), {});
     }
   }
   write_common_outputs(opts, rep);
@@ -277,12 +306,18 @@ batch_report run_walker(const walker_options& opts) {
   if (!opts.report_dir.empty()) {
     const auto stamp = dump_stamp();
     for (auto& ws : rep.walkers) {
-      ws.report_path = (std::filesystem::path(opts.report_dir) /
-                        fmt::format("{}_walker_{}_{}-{}.md", ws.model.symbol,
-                                    exchange_name, be.frame_name(), stamp))
-                           .string();
-      write_text(ws.report_path,
-                 eng.walker().get_report(ws.model.symbol, walker_name));
+      // Every strategy's curve on the symbol, in schema order.
+      std::vector<report_series> curves;
+      for (const auto& r : rep.runs)
+        if (r.symbol == ws.model.symbol)
+          curves.push_back({r.strategy, r.results});
+      ws.report_path = write_report(
+          opts,
+          (std::filesystem::path(opts.report_dir) /
+           fmt::format("{}_walker_{}_{}-{}", ws.model.symbol, exchange_name,
+                       be.frame_name(), stamp))
+              .string(),
+          eng.walker().get_report(ws.model.symbol, walker_name), curves);
     }
   }
   write_common_outputs(opts, rep);

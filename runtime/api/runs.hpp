@@ -71,6 +71,10 @@ struct batch_options {
   /// Heat report in `../heatmap` for several symbols), one per symbol for
   /// walkers. Default: none (not written)
   std::string report_dir;
+  /// What the reports in `report_dir` are: `md` (Markdown), `html` (one
+  /// self-contained page with the tables and charts of the PNL, drawdown
+  /// and trades) or `both`. Default: md
+  std::string report_format{"md"};
   /// Keep every closed and cancelled result in the model
   /// (`strategy_run::results`); always on when `trades_out` is set.
   /// Default: false

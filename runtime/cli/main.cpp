@@ -37,7 +37,7 @@ std::string flags_that_do_not_apply(const CLI::App& walker, bool sweep) {
       "--heartbeat-ms", "--node-timeout-ms", "--tls-cert",
       "--tls-key",      "--tls-ca"};
   // Given empty ('' to skip them) they ask for nothing: no conflict.
-  const char* list_only[] = {"--trades-out", "--report-dir"};
+  const char* list_only[] = {"--trades-out", "--report-dir", "--report-format"};
   if (!sweep) {
     for (const char* f : sweep_only)
       if (walker.count(f) > 0)

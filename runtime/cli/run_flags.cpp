@@ -51,8 +51,12 @@ void add_run_flags(CLI::App* cmd, run_flags& f) {
   cmd->add_option("--trades-out", o.trades_out,
                   "write closed/cancelled results as JSON lines");
   cmd->add_option("--summary-out", o.summary_out, "write a JSON summary");
-  cmd->add_option("--report-dir", o.report_dir,
-                  "Markdown report folder ('' to skip)")
+  cmd->add_option("--report-dir", o.report_dir, "report folder ('' to skip)")
+      ->capture_default_str();
+  cmd->add_option("--report-format", o.report_format,
+                  "reports as md, html (one self-contained page with charts "
+                  "of the PNL, drawdown and trades) or both")
+      ->check(CLI::IsMember({"md", "html", "both"}))
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", f.quiet, "print only errors");
   add_config_flag(cmd, f.config_file);

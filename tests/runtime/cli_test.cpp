@@ -280,6 +280,48 @@ TEST_CASE("data synth with the same seed writes identical bytes") {
   CHECK(slurp(tmp / "c.csv.gz") != x);
 }
 
+TEST_CASE("A backtest or walker with --report-format html writes "
+          "self-contained HTML reports with "
+          "charts, both writes Markdown too, and a sweep or another format "
+          "is refused") {
+  scratch_dir tmp{"cli_html"};
+  const std::string data = synth(tmp, "x.csv.gz");
+  auto files = [](const std::string& dir, const std::string& ext) {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+      if (e.path().extension() == ext)
+        out.push_back(e.path().string());
+    return out;
+  };
+  auto r = run_btk(tmp, {"backtest", "--data", data, "--strategy", "every-n",
+                         "--report-dir", tmp / "both", "--report-format",
+                         "both", "--quiet"});
+  REQUIRE(r.code == 0);
+  REQUIRE(files(tmp / "both", ".md").size() == 1);
+  REQUIRE(files(tmp / "both", ".html").size() == 1);
+  const auto page = slurp(files(tmp / "both", ".html")[0]);
+  CHECK(has(page, "<h1>Backtest Report: every-n#1</h1>"));
+  CHECK(has(page, "Cumulative PNL"));
+  CHECK(has(page, "<table>"));
+  r = run_btk(tmp, {"walker", "--data", data, "--strategy", "every-n",
+                    "--strategy", "every-n:n=30", "--report-dir",
+                    tmp / "walker", "--report-format", "html", "--quiet"});
+  REQUIRE(r.code == 0);
+  CHECK(files(tmp / "walker", ".md").empty());
+  REQUIRE(files(tmp / "walker", ".html").size() == 1);
+  const auto walker = slurp(files(tmp / "walker", ".html")[0]);
+  CHECK(has(walker, "<title>every-n#1</title>"));
+  CHECK(has(walker, "<title>every-n#2</title>"));
+  r = run_btk(tmp, {"backtest", "--data", data, "--strategy", "every-n",
+                    "--report-format", "pdf"});
+  CHECK(r.code != 0);
+  CHECK(has(r.err, "--report-format: pdf not in {md,html,both}"));
+  r = run_btk(tmp, {"walker", "--data", data, "--grid", "every-n:n=30..60:30",
+                    "--report-format", "html"});
+  CHECK(r.code != 0);
+  CHECK(has(r.err, "--report-format does not apply to a sweep"));
+}
+
 TEST_CASE("A backtest writes trades, a summary whose counts match them, and "
           "a Markdown report") {
   scratch_dir tmp{"cli_test"};
