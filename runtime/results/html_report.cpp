@@ -106,41 +106,55 @@ struct curve {
   std::vector<double> ys;
 };
 
+// The vertical scale of a chart: its range (zero included) mapped onto
+// the plot, the figure's opening and the range's labels.
+struct y_scale {
+  double lo = 0;
+  double hi = 0;
+
+  void include(double v) {
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  double y(double v) const {
+    const double span = hi - lo < 1e-12 ? 1 : hi - lo;
+    return chart_h - pad + (lo - v) / span * (chart_h - 2 * pad);
+  }
+  static std::string open(const std::string& title) {
+    return fmt::format("<figure><figcaption>{}</figcaption><svg "
+                       "class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\">\n",
+                       html_escape(title), chart_w, chart_h);
+  }
+  std::string labels() const {
+    return fmt::format("<text x=\"2\" y=\"{:.2f}\">{:.2f}%</text><text "
+                       "x=\"2\" y=\"{:.2f}\">{:.2f}%</text>\n",
+                       y(hi) + 4, hi, y(lo) + 4, lo);
+  }
+};
+
 // Lines over the trade index, a zero line, the range on the left.
 std::string line_chart(const std::string& title,
                        const std::vector<curve>& curves) {
-  double lo = 0, hi = 0;
+  y_scale s;
   std::size_t n = 1;
   for (const auto& c : curves) {
-    for (const double y : c.ys) {
-      lo = std::min(lo, y);
-      hi = std::max(hi, y);
-    }
+    for (const double v : c.ys)
+      s.include(v);
     n = std::max(n, c.ys.size());
   }
-  if (hi - lo < 1e-12)
-    hi = lo + 1;
   auto x = [&](std::size_t k) {
     return pad + (chart_w - 2 * pad) * static_cast<double>(k) /
                      static_cast<double>(std::max<std::size_t>(n - 1, 1));
   };
-  auto y = [&](double v) {
-    return chart_h - pad + (lo - v) / (hi - lo) * (chart_h - 2 * pad);
-  };
-  std::string out =
-      fmt::format("<figure><figcaption>{}</figcaption><svg class=\"chart\" "
-                  "viewBox=\"0 0 {} {}\" role=\"img\">\n",
-                  html_escape(title), chart_w, chart_h);
+  std::string out = y_scale::open(title);
   out += fmt::format("<line class=\"zero\" x1=\"{}\" y1=\"{:.2f}\" x2=\"{}\" "
                      "y2=\"{:.2f}\"/>\n",
-                     pad, y(0), chart_w - pad, y(0));
-  out += fmt::format("<text x=\"2\" y=\"{:.2f}\">{:.2f}%</text><text x=\"2\" "
-                     "y=\"{:.2f}\">{:.2f}%</text>\n",
-                     y(hi) + 4, hi, y(lo) + 4, lo);
+                     pad, s.y(0), chart_w - pad, s.y(0));
+  out += s.labels();
   for (std::size_t c = 0; c < curves.size(); ++c) {
     std::string points;
     for (std::size_t k = 0; k < curves[c].ys.size(); ++k)
-      points += fmt::format("{:.2f},{:.2f} ", x(k), y(curves[c].ys[k]));
+      points += fmt::format("{:.2f},{:.2f} ", x(k), s.y(curves[c].ys[k]));
     out += fmt::format("<polyline class=\"series\" stroke=\"{}\" "
                        "points=\"{}\"><title>{}</title></polyline>\n",
                        palette[c % std::size(palette)], points,
@@ -160,33 +174,19 @@ std::string line_chart(const std::string& title,
 
 // One bar per trade: green for a gain, red for a loss.
 std::string bar_chart(const std::string& title, const std::vector<double>& v) {
-  double lo = 0, hi = 0;
-  for (const double y : v) {
-    lo = std::min(lo, y);
-    hi = std::max(hi, y);
-  }
-  if (hi - lo < 1e-12)
-    hi = lo + 1;
-  auto y = [&](double val) {
-    return chart_h - pad + (lo - val) / (hi - lo) * (chart_h - 2 * pad);
-  };
+  y_scale s;
+  for (const double val : v)
+    s.include(val);
   const double step = (chart_w - 2 * pad) / static_cast<double>(v.size());
-  std::string out =
-      fmt::format("<figure><figcaption>{}</figcaption><svg class=\"chart\" "
-                  "viewBox=\"0 0 {} {}\" role=\"img\">\n",
-                  html_escape(title), chart_w, chart_h);
-  for (std::size_t k = 0; k < v.size(); ++k) {
-    const double top = std::min(y(v[k]), y(0));
+  std::string out = y_scale::open(title);
+  for (std::size_t k = 0; k < v.size(); ++k)
     out += fmt::format("<rect class=\"{}\" x=\"{:.2f}\" y=\"{:.2f}\" "
                        "width=\"{:.2f}\" height=\"{:.2f}\"><title>#{}: "
                        "{:+.2f}%</title></rect>\n",
-                       v[k] >= 0 ? "gain" : "loss", pad + step * k, top,
-                       std::max(step * 0.8, 0.5), std::abs(y(v[k]) - y(0)),
-                       k + 1, v[k]);
-  }
-  out += fmt::format("<text x=\"2\" y=\"{:.2f}\">{:.2f}%</text><text x=\"2\" "
-                     "y=\"{:.2f}\">{:.2f}%</text>\n",
-                     y(hi) + 4, hi, y(lo) + 4, lo);
+                       v[k] >= 0 ? "gain" : "loss", pad + step * k,
+                       std::min(s.y(v[k]), s.y(0)), std::max(step * 0.8, 0.5),
+                       std::abs(s.y(v[k]) - s.y(0)), k + 1, v[k]);
+  out += s.labels();
   return out + "</svg></figure>\n";
 }
 
