@@ -43,7 +43,10 @@ UNITS = {
     "runtime/api": (["runtime/exchange", "runtime/live", "runtime/sweep", "runtime/cluster", "runtime/results", "runtime/store", "runtime/data",
                      "actors", "messages", "strategies", "core"],
                     ["caf", "fmt", "json", "toml", "threads"]),
-    "runtime/cli": (["runtime/api", "runtime/results", "runtime/store", "runtime/data",
+    "runtime/server": (["runtime/api", "runtime/live", "runtime/results", "runtime/store",
+                        "messages", "strategies", "core"],
+                       ["boost", "json", "fmt", "threads", "posix"]),
+    "runtime/cli": (["runtime/server", "runtime/api", "runtime/results", "runtime/store", "runtime/data",
                      "strategies", "core"],
                     ["cli11", "fmt", "posix"]),
 }

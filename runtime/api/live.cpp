@@ -250,7 +250,7 @@ live_report run_live(const live_options& opts,
   so.stop_at = opts.stop_at;
   so.all_ticks = opts.all_ticks;
   so.state_dir = opts.state_dir;
-  so.keep_reports = !opts.summary_out.empty();
+  so.keep_reports = !opts.summary_out.empty() || opts.keep_reports;
   auto session = live_session::open(std::move(so), std::move(ex.feed),
                                     std::move(ex.clock));
   if (!session)
@@ -270,10 +270,22 @@ live_report run_live(const live_options& opts,
   }
   if (opts.on_event)
     s.add_sink(std::make_unique<callback_sink>("callback", opts.on_event));
-  if (opts.on_minute)
-    s.on_minute([&s, f = opts.on_minute](const live_session_stats& st) {
-      f(st, s.view());
+  if (opts.on_minute || opts.on_minute_stats)
+    s.on_minute([&s, &opts](const live_session_stats& st) {
+      if (opts.on_minute_stats)
+        opts.on_minute_stats(st);
+      if (opts.on_minute)
+        opts.on_minute(st, s.view());
     });
+  if (opts.on_session)
+    opts.on_session(&s);
+  struct unhook {
+    const live_options& o;
+    ~unhook() {
+      if (o.on_session)
+        o.on_session(nullptr);
+    }
+  } unhook_session{opts};
   auto stats = s.run(graceful, hard);
   if (!stats)
     throw api_error(stats.err().message);

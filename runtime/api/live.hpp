@@ -86,6 +86,17 @@ struct live_options {
   std::function<void(const live_session_stats&,
                      const std::vector<live_session::instance_view>&)>
       on_minute;
+  /// Called after every minute (on the session's thread) with its counters
+  /// only: cheaper than `on_minute` for many instances. Default: none
+  std::function<void(const live_session_stats&)> on_minute_stats;
+  /// Keep every instance's `Live.getData` book (what `get_data` and
+  /// `get_report` read) although no summary is written. Default: false
+  bool keep_reports = false;
+  /// Called with the session once it is open, and with null before it
+  /// closes (on the caller's thread), so that a host can read its
+  /// instances (`with_view`, `for_each`) while it runs. One process only
+  /// (not with `nodes`). Default: none
+  std::function<void(live_session*)> on_session;
   /// Called with a sentence for every reconnect, retry and malformed
   /// message of the exchange (from btk's threads). Default: none
   std::function<void(const std::string&)> on_warning;

@@ -3,8 +3,10 @@
 
 #include "runtime/api/runs.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -103,6 +105,28 @@ private:
   std::map<std::string, double> progress_;
 };
 
+// Waits for `handles`; when `stop` is set first, cancels every run (as
+// `backtest.stop`) and waits for them to end.
+void wait_or_stop(std::vector<run_handle>& handles,
+                  const std::atomic<bool>* stop) {
+  if (stop == nullptr) {
+    run_handle::wait_all(handles);
+    return;
+  }
+  for (;;) {
+    if (stop->load()) {
+      for (auto& h : handles)
+        h.cancel();
+      break;
+    }
+    if (std::all_of(handles.begin(), handles.end(),
+                    [](const run_handle& h) { return h.done(); }))
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  run_handle::wait_all(handles);
+}
+
 batch_report start_report(const batch_options& opts, const config& cfg,
                           const loaded_batch& data, const char* mode) {
   batch_report rep;
@@ -200,7 +224,7 @@ batch_report run_backtests(const backtest_options& opts) {
       batch.push_back({d.info.symbol, be.context(s.name)});
   const auto t0 = std::chrono::steady_clock::now();
   auto handles = eng.backtest().background(batch);
-  run_handle::wait_all(handles);
+  wait_or_stop(handles, opts.stop);
   const double engine_ms = ms_since(t0);
   eng.flush_events();
 

@@ -8,6 +8,7 @@
 // the file, symbol, strategy or option and the reason; nothing is written
 // before every run succeeded.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -84,6 +85,10 @@ struct batch_options {
   /// the jobs in all. Called one call at a time, from btk's threads.
   /// Default: none
   std::function<void(double done, double total)> on_progress;
+  /// Backtests: set it (from any thread) to stop every run as
+  /// `backtest.stop` does: no new signal, an open position closes, the run
+  /// ends; the report covers what ran. Default: none
+  const std::atomic<bool>* stop = nullptr;
 };
 
 /// Options of `run_backtests`.

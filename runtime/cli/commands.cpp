@@ -7,6 +7,7 @@
 #include "runtime/cli/commands.hpp"
 #include "runtime/cli/print.hpp"
 #include "runtime/cli/progress.hpp"
+#include "runtime/cli/serve_command.hpp"
 
 namespace btk {
 
@@ -63,6 +64,52 @@ int with_bar(const char* verb, bool sweep, Options o, bool quiet, Run run) {
   return 0;
 }
 
+void finish(api_server& s, server_run& r, batch_report rep) {
+  s.finish_batch(r, std::move(rep));
+}
+
+void finish(api_server& s, server_run& r, sweep_report rep) {
+  s.finish_sweep(r, std::move(rep));
+}
+
+std::shared_ptr<server_run> attach(api_server& s, batch_options& o,
+                                   run_kind kind, const std::string& title) {
+  return s.attach_batch(o, kind, title);
+}
+
+std::shared_ptr<server_run> attach(api_server& s, sweep_options& o, run_kind,
+                                   const std::string& title) {
+  return s.attach_sweep(o, title);
+}
+
+// `run` shown by `server` (when there is one) as a run of `kind`.
+template <class Run>
+auto served(api_server* server, run_kind kind, std::string title, Run run) {
+  return [=](auto o) {
+    if (server == nullptr)
+      return run(o);
+    auto r = attach(*server, o, kind, title);
+    try {
+      auto rep = run(o);
+      finish(*server, *r, rep);
+      return rep;
+    } catch (const api_error& e) {
+      server->fail(*r, e.what());
+      throw;
+    }
+  };
+}
+
+std::string title_of(const std::vector<std::string>& specs,
+                     const candle_source& src) {
+  std::string t;
+  for (const auto& s : specs)
+    t += (t.empty() ? "" : " ") + s;
+  for (std::size_t i = 0; i < src.symbols.size(); ++i)
+    t += (i == 0 ? " on " : ",") + src.symbols[i];
+  return t;
+}
+
 } // namespace
 
 int run_backtest_command(run_flags flags) {
@@ -84,12 +131,28 @@ int run_walker_command(walker_flags flags) {
                           "(see `btk strategies`)");
   if (auto e = read_flags(flags); !e.empty())
     return fail("walker", e);
+  std::unique_ptr<api_server> server;
+  try {
+    server = start_server(flags.serve, "walker");
+  } catch (const api_error& e) {
+    return fail("walker", e.what());
+  }
+  const int rc = run_walker_or_sweep(flags, server.get());
+  if (server)
+    serve_until_stopped(*server, "walker");
+  return rc;
+}
+
+int run_walker_or_sweep(walker_flags& flags, api_server* server) {
+  const bool sweep = !flags.sweep.grids.empty();
   if (!sweep) {
     walker_options o;
     static_cast<batch_options&>(o) = flags.options;
     o.metric = flags.sweep.metric;
-    o.keep_results = !o.trades_out.empty();
-    return with_bar("walker", false, o, flags.quiet, run_walker);
+    o.keep_results = !o.trades_out.empty() || server != nullptr;
+    return with_bar("walker", false, o, flags.quiet,
+                    served(server, run_kind::walker,
+                           title_of(o.strategies, o.source), run_walker));
   }
   sweep_options o = flags.sweep;
   static_cast<batch_options&>(o) = flags.options;
@@ -105,7 +168,9 @@ int run_walker_command(walker_flags flags) {
     o.on_notice = [](const std::string& line) {
       std::fprintf(stderr, "btk walker: %s\n", line.c_str());
     };
-  return with_bar("walker", true, o, flags.quiet, run_sweep);
+  return with_bar(
+      "walker", true, o, flags.quiet,
+      served(server, run_kind::sweep, title_of(o.grids, o.source), run_sweep));
 }
 
 } // namespace btk

@@ -14,4 +14,8 @@ int run_backtest_command(run_flags flags);
 /// `--grid`; returns the exit code.
 int run_walker_command(walker_flags flags);
 
+/// The walker or sweep of `flags` (read already), shown by `server` when
+/// not null; returns the exit code.
+int run_walker_or_sweep(walker_flags& flags, api_server* server);
+
 } // namespace btk

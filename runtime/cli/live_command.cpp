@@ -20,12 +20,16 @@ namespace {
 
 std::atomic<bool> graceful{false};
 std::atomic<bool> hard{false};
+// The flags the signals set: these, or a served run's (which the API's
+// stop route sets too).
+std::atomic<std::atomic<bool>*> graceful_flag{&graceful};
+std::atomic<std::atomic<bool>*> hard_flag{&hard};
 
 // The first SIGINT/SIGTERM stops gracefully, the second at once.
 extern "C" void on_signal(int) {
-  if (graceful.load())
-    hard.store(true);
-  graceful.store(true);
+  if (graceful_flag.load()->load())
+    hard_flag.load()->store(true);
+  graceful_flag.load()->store(true);
 }
 
 std::string read_live_flags(live_flags& f) {
@@ -176,11 +180,16 @@ CLI::App* add_live_command(CLI::App& app, live_flags& f) {
                   "file holding the cluster's shared secret (mode 0600)");
   add_cluster_flags(cmd, f.cluster);
   add_config_flag(cmd, f.config_file);
+  add_serve_option(cmd, f.serve);
   auto* status = cmd->add_subcommand("status", "list the instances of a "
                                                "state folder");
   status->add_option("--state", f.status_state, "state folder")->required();
   return cmd;
 }
+
+int run_and_print(live_flags& f, std::atomic<bool>& stop,
+                  std::atomic<bool>& stop_now, api_server* server,
+                  server_run* served);
 
 int run_live_command(CLI::App& live, live_flags& f) {
   if (live.get_subcommand("status")->parsed())
@@ -204,8 +213,39 @@ int run_live_command(CLI::App& live, live_flags& f) {
     };
   if (tty)
     f.options.on_minute = status_table();
+  std::unique_ptr<api_server> server;
+  std::shared_ptr<server_run> served;
   try {
-    const auto s = run_live(f.options, graceful, hard);
+    server = start_server(f.serve, "live");
+    if (server && !f.options.nodes.empty())
+      return fail("live", "--serve shows a session of this process; a fleet "
+                          "(--nodes) is not served yet");
+    if (server) {
+      served = server->attach_live(f.options);
+      graceful_flag = &served->graceful;
+      hard_flag = &served->hard;
+    }
+  } catch (const api_error& e) {
+    return fail("live", e.what());
+  }
+  const int rc =
+      run_and_print(f, served ? served->graceful : graceful,
+                    served ? served->hard : hard, server.get(), served.get());
+  if (server) {
+    graceful_flag = &graceful;
+    hard_flag = &hard;
+    serve_until_stopped(*server, "live");
+  }
+  return rc;
+}
+
+int run_and_print(live_flags& f, std::atomic<bool>& stop,
+                  std::atomic<bool>& stop_now, api_server* server,
+                  server_run* served) {
+  try {
+    auto s = run_live(f.options, stop, stop_now);
+    if (server)
+      server->finish_live(*served, s);
     if (s.data_ended && !f.quiet)
       std::fprintf(stderr,
                    "btk live: past the replayed candles; the last minute run "
@@ -231,6 +271,8 @@ int run_live_command(CLI::App& live, live_flags& f) {
                    static_cast<unsigned long long>(s.syncs));
     return 0;
   } catch (const api_error& e) {
+    if (server)
+      server->fail(*served, e.what());
     return fail("live", e.what());
   }
 }

@@ -7,6 +7,7 @@
 
 #include "runtime/api/live.hpp"
 #include "runtime/cli/node_command.hpp"
+#include "runtime/cli/serve_command.hpp"
 
 namespace CLI {
 class App;
@@ -32,6 +33,8 @@ struct live_flags {
   std::string config_file;
   /// `--heartbeat-ms`, `--node-timeout-ms`, TLS files (with `--nodes`).
   cluster_flags cluster;
+  /// `--serve ADDR`, `--token-file F`.
+  serve_option serve;
 };
 
 /// Flags of `btk exchange-sim`.

@@ -12,6 +12,7 @@
 #include "runtime/cli/live_command.hpp"
 #include "runtime/cli/node_command.hpp"
 #include "runtime/cli/run_file_flags.hpp"
+#include "runtime/cli/serve_command.hpp"
 #include "strategies/spec.hpp"
 
 namespace {
@@ -192,6 +193,10 @@ int main(int argc, char** argv) {
   btk::sim_flags sf;
   auto* sim = btk::add_sim_command(app, sf);
 
+  btk::serve_flags svf;
+  auto* serve = btk::add_serve_command(app, svf);
+  btk::add_serve_option(walker, wo.serve);
+
   btk::node_flags nf;
   auto* node = btk::add_node_command(app, nf);
 
@@ -232,6 +237,8 @@ int main(int argc, char** argv) {
     return btk::run_backtest_command(bo);
   if (live->parsed())
     return btk::run_live_command(*live, lf);
+  if (serve->parsed())
+    return btk::run_serve_command(svf);
   if (node->parsed())
     return btk::run_node_command(nf);
   if (sim->parsed())

@@ -12,6 +12,7 @@
 
 #include "runtime/api/runs.hpp"
 #include "runtime/cli/node_command.hpp"
+#include "runtime/cli/serve_command.hpp"
 
 namespace CLI {
 class App;
@@ -55,6 +56,8 @@ struct walker_flags : run_flags {
   std::string walk_forward;
   /// `--heartbeat-ms`, `--node-timeout-ms` (with `--nodes`).
   cluster_flags cluster;
+  /// `--serve ADDR`, `--token-file F`.
+  serve_option serve;
 };
 
 /// Declares the shared flags on `cmd`, bound to `f`.

@@ -146,6 +146,9 @@ public:
     /// Signals its risk profiles rejected in this process.
     std::uint64_t risk_rejected;
   };
+  /// The configuration its instances run with.
+  const config& cfg() const noexcept { return opts_.cfg; }
+
   /// Every instance. Not while `run` runs on another thread: use
   /// `with_view` then.
   std::vector<instance_view> view() const;

@@ -66,7 +66,9 @@ ojson coverage_json(const strategy_run& r) {
   return j;
 }
 
-ojson run_json(const strategy_run& r) {
+} // namespace
+
+ojson strategy_run_json(const strategy_run& r) {
   ojson rejected = ojson::object();
   for (const auto& [rule, v] : r.outcome.rejected)
     rejected[rule] = {{"count", v.first}, {"first", v.second}};
@@ -81,6 +83,8 @@ ojson run_json(const strategy_run& r) {
           {"report", r.report_path},
           {"coverage", coverage_json(r)}};
 }
+
+namespace {
 
 // A walker's section: the contract plus one progress entry per tested
 // strategy, in tested order.
@@ -453,7 +457,7 @@ ojson batch_summary_json(const batch_report& rep) {
   s["configUnsafe"] = rep.unsafe_config;
   ojson runs = ojson::array();
   for (const auto& r : rep.runs)
-    runs.push_back(run_json(r));
+    runs.push_back(strategy_run_json(r));
   s["strategies"] = runs;
   if (rep.heat) {
     ojson heat = fields_json(stat_fields(rep.heat->model));

@@ -33,6 +33,10 @@ std::string trade_json_line(const tick_result& r, const std::string& strategy,
 /// newline: a tick result, or a warning as `"event":"error"`.
 std::string live_event_json_line(const live_event& e);
 
+/// One run of a batch as the summary lists it: names, counts, rejections,
+/// statistics, report and coverage.
+nlohmann::ordered_json strategy_run_json(const strategy_run& r);
+
 /// The summary of a live run (`btk live --summary-out`): counters, then
 /// every instance with its tick counts and `Live.getData` statistics.
 nlohmann::ordered_json live_summary_json(const live_report& rep);

@@ -1,0 +1,170 @@
+#include "runtime/server/server.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runtime/api/engine.hpp"
+#include "runtime/server/listener.hpp"
+#include "runtime/server/server_impl.hpp"
+
+namespace btk {
+
+namespace serve {
+
+core::core(server_options opts, std::string tok)
+    : o(std::move(opts))
+    , token(std::move(tok))
+    , limiter(o.rate_per_second, o.rate_burst) {}
+
+core::~core() {
+  // The runs started here stop at once (their state is safe either way).
+  for (const auto& r : events.runs()) {
+    r->graceful = true;
+    r->hard = true;
+  }
+  std::lock_guard<std::mutex> g{threads_mtx};
+  for (auto& t : threads)
+    t.join();
+}
+
+namespace {
+
+std::string random_token() {
+  std::random_device rd; // /dev/urandom on Linux
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 8; ++i) {
+    auto x = rd();
+    for (int k = 0; k < 8; ++k, x >>= 4)
+      out.push_back(hex[x & 15]);
+  }
+  return out;
+}
+
+// Reads the token file, or writes a new random token there (0600, created
+// exclusively: an existing file is never replaced).
+std::string token_from(const std::string& path) {
+  namespace fs = std::filesystem;
+  if (path.empty())
+    throw api_error("--token-file: give a file for the bearer token");
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
+      throw api_error("--token-file '" + path + "': readable by others (mode " +
+                      fmt::format("{:03o}", st.st_mode & 0777) +
+                      "); chmod 600 it, it holds a secret");
+    std::ifstream in{path};
+    std::string tok;
+    std::getline(in, tok);
+    while (!tok.empty() && (tok.back() == '\r' || tok.back() == ' '))
+      tok.pop_back();
+    if (tok.size() < 16)
+      throw api_error("--token-file '" + path +
+                      "': the token must be at least 16 characters");
+    return tok;
+  }
+  const auto parent = fs::path{path}.parent_path();
+  if (!parent.empty())
+    fs::create_directories(parent, ec);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0)
+    throw api_error("--token-file '" + path + "': " + std::strerror(errno));
+  const auto tok = random_token();
+  const auto line = tok + "\n";
+  const bool ok = ::write(fd, line.data(), line.size()) ==
+                  static_cast<ssize_t>(line.size());
+  ::close(fd);
+  if (!ok)
+    throw api_error("--token-file '" + path + "': could not write it");
+  return tok;
+}
+
+} // namespace
+
+} // namespace serve
+
+struct api_server::impl {
+  serve::core c;
+  serve::listener l;
+  impl(server_options o, std::string tok)
+      : c(std::move(o), std::move(tok))
+      , l(c) {}
+};
+
+api_server::api_server(server_options o) {
+  auto tok = serve::token_from(o.token_file);
+  impl_ = std::make_unique<impl>(std::move(o), std::move(tok));
+}
+
+api_server::~api_server() = default;
+
+std::string api_server::url() const {
+  return "http://" + impl_->l.address();
+}
+
+const std::string& api_server::token() const {
+  return impl_->c.token;
+}
+
+hub& api_server::hub() {
+  return impl_->c.events;
+}
+
+std::shared_ptr<server_run> api_server::attach_live(live_options& opts) {
+  std::string title;
+  for (const auto& s : opts.strategies)
+    title += (title.empty() ? "" : " ") + s;
+  auto r = impl_->c.events.add_run(run_kind::live, title);
+  serve::hook_live(impl_->c, r, opts);
+  return r;
+}
+
+void api_server::finish_live(server_run& r, live_report rep) {
+  serve::end_live(impl_->c, r, std::move(rep));
+}
+
+std::shared_ptr<server_run> api_server::attach_batch(batch_options& opts,
+                                                     run_kind kind,
+                                                     const std::string& title) {
+  auto r = impl_->c.events.add_run(kind, title);
+  {
+    std::lock_guard<std::mutex> g{r->mtx};
+    r->report_dir = opts.report_dir;
+  }
+  serve::hook_batch(impl_->c, r, opts);
+  if (kind == run_kind::backtest)
+    opts.stop = &r->graceful;
+  return r;
+}
+
+std::shared_ptr<server_run> api_server::attach_sweep(sweep_options& opts,
+                                                     const std::string& title) {
+  auto r = attach_batch(opts, run_kind::sweep, title);
+  std::lock_guard<std::mutex> g{r->mtx};
+  r->results_file = opts.results_out;
+  r->metric = opts.metric;
+  return r;
+}
+
+void api_server::finish_batch(server_run& r, batch_report rep) {
+  serve::end_batch(impl_->c, r, std::move(rep));
+}
+
+void api_server::finish_sweep(server_run& r, sweep_report rep) {
+  serve::end_sweep(impl_->c, r, std::move(rep));
+}
+
+void api_server::fail(server_run& r, const std::string& why) {
+  serve::end_failed(impl_->c, r, why);
+}
+
+} // namespace btk
