@@ -133,7 +133,7 @@ int run_walker_command(walker_flags flags) {
     return fail("walker", e);
   std::unique_ptr<api_server> server;
   try {
-    server = start_server(flags.serve, "walker");
+    server = start_server(flags.serve, "walker", flags.options.source.store);
   } catch (const api_error& e) {
     return fail("walker", e.what());
   }

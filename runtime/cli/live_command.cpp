@@ -25,8 +25,12 @@ std::atomic<bool> hard{false};
 std::atomic<std::atomic<bool>*> graceful_flag{&graceful};
 std::atomic<std::atomic<bool>*> hard_flag{&hard};
 
+// A signal came (so `--serve` does not linger after the run).
+std::atomic<bool> signalled{false};
+
 // The first SIGINT/SIGTERM stops gracefully, the second at once.
 extern "C" void on_signal(int) {
+  signalled.store(true);
   if (graceful_flag.load()->load())
     hard_flag.load()->store(true);
   graceful_flag.load()->store(true);
@@ -216,7 +220,7 @@ int run_live_command(CLI::App& live, live_flags& f) {
   std::unique_ptr<api_server> server;
   std::shared_ptr<server_run> served;
   try {
-    server = start_server(f.serve, "live");
+    server = start_server(f.serve, "live", f.options.source.store);
     if (server && !f.options.nodes.empty())
       return fail("live", "--serve shows a session of this process; a fleet "
                           "(--nodes) is not served yet");
@@ -231,7 +235,7 @@ int run_live_command(CLI::App& live, live_flags& f) {
   const int rc =
       run_and_print(f, served ? served->graceful : graceful,
                     served ? served->hard : hard, server.get(), served.get());
-  if (server) {
+  if (server && !signalled.load()) {
     graceful_flag = &graceful;
     hard_flag = &hard;
     serve_until_stopped(*server, "live");

@@ -88,7 +88,7 @@ int run_serve_command(serve_flags& f) {
 void add_serve_option(CLI::App* cmd, serve_option& s) {
   cmd->add_option("--serve", s.listen,
                   "HOST:PORT: serve the API and the dashboard while it runs, "
-                  "and after it ended until Ctrl-C");
+                  "and after it ended by itself until Ctrl-C");
   cmd->add_option("--token-file", s.token_file,
                   "with --serve: the bearer token's file (written, mode "
                   "0600, when missing)")
@@ -96,12 +96,14 @@ void add_serve_option(CLI::App* cmd, serve_option& s) {
 }
 
 std::unique_ptr<api_server> start_server(const serve_option& s,
-                                         const char* verb) {
+                                         const char* verb,
+                                         const std::string& store) {
   if (s.listen.empty())
     return nullptr;
   server_options o;
   o.listen = s.listen;
   o.token_file = s.token_file;
+  o.store = store;
   auto server = std::make_unique<api_server>(o);
   announce(*server, s.token_file, verb);
   return server;

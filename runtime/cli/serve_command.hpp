@@ -36,10 +36,11 @@ struct serve_option {
 /// Declares `--serve` and `--token-file` on `cmd`.
 void add_serve_option(CLI::App* cmd, serve_option& s);
 
-/// Starts the server `s` asks for (null when it asks for none) and prints
-/// where it is; throws `api_error`.
-std::unique_ptr<api_server> start_server(const serve_option& s,
-                                         const char* verb);
+/// Starts the server `s` asks for (null when it asks for none), serving
+/// the candles of `store` when not empty, and prints where it is; throws
+/// `api_error`.
+std::unique_ptr<api_server>
+start_server(const serve_option& s, const char* verb, const std::string& store);
 
 /// Prints that the run ended and serves until SIGINT or SIGTERM.
 void serve_until_stopped(api_server& server, const char* verb);

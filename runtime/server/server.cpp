@@ -14,6 +14,7 @@
 #include "runtime/api/engine.hpp"
 #include "runtime/server/listener.hpp"
 #include "runtime/server/server_impl.hpp"
+#include "runtime/store/candle_store.hpp"
 
 namespace btk {
 
@@ -101,6 +102,9 @@ struct api_server::impl {
 };
 
 api_server::api_server(server_options o) {
+  if (!o.store.empty())
+    if (auto s = candle_store::open_read_only(o.store); !s)
+      throw api_error("--store '" + o.store + "': " + s.err().message);
   auto tok = serve::token_from(o.token_file);
   impl_ = std::make_unique<impl>(std::move(o), std::move(tok));
 }

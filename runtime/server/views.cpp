@@ -361,7 +361,7 @@ answer view_candles(core& c, const query& q) {
                                "4h, 6h, 8h, 12h, 1d or 3d");
   auto store = candle_store::open_read_only(c.o.store);
   if (!store)
-    return json_error(500, store.err().message);
+    return json_error(503, store.err().message);
   auto rows = store->load(symbol, from, to);
   if (!rows)
     return json_error(404, rows.err().message);

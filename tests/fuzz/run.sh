@@ -21,7 +21,7 @@ shift 3
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(candle_reader strategy_spec grid_where values store_records
-           sweep_records binance_json)
+           sweep_records binance_json http_request)
 fi
 case "$mode" in
   --seconds) limit=(-max_total_time="$amount") ;;
