@@ -82,6 +82,11 @@ echo "(every instance under one risk profile)"
 LB_RISK=book:max_positions=3000,max_per_symbol=4 "$build/bench/live_bench" 500 1440 "$tmp/live-state"
 
 echo
+echo "## btk serve under load: 10,000 live instances, 200 WebSocket clients"
+"$build/bench/server_load_bench" 500 1440 200 2 all
+"$build/bench/server_load_bench" 500 1440 200 2 symbol
+
+echo
 echo "## Live mode crash safety: 200 SIGKILLs, restart on the same state"
 python3 tests/live/crash_kill.py --btk "$build/bin/btk" --work "$tmp/crash" --kills 200 --days 28 --seed 2
 python3 tests/live/crash_kill.py --btk "$build/bin/btk" --work "$tmp/crash-trades" --kills 200 --days 28 --seed 4 --trades-only

@@ -1,5 +1,7 @@
 #include "runtime/api/live.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -14,6 +16,7 @@
 #include "runtime/exchange/binance_feed.hpp"
 #include "runtime/exchange/exchange_clock.hpp"
 #include "runtime/exchange/exchange_sim.hpp"
+#include "runtime/results/html_report.hpp"
 #include "runtime/results/json.hpp"
 #include "strategies/spec.hpp"
 
@@ -153,9 +156,9 @@ live_report run_live_fleet(const live_options& opts,
     throw api_error("--nodes: risk profiles keep one book of every open "
                     "position, which does not span nodes yet; run them in one "
                     "process");
-  if (!opts.summary_out.empty())
-    throw api_error("--nodes: --summary-out is not written for a fleet yet "
-                    "(the events are)");
+  if (!opts.summary_out.empty() || !opts.report_dir.empty())
+    throw api_error("--nodes: --summary-out and --report-dir are not written "
+                    "for a fleet yet (the events are)");
   if (opts.clock == "exchange")
     throw api_error("--clock exchange needs --exchange binance");
   fleet_options fo;
@@ -215,6 +218,28 @@ live_report run_live_fleet(const live_options& opts,
   return out;
 }
 
+// Every instance's Live report into `opts.report_dir`, as Markdown and/or
+// a page with charts.
+void write_live_reports(const live_options& opts, const live_session& s) {
+  for (const auto& v : s.view()) {
+    const auto md = render_live_report(
+        v.name, v.symbol, *v.book, compute_live_statistics(*v.book), s.cfg());
+    const auto stem =
+        (std::filesystem::path(opts.report_dir) / (v.symbol + "_" + v.name))
+            .string();
+    if (opts.report_format != "html")
+      detail::write_text(stem + ".md", md);
+    if (opts.report_format != "md") {
+      const auto closed = v.book->closed();
+      std::vector<tick_result> trades(closed.begin(), closed.end());
+      std::reverse(trades.begin(), trades.end()); // oldest first
+      detail::write_text(stem + ".html",
+                         html_report(v.symbol + "_" + v.name, md,
+                                     {{v.name, std::move(trades)}}));
+    }
+  }
+}
+
 } // namespace
 
 live_report run_live(const live_options& opts,
@@ -250,7 +275,12 @@ live_report run_live(const live_options& opts,
   so.stop_at = opts.stop_at;
   so.all_ticks = opts.all_ticks;
   so.state_dir = opts.state_dir;
-  so.keep_reports = !opts.summary_out.empty() || opts.keep_reports;
+  if (opts.report_format != "md" && opts.report_format != "html" &&
+      opts.report_format != "both")
+    throw api_error("--report-format: md, html or both, not '" +
+                    opts.report_format + "'");
+  so.keep_reports = !opts.summary_out.empty() || !opts.report_dir.empty() ||
+                    opts.keep_reports;
   auto session = live_session::open(std::move(so), std::move(ex.feed),
                                     std::move(ex.clock));
   if (!session)
@@ -292,6 +322,8 @@ live_report run_live(const live_options& opts,
   live_report rep;
   static_cast<live_counters&>(rep) = *stats;
   rep.cfg = live_config(opts);
+  if (!opts.report_dir.empty())
+    write_live_reports(opts, s);
   for (const auto& v : s.view()) {
     live_instance_report r;
     r.symbol = v.symbol;

@@ -79,6 +79,14 @@ struct live_options {
   std::string trades_out;
   /// JSON summary of the run (`live_summary_json`). Default: none
   std::string summary_out;
+  /// Folder of every instance's Live report, written when the run ends
+  /// (`{symbol}_{strategy}.md`, as `Live.dump` names them). One process
+  /// only. Default: none (not written)
+  std::string report_dir;
+  /// What those reports are: `md`, `html` (a self-contained page with the
+  /// tables and charts of the PNL, drawdown and trades) or `both`.
+  /// Default: md
+  std::string report_format{"md"};
   /// Called with every event after it is persisted. Default: none
   std::function<void(const live_event&)> on_event;
   /// Called after every minute (on the session's thread) with its counters

@@ -170,6 +170,12 @@ CLI::App* add_live_command(CLI::App& app, live_flags& f) {
   cmd->add_option("--summary-out", o.summary_out,
                   "write a JSON summary: every instance's tick counts and "
                   "Live.getData statistics");
+  cmd->add_option("--report-dir", o.report_dir,
+                  "write every instance's Live report here when the run ends");
+  cmd->add_option("--report-format", o.report_format,
+                  "md, html (tables and charts, one self-contained page) or "
+                  "both")
+      ->capture_default_str();
   cmd->add_flag("--all-ticks", o.all_ticks,
                 "publish idle, waiting and active ticks too");
   cmd->add_option("--set", f.sets,

@@ -47,8 +47,7 @@ void hook_live(core& c, const std::shared_ptr<server_run>& r, live_options& o) {
     if (prev)
       prev(e);
     if (hub->listened())
-      hub->publish_raw(e.warning ? "errors" : "signals", run->id,
-                       e.symbol + ":" + e.name, live_event_json_line(e));
+      hub->publish_event(e.warning ? "errors" : "signals", run->id, e);
   };
   o.on_minute_stats = [run, hub, prev = std::move(o.on_minute_stats)](
                           const live_session_stats& st) {

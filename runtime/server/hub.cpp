@@ -1,6 +1,13 @@
 #include "runtime/server/hub.hpp"
 
+#include "runtime/results/json.hpp"
+
 #include <algorithm>
+#include <cerrno>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace btk {
 
@@ -39,9 +46,22 @@ bool event_filter::matches(std::string_view topic, std::string_view run_id,
          inst.substr(0, instance.size()) == instance;
 }
 
+void lower_thread_priority(int inc) {
+  if (inc <= 0)
+    return;
+  const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+  errno = 0;
+  const int now = ::getpriority(PRIO_PROCESS, tid);
+  if (errno == 0)
+    ::setpriority(PRIO_PROCESS, tid, now + inc);
+}
+
 hub::hub(hub_options o)
     : opts_(o) {
-  thread_ = std::thread([this] { dispatch(); });
+  thread_ = std::thread([this] {
+    lower_thread_priority(opts_.nice);
+    dispatch();
+  });
 }
 
 hub::~hub() {
@@ -89,18 +109,35 @@ void hub::publish(std::string_view topic, const std::string& run,
       data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-void hub::publish_raw(std::string_view topic, const std::string& run,
-                      const std::string& instance, std::string data) {
+void hub::publish_event(std::string_view topic, const std::string& run,
+                        const live_event& e) {
   {
     std::lock_guard<std::mutex> g{mtx_};
     if (subs_.empty())
-      return; // nobody listens: nothing to encode
+      return; // nobody listens
     if (queue_.size() >= opts_.queue_limit) {
       ++stats_.overflowed;
       return;
     }
     ++stats_.published;
-    queue_.push_back({std::string{topic}, run, instance, std::move(data)});
+    queue_.push_back({std::string{topic}, run, e.symbol + ":" + e.name, {}, e});
+  }
+  wake_.notify_one();
+}
+
+void hub::publish_raw(std::string_view topic, const std::string& run,
+                      const std::string& instance, std::string data) {
+  {
+    std::lock_guard<std::mutex> g{mtx_};
+    if (subs_.empty())
+      return; // nobody listens
+    if (queue_.size() >= opts_.queue_limit) {
+      ++stats_.overflowed;
+      return;
+    }
+    ++stats_.published;
+    queue_.push_back(
+        {std::string{topic}, run, instance, std::move(data), std::nullopt});
   }
   wake_.notify_one();
 }
@@ -125,14 +162,14 @@ std::uint64_t hub::subscribe(event_filter f, sink s) {
   const auto id = next_sub_++;
   subs_[id] = std::make_shared<const subscriber>(
       subscriber{std::move(f), std::move(s)});
-  listened_ = subs_.size();
+  resnap();
   return id;
 }
 
 void hub::unsubscribe(std::uint64_t id) {
   std::lock_guard<std::mutex> g{mtx_};
   subs_.erase(id);
-  listened_ = subs_.size();
+  resnap();
 }
 
 void hub::flush() {
@@ -148,10 +185,12 @@ hub_stats hub::stats() const {
 }
 
 void hub::dispatch() {
-  std::vector<std::pair<std::uint64_t, std::shared_ptr<const subscriber>>> to;
+  std::deque<pending> batch;
   std::vector<std::uint64_t> refused;
   for (;;) {
-    pending ev;
+    // Takes every queued event at once: a publisher waits on the lock for
+    // a swap, never for a delivery.
+    std::shared_ptr<const std::vector<entry>> subs;
     {
       std::unique_lock<std::mutex> g{mtx_};
       busy_ = false;
@@ -160,37 +199,53 @@ void hub::dispatch() {
       wake_.wait(g, [this] { return stopping_ || !queue_.empty(); });
       if (stopping_)
         return;
-      ev = std::move(queue_.front());
-      queue_.pop_front();
+      batch.swap(queue_);
       busy_ = true;
-      to.clear();
-      for (const auto& [id, s] : subs_)
-        if (s->filter.matches(ev.topic, ev.run, ev.instance))
-          to.emplace_back(id, s);
+      subs = snapshot_;
     }
-    if (to.empty())
-      continue;
-    // The names are btk's own (topics, run ids, symbols and strategy
-    // names), escaped all the same.
-    auto quoted = [](const std::string& x) {
-      return nlohmann::json(x).dump(-1, ' ', false,
-                                    nlohmann::json::error_handler_t::replace);
-    };
-    auto text = std::make_shared<const std::string>(
-        "{\"topic\":" + quoted(ev.topic) + ",\"run\":" + quoted(ev.run) +
-        ",\"instance\":" + quoted(ev.instance) + ",\"data\":" + ev.data + "}");
     refused.clear();
-    for (const auto& [id, s] : to)
-      if (!s->deliver(text))
-        refused.push_back(id);
+    for (auto& ev : batch) {
+      std::shared_ptr<const std::string> text;
+      for (const auto& [id, s] : *subs) {
+        if (!s->filter.matches(ev.topic, ev.run, ev.instance) ||
+            std::find(refused.begin(), refused.end(), id) != refused.end())
+          continue;
+        if (!text)
+          text = encode(ev);
+        if (!s->deliver(text))
+          refused.push_back(id);
+      }
+    }
+    batch.clear();
     if (!refused.empty()) {
       std::lock_guard<std::mutex> g{mtx_};
       for (auto id : refused)
         subs_.erase(id);
-      listened_ = subs_.size();
       stats_.refused += refused.size();
+      resnap();
     }
   }
+}
+
+std::shared_ptr<const std::string> hub::encode(const pending& ev) {
+  // The names are btk's own (topics, run ids, symbols and strategy names),
+  // escaped all the same.
+  auto quoted = [](const std::string& x) {
+    return nlohmann::json(x).dump(-1, ' ', false,
+                                  nlohmann::json::error_handler_t::replace);
+  };
+  return std::make_shared<const std::string>(
+      "{\"topic\":" + quoted(ev.topic) + ",\"run\":" + quoted(ev.run) +
+      ",\"instance\":" + quoted(ev.instance) + ",\"data\":" +
+      (ev.event ? live_event_json_line(*ev.event) : ev.data) + "}");
+}
+
+void hub::resnap() {
+  auto next = std::make_shared<std::vector<entry>>();
+  for (const auto& [id, s] : subs_)
+    next->emplace_back(id, s);
+  snapshot_ = std::move(next);
+  listened_ = subs_.size();
 }
 
 } // namespace btk

@@ -18,12 +18,15 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "messages/live_convert.hpp"
 
 #include "core/stats/live_report.hpp"
 #include "runtime/results/results.hpp"
@@ -112,7 +115,15 @@ struct hub_options {
   /// Events waiting for the dispatcher; a publish beyond it drops the
   /// event (counted). Default: 65536
   std::size_t queue_limit = 65536;
+  /// Niceness added to the dispatcher's thread, so that a run's threads
+  /// win the CPU when they compete with it (on Linux nice is per thread).
+  /// Default: 10
+  int nice = 10;
 };
+
+/// Adds `inc` to the calling thread's niceness (Linux; a no-op where it
+/// cannot).
+void lower_thread_priority(int inc);
 
 /// Counters of a hub, for the metrics route.
 struct hub_stats {
@@ -150,6 +161,10 @@ public:
   /// The same with `data` already JSON text (a live event's line).
   void publish_raw(std::string_view topic, const std::string& run,
                    const std::string& instance, std::string data);
+  /// A live event (its line of `--events-out` as `data`), encoded on the
+  /// dispatcher's thread rather than the caller's.
+  void publish_event(std::string_view topic, const std::string& run,
+                     const live_event& e);
   /// True while anyone subscribes (publishers may skip encoding).
   bool listened() const noexcept { return listened_.load() > 0; }
   /// Publishes `progress` of `r` unless one went out less than 100 ms ago
@@ -171,12 +186,19 @@ private:
     std::string run;
     std::string instance;
     std::string data;
+    /// A live event encoded by the dispatcher (when `data` is empty), so
+    /// that the session's thread only copies it.
+    std::optional<live_event> event;
   };
   struct subscriber {
     event_filter filter;
     sink deliver;
   };
+  using entry = std::pair<std::uint64_t, std::shared_ptr<const subscriber>>;
   void dispatch();
+  static std::shared_ptr<const std::string> encode(const pending& ev);
+  /// Rebuilds `snapshot_` from `subs_` (under `mtx_`).
+  void resnap();
 
   hub_options opts_;
   mutable std::mutex runs_mtx_;
@@ -190,6 +212,9 @@ private:
   bool busy_ = false;
   bool stopping_ = false;
   std::map<std::uint64_t, std::shared_ptr<const subscriber>> subs_;
+  /// `subs_` as the dispatcher reads it, rebuilt when it changes.
+  std::shared_ptr<const std::vector<entry>> snapshot_ =
+      std::make_shared<const std::vector<entry>>();
   std::uint64_t next_sub_ = 1;
   std::atomic<std::size_t> listened_{0};
   hub_stats stats_;

@@ -375,7 +375,11 @@ listener::listener(core& c)
   if (ec)
     throw api_error("--listen '" + addr + "': " + ec.message());
   impl_->accept();
-  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+  impl_->thread = std::thread([this] {
+    // Serving yields to the runs when they compete for the CPU.
+    lower_thread_priority(impl_->c.o.nice);
+    impl_->ioc.run();
+  });
 }
 
 listener::~listener() {

@@ -23,6 +23,7 @@ namespace serve {
 core::core(server_options opts, std::string tok)
     : o(std::move(opts))
     , token(std::move(tok))
+    , events(hub_options{65536, o.nice})
     , limiter(o.rate_per_second, o.rate_burst) {}
 
 core::~core() {

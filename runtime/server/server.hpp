@@ -52,11 +52,17 @@ struct server_options {
   double rate_per_second = 100;
   double rate_burst = 200;
   /// Events a WebSocket client may have unsent; a client further behind is
-  /// disconnected. Default: 1024
-  std::size_t ws_queue = 1024;
+  /// disconnected. The events are shared, so the cost is a pointer per
+  /// event and client. Default: 8192
+  std::size_t ws_queue = 8192;
   /// Runs started through the API that may run at once (503 beyond).
   /// Default: 4
   std::size_t max_runs = 4;
+  /// Niceness added to the server's own threads (sockets, event
+  /// dispatch), so that live sessions and backtests win the CPU when they
+  /// compete: a flood of clients slows the clients, not the runs.
+  /// Default: 10
+  int nice = 10;
   /// Check what POST routes are given but start nothing (tests and the
   /// fuzzer). Default: false
   bool dry_run = false;

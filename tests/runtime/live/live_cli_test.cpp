@@ -198,3 +198,26 @@ TEST_CASE("risk profiles from a TOML file's [risk.NAME] tables run as the "
   CHECK(r.code == 1);
   CHECK(has(r.err, "'sma-cross', which is not a strategy of this run"));
 }
+
+TEST_CASE("btk live --report-format both writes each instance's Live report "
+          "as Markdown and as a page with charts") {
+  scratch_dir d{"live_reports"};
+  write_csv(d / "LIVEUSDT-1m.csv", 600);
+  auto args = live_args(d, "2024-01-01T09:00:00Z", spec);
+  args.insert(args.end(),
+              {"--report-dir", d / "reports", "--report-format", "both"});
+  auto r = run_btk(d, args);
+  REQUIRE(r.code == 0);
+  const auto md = slurp(d / "reports/LIVEUSDT_every-n#1.md");
+  const auto html = slurp(d / "reports/LIVEUSDT_every-n#1.html");
+  CHECK(has(md, "every-n#1"));
+  CHECK(has(md, "**Closed signals:**"));
+  CHECK(has(html, "<svg"));
+  CHECK(has(html, "Closed signals:"));
+  CHECK(!has(html, "<script"));
+  args.back() = "pdf";
+  r = run_btk(d, args);
+  CHECK(r.code == 1);
+  CHECK(has(r.err, "--report-format"));
+  CHECK(has(r.err, "pdf"));
+}
