@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/live_mix.hpp"
 #include "core/risk/risk_limits.hpp"
 #include "runtime/data/synth.hpp"
 #include "runtime/live/session.hpp"
@@ -45,34 +46,12 @@ long rss_kib() {
   return 0;
 }
 
-std::vector<std::string> strategy_specs() {
-  std::vector<std::string> out;
-  for (int n : {5, 7, 11, 13, 17, 23, 31, 45})
-    out.push_back("every-n:n=" + std::to_string(n) +
-                  ",side=alt,tp=1,sl=0.8,minutes=30");
-  for (const char* iv : {"1m", "5m", "15m", "1h"})
-    for (const char* fs : {"fast=5,slow=20", "fast=9,slow=26"})
-      out.push_back(std::string{"sma-cross:"} + fs + ",interval=" + iv +
-                    ",tp=1,sl=0.8,minutes=120");
-  for (int n : {15, 30, 45, 60})
-    out.push_back("scheduled:n=" + std::to_string(n) +
-                  ",offset=0.2,side=alt,tp=1,sl=1,minutes=60");
-  return out;
-}
-
-double percentile(std::vector<double> xs, double p) {
-  if (xs.empty())
-    return 0;
-  std::sort(xs.begin(), xs.end());
-  const auto k =
-      static_cast<std::size_t>(p * static_cast<double>(xs.size() - 1));
-  return xs[k];
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
   using namespace btk;
+  using bench::percentile;
+  using bench::strategy_specs;
   const int symbols = argc > 1 ? std::atoi(argv[1]) : 500;
   const int minutes = argc > 2 ? std::atoi(argv[2]) : 1440;
   const std::string dir =

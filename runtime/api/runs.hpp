@@ -68,9 +68,10 @@ struct batch_options {
   /// JSON summary (`batch_summary_json` / `sweep_summary_json`).
   /// Default: none (not written)
   std::string summary_out;
-  /// Folder of the Markdown reports: one per run for backtests (plus the
-  /// Heat report in `../heatmap` for several symbols), one per symbol for
-  /// walkers. Default: none (not written)
+  /// Folder of the reports: one per run for backtests (plus the Heat
+  /// report in `../heatmap` for several symbols), one per symbol for
+  /// walkers; for sweeps, with `report_format` html, the heatmap page
+  /// `sweep-heatmap.html`. Default: none (not written)
   std::string report_dir;
   /// What the reports in `report_dir` are: `md` (Markdown), `html` (one
   /// self-contained page with the tables and charts of the PNL, drawdown
@@ -103,8 +104,9 @@ struct walker_options : batch_options {
 
 /// Options of `run_sweep`: the candles, threads and files of a batch, and
 /// the grids (`sweep_grid`: grids, where, sample, seed, metric,
-/// walk_forward, top). A sweep writes no trades or reports: `trades_out`
-/// and `report_dir` must stay empty.
+/// walk_forward, top). A sweep writes no trades or Markdown reports:
+/// `trades_out` stays empty, and `report_dir` only holds the heatmap page
+/// of `report_format` html (drawn from `results_out`, which it needs).
 struct sweep_options : batch_options, sweep_grid {
   /// One JSON line per job, in job-id order (the same file for any number
   /// of workers). Default: none (not written)

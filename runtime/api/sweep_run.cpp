@@ -1,6 +1,8 @@
 // `run_sweep`: loads the candles, picks the frame that fits every point of
 // the grids, and hands the plan to the sweep engine (runtime/sweep).
 
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <tuple>
 
@@ -10,6 +12,7 @@
 #include "runtime/api/batch.hpp"
 #include "runtime/api/engine.hpp"
 #include "runtime/api/runs.hpp"
+#include "runtime/results/html_report.hpp"
 #include "runtime/results/json.hpp"
 #include "runtime/sweep/sweep.hpp"
 #include "strategies/grid.hpp"
@@ -59,6 +62,28 @@ std::vector<frame_needs> grid_needs(const sweep_options& opts,
 
 } // namespace
 
+// `{report_dir}/sweep-heatmap.html` from the results file just written.
+void write_heatmap(const sweep_options& opts, const std::string& metric) {
+  std::ifstream in{opts.results_out};
+  if (!in)
+    throw api_error("--results-out '" + opts.results_out +
+                    "': cannot read it back for the heatmap");
+  std::vector<heatmap_point> points;
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.contains("spec"))
+      continue;
+    heatmap_point p{j["spec"].get<std::string>(), std::nullopt};
+    if (j.contains("metric") && j["metric"].is_number())
+      p.metric = j["metric"].get<double>();
+    points.push_back(std::move(p));
+  }
+  write_text(
+      (std::filesystem::path(opts.report_dir) / "sweep-heatmap.html").string(),
+      html_heatmap("Sweep heatmap: " + metric, metric, points));
+}
+
 sweep_report run_sweep(const sweep_options& opts) {
   const auto cfg = effective_config(opts);
   if (opts.sample > max_sweep_sample)
@@ -72,10 +97,17 @@ sweep_report run_sweep(const sweep_options& opts) {
     throw api_error("a sweep takes no risk profiles: its jobs run apart, so "
                     "none shares a book of open positions with another "
                     "(run the strategies together with btk backtest --risk)");
-  if (!opts.trades_out.empty() || !opts.report_dir.empty())
-    throw api_error("a sweep writes no trades or reports (trades_out, "
-                    "report_dir): results_out gets one line per job, "
-                    "summary_out the top table");
+  const bool heatmap =
+      opts.report_format == "html" || opts.report_format == "both";
+  if (!opts.trades_out.empty() || (!opts.report_dir.empty() && !heatmap))
+    throw api_error("a sweep writes no trades or Markdown reports "
+                    "(trades_out, report_dir): results_out gets one line per "
+                    "job, summary_out the top table, and report_format html "
+                    "a heatmap page in report_dir");
+  if (heatmap && (opts.report_dir.empty() || opts.results_out.empty()))
+    throw api_error("--report-format html on a sweep draws the heatmap of "
+                    "its results: give --results-out FILE and --report-dir "
+                    "DIR");
   auto grid = static_cast<const sweep_grid&>(opts);
   if (grid.walk_forward) {
     auto& wf = *grid.walk_forward;
@@ -132,6 +164,8 @@ sweep_report run_sweep(const sweep_options& opts) {
   rep->load_ms = data.load_ms;
   if (!opts.summary_out.empty())
     write_text(opts.summary_out, sweep_summary_json(*rep).dump(2) + "\n");
+  if (heatmap)
+    write_heatmap(opts, *metric);
   return std::move(*rep);
 }
 

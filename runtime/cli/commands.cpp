@@ -156,7 +156,9 @@ int run_walker_or_sweep(walker_flags& flags, api_server* server) {
   }
   sweep_options o = flags.sweep;
   static_cast<batch_options&>(o) = flags.options;
-  o.report_dir.clear(); // the walker's default folder; --report-dir refused
+  // A sweep's report is its heatmap page (--report-format html).
+  if (o.report_format == "md")
+    o.report_dir.clear();
   if (!flags.walk_forward.empty()) {
     auto wf = parse_walk_forward(flags.walk_forward);
     if (!wf)

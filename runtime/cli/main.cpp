@@ -38,7 +38,7 @@ std::string flags_that_do_not_apply(const CLI::App& walker, bool sweep) {
       "--heartbeat-ms", "--node-timeout-ms", "--tls-cert",
       "--tls-key",      "--tls-ca"};
   // Given empty ('' to skip them) they ask for nothing: no conflict.
-  const char* list_only[] = {"--trades-out", "--report-dir", "--report-format"};
+  const char* list_only[] = {"--trades-out"};
   if (!sweep) {
     for (const char* f : sweep_only)
       if (walker.count(f) > 0)
@@ -50,6 +50,11 @@ std::string flags_that_do_not_apply(const CLI::App& walker, bool sweep) {
         return std::string{f} +
                " does not apply to a sweep (--results-out gets one line per "
                "job, --summary-out the top table)";
+    if (walker.count("--report-dir") > 0 &&
+        (walker.count("--report-format") == 0 ||
+         walker.get_option("--report-format")->as<std::string>() == "md"))
+      return "--report-dir on a sweep holds its heatmap page: add "
+             "--report-format html (with --results-out FILE)";
   }
   return {};
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,20 @@ struct report_series {
 /// PNL of each trade. Runs without closed trades draw no chart.
 std::string html_report(std::string_view title, std::string_view markdown,
                         const std::vector<report_series>& runs);
+
+/// One job of a sweep, for its heatmap: the spec it ran and its metric
+/// (none when the job had no value).
+struct heatmap_point {
+  std::string spec;
+  std::optional<double> metric;
+};
+
+/// A self-contained page (no script, nothing loaded) with a heatmap of
+/// `metric` over the first two numeric parameters that vary among
+/// `points`, each cell the best value of the jobs sharing it (other
+/// parameters, symbols, windows), or a sentence saying why there is none.
+std::string html_heatmap(std::string_view title, std::string_view metric,
+                         const std::vector<heatmap_point>& points);
 
 /// `text` with `&`, `<`, `>`, `"` and `'` escaped for HTML.
 std::string html_escape(std::string_view text);

@@ -111,22 +111,15 @@ void hub::publish(std::string_view topic, const std::string& run,
 
 void hub::publish_event(std::string_view topic, const std::string& run,
                         const live_event& e) {
-  {
-    std::lock_guard<std::mutex> g{mtx_};
-    if (subs_.empty())
-      return; // nobody listens
-    if (queue_.size() >= opts_.queue_limit) {
-      ++stats_.overflowed;
-      return;
-    }
-    ++stats_.published;
-    queue_.push_back({std::string{topic}, run, e.symbol + ":" + e.name, {}, e});
-  }
-  wake_.notify_one();
+  enqueue({std::string{topic}, run, e.symbol + ":" + e.name, {}, e});
 }
 
 void hub::publish_raw(std::string_view topic, const std::string& run,
                       const std::string& instance, std::string data) {
+  enqueue({std::string{topic}, run, instance, std::move(data), std::nullopt});
+}
+
+void hub::enqueue(pending&& ev) {
   {
     std::lock_guard<std::mutex> g{mtx_};
     if (subs_.empty())
@@ -136,8 +129,7 @@ void hub::publish_raw(std::string_view topic, const std::string& run,
       return;
     }
     ++stats_.published;
-    queue_.push_back(
-        {std::string{topic}, run, instance, std::move(data), std::nullopt});
+    queue_.push_back(std::move(ev));
   }
   wake_.notify_one();
 }

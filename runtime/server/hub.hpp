@@ -196,6 +196,8 @@ private:
   };
   using entry = std::pair<std::uint64_t, std::shared_ptr<const subscriber>>;
   void dispatch();
+  /// Queues `ev` unless nobody listens or the queue is full (counted).
+  void enqueue(pending&& ev);
   static std::shared_ptr<const std::string> encode(const pending& ev);
   /// Rebuilds `snapshot_` from `subs_` (under `mtx_`).
   void resnap();

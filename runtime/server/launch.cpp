@@ -414,6 +414,8 @@ expected<std::string> core::start(run_kind kind, const nlohmann::json& body) {
   if (grids) {
     static_cast<batch_options&>(so) = bo;
     so.results_out = (fs::path{dir} / "results.jsonl").string();
+    so.report_dir = dir; // sweep-heatmap.html
+    so.report_format = "html";
     {
       std::lock_guard<std::mutex> g{r->mtx};
       r->results_file = so.results_out;

@@ -282,8 +282,8 @@ TEST_CASE("data synth with the same seed writes identical bytes") {
 
 TEST_CASE("A backtest or walker with --report-format html writes "
           "self-contained HTML reports with "
-          "charts, both writes Markdown too, and a sweep or another format "
-          "is refused") {
+          "charts, both writes Markdown too, and another format is "
+          "refused") {
   scratch_dir tmp{"cli_html"};
   const std::string data = synth(tmp, "x.csv.gz");
   auto files = [](const std::string& dir, const std::string& ext) {
@@ -316,10 +316,46 @@ TEST_CASE("A backtest or walker with --report-format html writes "
                     "--report-format", "pdf"});
   CHECK(r.code != 0);
   CHECK(has(r.err, "--report-format: pdf not in {md,html,both}"));
+}
+
+TEST_CASE("A sweep with --report-format html draws the heatmap of its "
+          "results over two parameters, and asks for the results file") {
+  scratch_dir tmp{"cli_heatmap"};
+  const std::string data = synth(tmp, "x.csv.gz");
+  auto r = run_btk(tmp, {"walker", "--data", data, "--grid",
+                         "sma-cross:fast=3..9:3,slow=20..40:10", "--metric",
+                         "totalPnl", "--results-out", tmp / "results.jsonl",
+                         "--report-dir", tmp / "heat", "--report-format",
+                         "html", "--quiet"});
+  REQUIRE(r.code == 0);
+  const auto page = slurp(tmp / "heat/sweep-heatmap.html");
+  CHECK(has(page, "<b>fast</b> × <b>slow</b>"));
+  CHECK(!has(page, "<script"));
+  // One cell per (fast, slow), each holding its job's metric.
+  std::size_t cells = 0;
+  for (auto at = page.find("<rect"); at != std::string::npos;
+       at = page.find("<rect", at + 1))
+    ++cells;
+  CHECK(cells == 9);
+  std::istringstream lines{slurp(tmp / "results.jsonl")};
+  std::string line;
+  while (std::getline(lines, line)) {
+    const auto j = nlohmann::json::parse(line);
+    const auto spec = j["spec"].get<std::string>();
+    const auto fast =
+        spec.substr(spec.find("fast=") + 5, spec.find(',', spec.find("fast=")) -
+                                                spec.find("fast=") - 5);
+    INFO(spec);
+    CHECK(has(page, "<title>fast=" + fast));
+  }
   r = run_btk(tmp, {"walker", "--data", data, "--grid", "every-n:n=30..60:30",
                     "--report-format", "html"});
   CHECK(r.code != 0);
-  CHECK(has(r.err, "--report-format does not apply to a sweep"));
+  CHECK(has(r.err, "--results-out"));
+  r = run_btk(tmp, {"walker", "--data", data, "--grid", "every-n:n=30..60:30",
+                    "--report-dir", tmp / "md"});
+  CHECK(r.code != 0);
+  CHECK(has(r.err, "--report-format html"));
 }
 
 TEST_CASE("A backtest writes trades, a summary whose counts match them, and "

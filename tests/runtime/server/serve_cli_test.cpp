@@ -139,7 +139,14 @@ TEST_CASE("serve cli: btk live --serve shows the instances and stops "
        "--token-file", d / "token", "-q"},
       d / "out", d / "err");
   const auto addr = served_address(d / "out", d / "err", pid);
-  auto run = get(addr, "/api/runs/live-1");
+  // The server answers before the session has opened its state.
+  json run;
+  for (int i = 0; i < 200; ++i) {
+    run = get(addr, "/api/runs/live-1");
+    if (!run["instances"].empty())
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
   CHECK(run["status"] == "running");
   REQUIRE(run["instances"].size() == 1);
   CHECK(run["instances"][0]["symbol"] == "DEMOUSDT");

@@ -318,3 +318,34 @@ TEST_CASE("serve: the dashboard is one page with nothing loaded from "
   CHECK(!has(page, "<link"));
   CHECK(!has(page, "@import"));
 }
+
+TEST_CASE("serve: a sweep started over HTTP serves its top table, its "
+          "results and its heatmap page",
+          "[server]") {
+  served s;
+  auto r = s.call("POST", "/api/walkers",
+                  json{{"symbols", "DEMOUSDT"},
+                       {"grids",
+                        {"sma-cross:fast=5..15:5,slow=20..40:10,"
+                         "interval=15m"}},
+                       {"metric", "totalPnl"},
+                       {"top", 3}}
+                      .dump(),
+                  true);
+  INFO(r.body);
+  REQUIRE(r.status == 202);
+  const std::string id = json::parse(r.body)["id"];
+  CHECK(id.rfind("sweep-", 0) == 0);
+  auto run = s.wait_run(id);
+  REQUIRE(run["status"] == "done");
+  REQUIRE(run["summary"]["top"].size() == 3);
+  auto results = s.call("GET", "/api/runs/" + id + "/results");
+  REQUIRE(results.status == 200);
+  CHECK(lines(results.body) == 9);
+  auto page = s.call("GET", "/api/runs/" + id + "/files/sweep-heatmap.html");
+  REQUIRE(page.status == 200);
+  CHECK(has(page.body, "<b>fast</b> × <b>slow</b>"));
+  // A sweep cannot be stopped part way; it says so.
+  auto stop = s.call("POST", "/api/runs/" + id + "/stop", "", true);
+  CHECK(stop.status == 409);
+}
