@@ -241,11 +241,11 @@ int run_live_command(CLI::App& live, live_flags& f) {
   const int rc =
       run_and_print(f, served ? served->graceful : graceful,
                     served ? served->hard : hard, server.get(), served.get());
-  if (server && !signalled.load()) {
-    graceful_flag = &graceful;
-    hard_flag = &hard;
+  // The served run's flags go with the server.
+  graceful_flag = &graceful;
+  hard_flag = &hard;
+  if (server && !signalled.load())
     serve_until_stopped(*server, "live");
-  }
   return rc;
 }
 

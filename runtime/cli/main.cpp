@@ -51,6 +51,7 @@ std::string flags_that_do_not_apply(const CLI::App& walker, bool sweep) {
                " does not apply to a sweep (--results-out gets one line per "
                "job, --summary-out the top table)";
     if (walker.count("--report-dir") > 0 &&
+        !walker.get_option("--report-dir")->as<std::string>().empty() &&
         (walker.count("--report-format") == 0 ||
          walker.get_option("--report-format")->as<std::string>() == "md"))
       return "--report-dir on a sweep holds its heatmap page: add "

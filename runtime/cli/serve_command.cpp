@@ -4,6 +4,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -19,6 +20,12 @@ std::atomic<bool> stop_serving{false};
 
 extern "C" void on_serve_signal(int) {
   stop_serving.store(true);
+}
+
+// While closing: a second signal quits at once (a walker or sweep started
+// through the API otherwise runs to its end first).
+extern "C" void on_second_signal(int) {
+  std::_Exit(130);
 }
 
 void wait_for_signal() {
@@ -78,7 +85,11 @@ int run_serve_command(serve_flags& f) {
     api_server s{f.options};
     announce(s, f.options.token_file, "serve");
     wait_for_signal();
-    std::printf("btk serve: stopping\n");
+    std::printf("btk serve: stopping (walkers and sweeps run to their end; "
+                "Ctrl-C again quits at once)\n");
+    std::fflush(stdout);
+    std::signal(SIGINT, on_second_signal);
+    std::signal(SIGTERM, on_second_signal);
     return 0;
   } catch (const api_error& e) {
     return fail("serve", e.what());

@@ -28,14 +28,15 @@ void publish_done(core& c, server_run& r) {
 
 template <class F>
 void on_thread(core& c, std::shared_ptr<server_run> r, F body) {
-  std::lock_guard<std::mutex> g{c.threads_mtx};
-  c.threads.emplace_back([&c, r = std::move(r), body = std::move(body)] {
-    try {
-      body(*r);
-    } catch (const std::exception& e) {
-      end_failed(c, *r, e.what());
-    }
-  });
+  c.spawn(
+      [&c, r, body = std::move(body)] {
+        try {
+          body(*r);
+        } catch (const std::exception& e) {
+          end_failed(c, *r, e.what());
+        }
+      },
+      [&c, r](const std::string& why) { end_failed(c, *r, why); });
 }
 
 } // namespace

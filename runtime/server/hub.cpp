@@ -86,6 +86,12 @@ std::shared_ptr<server_run> hub::add_run(run_kind kind, std::string title) {
   return r;
 }
 
+void hub::reserve(run_kind kind, std::uint64_t n) {
+  std::lock_guard<std::mutex> g{runs_mtx_};
+  auto& c = counts_[kind];
+  c = std::max(c, n);
+}
+
 std::shared_ptr<server_run> hub::find(const std::string& id) const {
   std::lock_guard<std::mutex> g{runs_mtx_};
   for (const auto& r : runs_)
@@ -169,6 +175,14 @@ void hub::flush() {
   idle_.wait(g, [this] { return (queue_.empty() && !busy_) || stopping_; });
 }
 
+void hub::drop_subscribers() {
+  std::unique_lock<std::mutex> g{mtx_};
+  subs_.clear();
+  resnap();
+  queue_.clear();
+  idle_.wait(g, [this] { return !busy_ || stopping_; });
+}
+
 hub_stats hub::stats() const {
   std::lock_guard<std::mutex> g{mtx_};
   auto s = stats_;
@@ -202,10 +216,14 @@ void hub::dispatch() {
         if (!s->filter.matches(ev.topic, ev.run, ev.instance) ||
             std::find(refused.begin(), refused.end(), id) != refused.end())
           continue;
-        if (!text)
-          text = encode(ev);
-        if (!s->deliver(text))
-          refused.push_back(id);
+        try {
+          if (!text)
+            text = encode(ev);
+          if (!s->deliver(text))
+            refused.push_back(id);
+        } catch (const std::exception&) {
+          refused.push_back(id); // out of memory: this subscriber goes
+        }
       }
     }
     batch.clear();

@@ -92,6 +92,9 @@ struct server_run {
   /// A sweep's results file, one JSON line per job
   /// (`GET /api/runs/ID/results`, the heatmap's data). Default: none
   std::string results_file;
+  /// Started through the API (counted against `max_runs`), not by the
+  /// host.
+  bool api = false;
   /// The sweep's metric, for its ranking.
   std::string metric;
   /// When progress was last published (throttled to 10 a second).
@@ -149,6 +152,9 @@ public:
 
   /// A new run of `kind`, listed from now on.
   std::shared_ptr<server_run> add_run(run_kind kind, std::string title);
+  /// Makes the next id of `kind` larger than `n` (ids of an earlier
+  /// server's folders are never reused).
+  void reserve(run_kind kind, std::uint64_t n);
   /// The run `id`, or null.
   std::shared_ptr<server_run> find(const std::string& id) const;
   /// Every run, oldest first.
@@ -177,6 +183,9 @@ public:
 
   /// Blocks until every event published so far was handed out.
   void flush();
+  /// Removes every subscriber and waits until the dispatcher holds none
+  /// (before the sockets they write to close).
+  void drop_subscribers();
 
   hub_stats stats() const;
 

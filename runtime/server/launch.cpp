@@ -160,8 +160,10 @@ expected<candle_source> source_of(const core& c, const json& body) {
     return error{"this server has no candles: start btk serve with --store "
                  "DIR or --data-dir DIR"};
   }
-  if (body.contains("symbols")) {
-    auto s = names("symbols", body.at("symbols"));
+  for (const char* key : {"symbols", "symbol"}) {
+    if (!body.contains(key))
+      continue;
+    auto s = names(key, body.at(key));
     if (!s)
       return s.err();
     src.symbols = std::move(*s);
@@ -178,8 +180,8 @@ using extra_keys =
                        const json& v, expected<bool>& ok)>;
 
 expected<bool> read_batch(const core& c, const json& body, batch_options& o,
-                          const std::string& accepted,
-                          const extra_keys& extra) {
+                          const std::string& accepted, const extra_keys& extra,
+                          bool sweep) {
   auto src = source_of(c, body);
   if (!src)
     return src.err();
@@ -233,7 +235,7 @@ expected<bool> read_batch(const core& c, const json& body, batch_options& o,
     if (!ok)
       return ok.err();
   }
-  if (o.strategies.empty())
+  if (o.strategies.empty() && !sweep)
     return error{"'strategies': give at least one strategy spec (GET "
                  "/api/health names the version; `btk strategies` lists "
                  "them)"};
@@ -260,7 +262,7 @@ std::size_t core::running() const {
   std::size_t n = 0;
   for (const auto& r : const_cast<btk::hub&>(events).runs()) {
     std::lock_guard<std::mutex> g{r->mtx};
-    if (r->status == "running" || r->status == "stopping")
+    if (r->api && (r->status == "running" || r->status == "stopping"))
       ++n;
   }
   return n;
@@ -335,6 +337,10 @@ expected<std::string> core::start(run_kind kind, const nlohmann::json& body) {
       return std::string{"dry-run"};
     auto r =
         events.add_run(run_kind::live, title_of(lo.strategies, lo.symbols));
+    {
+      std::lock_guard<std::mutex> g{r->mtx};
+      r->api = true;
+    }
     lo.state_dir = (fs::path{o.state_dir} / r->id).string();
     launch_live(*this, r, std::move(lo));
     return r->id;
@@ -385,19 +391,11 @@ expected<std::string> core::start(run_kind kind, const nlohmann::json& body) {
       (kind == run_kind::walker ? ", metric, grids, where, sample, seed, top"
                                 : "");
   batch_options bo;
-  if (body.contains("grids") || body.contains("grid")) {
-    // A sweep: its grids stand in for the strategies.
-    nlohmann::json copy = body;
-    copy["strategies"] = "sweep";
-    auto ok = read_batch(*this, copy, bo, accepted, extra);
-    if (!ok)
-      return ok.err();
-    bo.strategies.clear();
-  } else {
-    auto ok = read_batch(*this, body, bo, accepted, extra);
-    if (!ok)
-      return ok.err();
-  }
+  // A sweep's grids stand in for the strategies.
+  const bool sweep = kind == run_kind::walker &&
+                     (body.contains("grids") || body.contains("grid"));
+  if (auto ok = read_batch(*this, body, bo, accepted, extra, sweep); !ok)
+    return ok.err();
   if (auto ok = check_specs(bo.strategies); !ok)
     return ok.err();
   if (o.dry_run)
@@ -410,6 +408,7 @@ expected<std::string> core::start(run_kind kind, const nlohmann::json& body) {
     std::lock_guard<std::mutex> g{r->mtx};
     r->report_dir = dir;
     r->metric = so.metric;
+    r->api = true;
   }
   if (grids) {
     static_cast<batch_options&>(so) = bo;

@@ -76,13 +76,17 @@ request to_request(const http::request<http::string_body>& r,
 // one at a time and reads only to see pings and the close.
 class ws_session : public std::enable_shared_from_this<ws_session> {
 public:
-  ws_session(tcp::socket s, core& c)
+  ws_session(tcp::socket s, core& c, std::atomic<std::size_t>& open)
       : ws_(std::move(s))
-      , c_(c) {}
+      , c_(c)
+      , open_(open) {
+    ++open_; // counts against the connection cap as long as it lives
+  }
 
   ~ws_session() {
     if (sub_ != 0)
       c_.events.unsubscribe(sub_);
+    --open_;
   }
 
   void start(http::request<http::string_body> req, event_filter f) {
@@ -184,6 +188,7 @@ private:
 
   websocket::stream<tcp::socket> ws_;
   core& c_;
+  std::atomic<std::size_t>& open_;
   beast::flat_buffer buf_;
   std::deque<std::pair<std::shared_ptr<const std::string>, bool>> queue_;
   std::shared_ptr<std::atomic<std::size_t>> pending_ =
@@ -264,6 +269,11 @@ private:
     if (websocket::is_upgrade(req)) {
       const auto path = path_of(std::string{req.target()});
       if (path && *path == "/api/events") {
+        if (auto refused = refuse_upgrade(req)) {
+          reply(to_beast(std::move(*refused), req.version(), false, false),
+                false);
+          return;
+        }
         auto f = filter_of(std::string{req.target()});
         if (!f) {
           reply(to_beast(json_error(400, f.err().message), req.version(), false,
@@ -272,7 +282,7 @@ private:
           return;
         }
         stream_.expires_never();
-        std::make_shared<ws_session>(stream_.release_socket(), c_)
+        std::make_shared<ws_session>(stream_.release_socket(), c_, open_)
             ->start(std::move(req), std::move(*f));
         return;
       }
@@ -281,6 +291,29 @@ private:
     const bool head = req.method() == http::verb::head;
     auto a = route(c_, to_request(req, peer_));
     reply(to_beast(std::move(a), req.version(), keep, head), keep);
+  }
+
+  // An upgrade over the rate, or from a page of another origin (a browser
+  // sends `Origin`; a page elsewhere must not read the events), is
+  // refused.
+  std::optional<answer>
+  refuse_upgrade(const http::request<http::string_body>& req) {
+    if (!c_.limiter.take(peer_, std::chrono::steady_clock::now())) {
+      auto a = json_error(429, "too many requests from " + peer_);
+      a.headers.emplace_back("Retry-After", "1");
+      return a;
+    }
+    const std::string origin{req[http::field::origin]};
+    if (origin.empty())
+      return std::nullopt;
+    const auto scheme = origin.find("://");
+    const auto host =
+        scheme == std::string::npos ? origin : origin.substr(scheme + 3);
+    if (host != std::string{req[http::field::host]})
+      return json_error(403, "WebSocket from origin '" + origin +
+                                 "' refused: only pages this server serves "
+                                 "may subscribe");
+    return std::nullopt;
   }
 
   void reply(http::response<http::string_body> res, bool keep) {
@@ -312,9 +345,10 @@ private:
 
 struct listener::impl {
   core& c;
+  // Before the io_context: sessions destroyed with it still count down.
+  std::atomic<std::size_t> open{0};
   net::io_context ioc{1};
   tcp::acceptor acceptor{ioc};
-  std::atomic<std::size_t> open{0};
   std::thread thread;
 
   explicit impl(core& cc)
@@ -383,6 +417,8 @@ listener::listener(core& c)
 }
 
 listener::~listener() {
+  // No event may be posted to a session once the io_context goes.
+  impl_->c.events.drop_subscribers();
   impl_->ioc.stop();
   impl_->thread.join();
 }

@@ -171,7 +171,7 @@ answer run_route(core& c, const request& req, const std::string& path) {
   if (rest == "results" && get)
     return view_results(*r);
   if (rest.rfind("files/", 0) == 0 && get)
-    return view_file(*r, rest.substr(6));
+    return view_file(*r, rest.substr(6), &c.o.token_file);
   if (rest == "stop" || rest == "data" || rest == "report" || rest == "trades")
     return json_error(405,
                       "method " + req.method + " is not allowed on " + path);

@@ -5,7 +5,10 @@
 // checks the token and the rate, reads the target and the body, and
 // answers from the hub. Internal to runtime/server.
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -83,15 +86,37 @@ struct core {
   std::uint64_t ws_clients = 0;
   std::uint64_t ws_dropped = 0;
 
-  /// The threads of runs started through the API.
-  std::mutex threads_mtx;
-  std::vector<std::thread> threads;
+  /// Runs `body` on a thread of its own, created by the launcher thread:
+  /// threads inherit their creator's priority, and the io thread that
+  /// takes the request runs at a lower one. Threads of runs that ended are
+  /// joined as new ones start; `failed` is called when no thread can be
+  /// made.
+  void spawn(std::function<void()> body,
+             std::function<void(const std::string&)> failed);
 
   /// Starts a run of `kind` from a POST body; returns its id or an error
   /// naming the key (launch.cpp).
   expected<std::string> start(run_kind kind, const nlohmann::json& body);
   /// Runs started through the API that have not ended.
   std::size_t running() const;
+
+private:
+  struct run_thread {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  struct launch {
+    std::function<void()> body;
+    std::function<void(const std::string&)> failed;
+  };
+  void launcher_loop();
+
+  std::mutex threads_mtx_;
+  std::condition_variable launch_cv_;
+  std::deque<launch> to_launch_;
+  bool closing_ = false;
+  std::vector<run_thread> threads_;
+  std::thread launcher_;
 };
 
 /// Answers `req` (never throws).

@@ -20,21 +20,98 @@ namespace btk {
 
 namespace serve {
 
+namespace {
+
+// Ids of the runs whose folders are already in `dir` (`live-3`, ...).
+void reserve_ids(btk::hub& h, const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (dir.empty() || !fs::is_directory(dir, ec))
+    return;
+  for (const auto& e : fs::directory_iterator{dir, ec}) {
+    const auto name = e.path().filename().string();
+    const auto dash = name.rfind('-');
+    if (dash == std::string::npos)
+      continue;
+    const auto kind = name.substr(0, dash);
+    const auto digits = name.substr(dash + 1);
+    if (digits.empty() || digits.size() > 18 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    for (auto k : {run_kind::backtest, run_kind::walker, run_kind::sweep,
+                   run_kind::live})
+      if (kind == to_string(k))
+        h.reserve(k, std::stoull(digits));
+  }
+}
+
+} // namespace
+
 core::core(server_options opts, std::string tok)
     : o(std::move(opts))
     , token(std::move(tok))
     , events(hub_options{65536, o.nice})
-    , limiter(o.rate_per_second, o.rate_burst) {}
+    , limiter(o.rate_per_second, o.rate_burst) {
+  reserve_ids(events, o.dump_dir);
+  reserve_ids(events, o.state_dir);
+  launcher_ = std::thread([this] { launcher_loop(); });
+}
 
 core::~core() {
-  // The runs started here stop at once (their state is safe either way).
+  // The runs started here stop at once (their state is safe either way);
+  // walkers and sweeps have no stop and run to their end.
   for (const auto& r : events.runs()) {
     r->graceful = true;
     r->hard = true;
   }
-  std::lock_guard<std::mutex> g{threads_mtx};
-  for (auto& t : threads)
-    t.join();
+  {
+    std::lock_guard<std::mutex> g{threads_mtx_};
+    closing_ = true;
+  }
+  launch_cv_.notify_all();
+  launcher_.join();
+  for (auto& t : threads_)
+    t.thread.join();
+}
+
+void core::spawn(std::function<void()> body,
+                 std::function<void(const std::string&)> failed) {
+  {
+    std::lock_guard<std::mutex> g{threads_mtx_};
+    to_launch_.push_back({std::move(body), std::move(failed)});
+  }
+  launch_cv_.notify_all();
+}
+
+void core::launcher_loop() {
+  std::unique_lock<std::mutex> g{threads_mtx_};
+  for (;;) {
+    launch_cv_.wait(g, [this] { return closing_ || !to_launch_.empty(); });
+    if (closing_)
+      return;
+    auto next = std::move(to_launch_.front());
+    to_launch_.pop_front();
+    // Joins the runs that ended.
+    for (auto it = threads_.begin(); it != threads_.end();)
+      if (it->done->load()) {
+        it->thread.join();
+        it = threads_.erase(it);
+      } else {
+        ++it;
+      }
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    try {
+      threads_.push_back({std::thread([body = std::move(next.body), done] {
+                            body();
+                            done->store(true);
+                          }),
+                          done});
+    } catch (const std::system_error& e) {
+      g.unlock();
+      next.failed(std::string{"no thread for the run: "} + e.what());
+      g.lock();
+    }
+  }
 }
 
 namespace {

@@ -222,20 +222,19 @@ answer view_report(server_run& r, const query& q) {
     return json_error(400, "format '" + format + "': expected md or html");
   std::string markdown;
   std::vector<report_series> series;
+  // A live instance's book is copied under the locks and rendered after
+  // them, so that a reader never holds up the session's next minute.
+  std::optional<live_event_book> book;
+  std::optional<config> cfg;
   {
     std::lock_guard<std::mutex> g{r.mtx};
     bool found = false;
     if (r.kind == run_kind::live) {
-      found = with_book(
-          r, symbol, strategy,
-          [&](const live_event_book& book, const config& cfg) {
-            markdown = render_live_report(strategy, symbol, book,
-                                          compute_live_statistics(book), cfg);
-            const auto closed = book.closed();
-            std::vector<tick_result> trades(closed.begin(), closed.end());
-            std::reverse(trades.begin(), trades.end());
-            series.push_back({strategy, std::move(trades)});
-          });
+      found = with_book(r, symbol, strategy,
+                        [&](const live_event_book& b, const config& c) {
+                          book = b;
+                          cfg = c;
+                        });
     } else if (r.batch) {
       if (const auto* run = find_run(*r.batch, symbol, strategy)) {
         found = true;
@@ -252,6 +251,14 @@ answer view_report(server_run& r, const query& q) {
     }
     if (!found)
       return no_instance(r, symbol, strategy);
+  }
+  if (book) {
+    markdown = render_live_report(strategy, symbol, *book,
+                                  compute_live_statistics(*book), *cfg);
+    const auto closed = book->closed();
+    std::vector<tick_result> trades(closed.begin(), closed.end());
+    std::reverse(trades.begin(), trades.end());
+    series.push_back({strategy, std::move(trades)});
   }
   answer a;
   if (format == "md") {
@@ -289,7 +296,8 @@ answer view_trades(server_run& r, const query& q) {
   return json_ok(out);
 }
 
-answer view_file(server_run& r, const std::string& rel) {
+answer view_file(server_run& r, const std::string& rel,
+                 const std::string* token_file) {
   std::string root;
   {
     std::lock_guard<std::mutex> g{r.mtx};
@@ -297,7 +305,13 @@ answer view_file(server_run& r, const std::string& rel) {
   }
   if (root.empty())
     return json_error(404, "run " + r.id + " keeps no files");
-  const auto path = confined(root, rel);
+  auto path = confined(root, rel);
+  if (path && token_file && !token_file->empty()) {
+    // A report folder that holds the token file never serves it.
+    std::error_code ec;
+    if (fs::weakly_canonical(*token_file, ec) == fs::path{*path})
+      path.reset();
+  }
   if (!path)
     return json_error(403, "'" + rel + "' is not a file under run " + r.id +
                                "'s folder");

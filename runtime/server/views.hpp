@@ -5,6 +5,7 @@
 // Prometheus text). Internal to runtime/server.
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -24,7 +25,9 @@ answer view_report(server_run& r, const query& q);
 /// first, for the charts.
 answer view_trades(server_run& r, const query& q);
 /// `GET /api/runs/ID/files/PATH`: a report file under the run's folder.
-answer view_file(server_run& r, const std::string& rel);
+/// Never the token file (`token_file`, when given).
+answer view_file(server_run& r, const std::string& rel,
+                 const std::string* token_file = nullptr);
 /// `GET /api/runs/ID/results`: a sweep's results file (JSON lines).
 answer view_results(server_run& r);
 /// `GET /api/candles?symbol=S[&from=T&to=T&interval=1m]` from the store.

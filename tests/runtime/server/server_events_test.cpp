@@ -245,3 +245,44 @@ TEST_CASE("serve: an unknown topic or filter is refused before the upgrade",
   REQUIRE(!odd);
   CHECK(has(odd.err().message, "colour"));
 }
+
+TEST_CASE("serve: a WebSocket from a page of another origin is refused",
+          "[server]") {
+  served s;
+  auto raw = http_raw(s.address,
+                      "GET /api/events HTTP/1.1\r\nHost: " + s.address +
+                          "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                          "dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: "
+                          "http://evil.example\r\n\r\n");
+  REQUIRE(raw);
+  CHECK(raw->rfind("HTTP/1.1 403", 0) == 0);
+  CHECK(has(*raw, "evil.example"));
+  auto same = http_raw(s.address,
+                       "GET /api/events HTTP/1.1\r\nHost: " + s.address +
+                           "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                           "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                           "dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://" +
+                           s.address + "\r\n\r\n",
+                       std::chrono::milliseconds(500));
+  REQUIRE(same);
+  CHECK(same->rfind("HTTP/1.1 101", 0) == 0);
+}
+
+TEST_CASE("serve: a restarted server never reuses an earlier run's folders",
+          "[server]") {
+  scratch_dir d{"serve_ids"};
+  make_store(d / "store", 5);
+  server_options o;
+  o.listen = "127.0.0.1:0";
+  o.token_file = d / "token";
+  o.store = d / "store";
+  o.dump_dir = d / "dump";
+  std::filesystem::create_directories(d / "dump/backtest-7");
+  api_server s{o};
+  auto r = http_call(s.url().substr(7), "POST", "/api/backtests",
+                     R"({"symbols":"DEMOUSDT","strategies":"sma-cross"})",
+                     s.token());
+  REQUIRE(r);
+  CHECK(json::parse(r->body)["id"] == "backtest-8");
+}

@@ -164,6 +164,28 @@ TEST_CASE("serve: report files are served from the run's folder and never "
   CHECK(ok.status == 200);
   CHECK(ok.body.rfind("# Backtest Report", 0) == 0);
 
+  // The token file is never served, even from inside a report folder.
+  std::filesystem::copy_file(s.dir / "token",
+                             s.dir / ("dump/" + id + "/token"));
+  server_options o2;
+  o2.listen = "127.0.0.1:0";
+  o2.token_file = s.dir / ("dump/" + id + "/token");
+  o2.dump_dir = s.dir / "dump2";
+  {
+    api_server inside{o2};
+    backtest_options bo;
+    auto run = inside.attach_batch(bo, run_kind::backtest, "host");
+    {
+      std::lock_guard<std::mutex> g{run->mtx};
+      run->report_dir = s.dir / ("dump/" + id);
+    }
+    auto leak = http_call(inside.url().substr(7), "GET",
+                          "/api/runs/" + run->id + "/files/token");
+    REQUIRE(leak);
+    CHECK(leak->status == 403);
+    CHECK(!has(leak->body, inside.token()));
+  }
+
   write_file(s.dir / "secret.txt", "secret");
   fs::create_symlink(s.dir / "secret.txt", s.dir / ("dump/" + id + "/link"));
   for (const auto* bad :
