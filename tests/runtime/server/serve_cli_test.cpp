@@ -32,6 +32,17 @@ std::string served_address(const std::string& out, const std::string& err,
   return {};
 }
 
+// Kills the btk it holds when a test leaves early (a failed REQUIRE).
+struct reaper {
+  pid_t pid;
+  ~reaper() {
+    if (pid > 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+};
+
 int interrupt(pid_t pid) {
   ::kill(pid, SIGINT);
   int status = 0;
@@ -58,6 +69,7 @@ TEST_CASE("serve cli: btk serve answers, starts a backtest with the token "
       start_btk({"serve", "--listen", "127.0.0.1:0", "--store", d / "store",
                  "--token-file", d / "token", "--dump-dir", d / "dump"},
                 d / "out", d / "err");
+  reaper guard{pid};
   const auto addr = served_address(d / "out", d / "err", pid);
   CHECK(get(addr, "/api/health")["status"] == "ok");
   auto token = slurp(d / "token");
@@ -76,6 +88,7 @@ TEST_CASE("serve cli: btk serve answers, starts a backtest with the token "
   }
   CHECK(run["status"] == "done");
   CHECK(interrupt(pid) == 0);
+  guard.pid = 0;
   CHECK(has(slurp(d / "out"), "btk serve: stopping"));
 }
 
@@ -105,6 +118,7 @@ TEST_CASE("serve cli: btk walker --serve shows the ranking and keeps "
                  "--metric", "totalPnl", "--report-dir", d / "reports",
                  "--serve", "127.0.0.1:0", "--token-file", d / "token", "-q"},
                 d / "out", d / "err");
+  reaper guard{pid};
   const auto addr = served_address(d / "out", d / "err", pid);
   json run;
   for (int i = 0; i < 200; ++i) {
@@ -125,6 +139,7 @@ TEST_CASE("serve cli: btk walker --serve shows the ranking and keeps "
   CHECK(!trades.empty());
   CHECK(has(slurp(d / "out"), "still serving"));
   CHECK(interrupt(pid) == 0);
+  guard.pid = 0;
 }
 
 TEST_CASE("serve cli: btk live --serve shows the instances and stops "
@@ -138,6 +153,7 @@ TEST_CASE("serve cli: btk live --serve shows the instances and stops "
        "2024-01-03T00:00:00Z", "--state", d / "state", "--serve", "127.0.0.1:0",
        "--token-file", d / "token", "-q"},
       d / "out", d / "err");
+  reaper guard{pid};
   const auto addr = served_address(d / "out", d / "err", pid);
   // The server answers before the session has opened its state.
   json run;
@@ -163,6 +179,7 @@ TEST_CASE("serve cli: btk live --serve shows the instances and stops "
   }
   CHECK(run["status"] == "stopped");
   CHECK(interrupt(pid) == 0);
+  guard.pid = 0;
   // The state it wrote is a live state folder `btk live status` reads.
   auto status = run_btk(d, {"live", "status", "--state", d / "state"});
   CHECK(status.code == 0);
