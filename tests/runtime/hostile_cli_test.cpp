@@ -229,19 +229,26 @@ TEST_CASE("a sweep state folder that holds something else is refused and "
 TEST_CASE("a sweep state in use by another process is named as such") {
   scratch_dir dir{"hostile_locked"};
   write_csv(dir / "HOSTUSDT-1m.csv", 3 * 1440);
-  // A sweep that takes a while, holding its state.
-  const auto pid =
-      start_btk(walker(dir, {"--grid", "sma-cross:fast=2..40:1,slow=41..80:1",
-                             "--state", dir / "state", "--workers", "1"}));
+  // A sweep that takes minutes (29,700 points), holding its state; the
+  // test kills it. A smaller one once finished before the second started
+  // on a fast machine, which then resumed the finished state.
+  const std::string grid = "sma-cross:fast=2..100:1,slow=101..400:1";
+  const auto pid = start_btk(walker(
+      dir, {"--grid", grid, "--state", dir / "state", "--workers", "1"}));
   for (int i = 0;
-       i < 200 && !std::filesystem::exists(std::string{dir / "state/LOCK"});
+       i < 500 && !std::filesystem::exists(std::string{dir / "state/LOCK"});
        ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  auto r = run_btk(
-      dir, walker(dir, {"--grid", "sma-cross:fast=2..40:1,slow=41..80:1",
-                        "--state", dir / "state"}));
-  ::kill(pid, SIGKILL);
-  reap_killed(pid);
+  auto r =
+      run_btk(dir, walker(dir, {"--grid", grid, "--state", dir / "state"}));
+  // The holder must still be running, or the test proved nothing.
+  int status = 0;
+  const bool holder_running = ::waitpid(pid, &status, WNOHANG) == 0;
+  if (holder_running) {
+    ::kill(pid, SIGKILL);
+    reap_killed(pid);
+  }
+  REQUIRE(holder_running);
   CHECK(r.code == 1);
   CHECK(has(r.err, "in use by another btk walker"));
 }
