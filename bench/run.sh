@@ -84,7 +84,7 @@ LB_RISK=book:max_positions=3000,max_per_symbol=4 "$build/bench/live_bench" 500 1
 echo
 echo "## btk serve under load: 10,000 live instances, 200 WebSocket clients"
 "$build/bench/server_load_bench" 500 1440 200 2 all
-"$build/bench/server_load_bench" 500 1440 200 2 symbol
+"$build/bench/server_load_bench" 500 1440 200 6 symbol
 
 echo
 echo "## Live mode crash safety: 200 SIGKILLs, restart on the same state"
