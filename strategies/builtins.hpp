@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "strategies/strategy.hpp"
 
@@ -143,8 +144,7 @@ public:
     /// Lifetime in minutes. Default: 360
     double minutes = 360;
   };
-  explicit rsi_reversion(params p)
-      : p_(p) {}
+  explicit rsi_reversion(params p);
   interval signal_interval() const override { return p_.iv; }
   std::optional<signal_request> get_signal(const signal_context& ctx) override;
   std::int64_t lookback_minutes() const override;
@@ -155,6 +155,10 @@ public:
   /// 100 when there were no losses and 50 when nothing moved.
   static double rsi(const double* closes, std::size_t n, std::int64_t period);
 
+  /// The RSI of `period` at every bar: value `k` is `rsi` over the
+  /// `period * 4 + 1` closes ending at bar `k`; NaN before that many.
+  static indicator_fill rsi_fill(std::int64_t period);
+
   /// Bars the RSI is computed over: `period * 4 + 1`, enough for Wilder's
   /// smoothing to forget its seed.
   std::size_t window() const noexcept {
@@ -163,6 +167,8 @@ public:
 
 private:
   params p_;
+  std::string key_;
+  indicator_fill fill_;
 };
 
 /// `donchian-breakout`: the last closed bar of `interval` closing above the

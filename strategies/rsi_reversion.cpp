@@ -1,5 +1,7 @@
 #include "strategies/builtins.hpp"
 
+#include <limits>
+
 namespace btk {
 
 double rsi_reversion::rsi(const double* closes, std::size_t n,
@@ -28,14 +30,34 @@ double rsi_reversion::rsi(const double* closes, std::size_t n,
   return 100 - 100 / (1 + gain / loss);
 }
 
+indicator_fill rsi_reversion::rsi_fill(std::int64_t period) {
+  const auto n = static_cast<std::size_t>(period) * 4 + 1;
+  return [period, n](const bar_series& bars, std::size_t from, std::size_t to,
+                     double* out) {
+    for (std::size_t k = from; k < to; ++k)
+      out[k - from] = k + 1 < n
+                          ? std::numeric_limits<double>::quiet_NaN()
+                          : rsi(bars.close.data() + (k + 1 - n), n, period);
+  };
+}
+
+rsi_reversion::rsi_reversion(params p)
+    : p_(p)
+    , key_("rsi:" + std::to_string(p.period))
+    , fill_(rsi_fill(p.period)) {}
+
 std::optional<signal_request>
 rsi_reversion::get_signal(const signal_context& ctx) {
   // One bar more than the RSI needs, to compare with the previous value.
+  // The window is not read: asking for it checks that the data reaches
+  // back far enough, and names the gap when it does not.
   const bar_window w = ctx.candles(p_.iv, window() + 1);
   if (w.size == 0)
     return std::nullopt;
-  const double prev = rsi(w.close, window(), p_.period);
-  const double now = rsi(w.close + 1, window(), p_.period);
+  // The RSI at every bar is shared by the runs on the series (`rsi_fill`).
+  const indicator_view v = ctx.indicator(p_.iv, key_, fill_);
+  const double prev = v.back(1);
+  const double now = v.back(0);
   signal_request r;
   if (prev < p_.oversold && now >= p_.oversold)
     r.position = side::long_;

@@ -5,21 +5,21 @@ namespace btk {
 std::optional<signal_request> sma_cross::get_signal(const signal_context& ctx) {
   const auto slow = static_cast<std::size_t>(p_.slow);
   const auto fast = static_cast<std::size_t>(p_.fast);
-  const bar_window w = ctx.candles(p_.iv, slow + 1);
-  if (w.size == 0)
+  // The means come from the series' shared moving averages: each sums its
+  // window oldest to newest, then divides once (parity/README.md), as a
+  // mean over the last `slow + 1` bars would; a sweep computes each period
+  // once for all jobs.
+  const indicator_view sl = ctx.sma(p_.iv, slow);
+  if (sl.size() < slow + 1) {
+    // Asking for the bars names the gap (the engine stops the run).
+    (void)ctx.candles(p_.iv, slow + 1);
     return std::nullopt;
-  const double* c = w.close;
-  // Each mean sums oldest to newest, then divides once (parity/README.md).
-  auto mean = [c](std::size_t from, std::size_t count) {
-    double sum = 0;
-    for (std::size_t k = from; k < from + count; ++k)
-      sum += c[k];
-    return sum / static_cast<double>(count);
-  };
-  const double fast_now = mean(slow + 1 - fast, fast);
-  const double slow_now = mean(1, slow);
-  const double fast_prev = mean(slow - fast, fast);
-  const double slow_prev = mean(0, slow);
+  }
+  const indicator_view f = ctx.sma(p_.iv, fast);
+  const double fast_now = f.back(0);
+  const double slow_now = sl.back(0);
+  const double fast_prev = f.back(1);
+  const double slow_prev = sl.back(1);
   signal_request r;
   if (fast_prev <= slow_prev && fast_now > slow_now)
     r.position = side::long_;

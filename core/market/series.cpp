@@ -1,5 +1,8 @@
 #include "core/market/series.hpp"
 
+#include "core/market/indicator.hpp"
+
+#include <algorithm>
 #include <limits>
 #include <string>
 
@@ -61,20 +64,27 @@ std::shared_ptr<const bar_series> series::bars(interval iv) const {
     b += step;
   out->first = b;
   const auto n = static_cast<std::int64_t>(m1_.size());
-  for (std::int64_t i = (b - m1_.first) / minute_ms; i + per <= n; i += per) {
-    double hi = m1_.high[i], lo = m1_.low[i], vol = 0;
+  const std::int64_t i0 = (b - m1_.first) / minute_ms;
+  const std::int64_t count = i0 + per <= n ? (n - i0) / per : 0;
+  for (auto* v : {&out->open, &out->high, &out->low, &out->close, &out->volume})
+    v->resize(static_cast<std::size_t>(count));
+  const double* hs = m1_.high.data();
+  const double* ls = m1_.low.data();
+  const double* vs = m1_.volume.data();
+  for (std::int64_t j = 0; j < count; ++j) {
+    const std::int64_t i = i0 + j * per;
+    double hi = hs[i], lo = ls[i], vol = 0;
     for (std::int64_t k = i; k < i + per; ++k) {
-      if (m1_.high[k] > hi)
-        hi = m1_.high[k];
-      if (m1_.low[k] < lo)
-        lo = m1_.low[k];
-      vol += m1_.volume[k];
+      hi = hs[k] > hi ? hs[k] : hi;
+      lo = ls[k] < lo ? ls[k] : lo;
+      vol += vs[k];
     }
-    out->open.push_back(m1_.open[i]);
-    out->high.push_back(hi);
-    out->low.push_back(lo);
-    out->close.push_back(m1_.close[i + per - 1]);
-    out->volume.push_back(vol);
+    const auto o = static_cast<std::size_t>(j);
+    out->open[o] = m1_.open[static_cast<std::size_t>(i)];
+    out->high[o] = hi;
+    out->low[o] = lo;
+    out->close[o] = m1_.close[static_cast<std::size_t>(i + per - 1)];
+    out->volume[o] = vol;
   }
   slot = std::move(out);
   return slot;
@@ -104,32 +114,124 @@ std::shared_ptr<const std::vector<double>> series::vwap(int n) const {
     return slot;
   auto out = std::make_shared<std::vector<double>>(
       m1_.size(), std::numeric_limits<double>::quiet_NaN());
-  if (n >= 1) {
+  if (n >= 1 && m1_.size() >= static_cast<std::size_t>(n)) {
     // Typical-price products are computed once; the window sums are
     // recomputed per candle so that every value has the reference's bits.
-    const std::size_t len = m1_.size();
-    std::vector<double> pv(len);
-    for (std::size_t k = 0; k < len; ++k)
-      pv[k] = ((m1_.high[k] + m1_.low[k] + m1_.close[k]) / 3) * m1_.volume[k];
+    // The sums of many windows are built together, adding candle j of
+    // every window in turn: each window still adds oldest to newest, and
+    // the loop over windows vectorises.
     const auto w = static_cast<std::size_t>(n);
-    for (std::size_t i = w - 1; i < len; ++i) {
-      double num = 0, vol = 0;
-      for (std::size_t k = i + 1 - w; k <= i; ++k) {
-        num += pv[k];
-        vol += m1_.volume[k];
+    const std::size_t windows = m1_.size() - w + 1;
+    const double* vol_in = m1_.volume.data();
+    constexpr std::size_t chunk = 512;
+    double num[chunk];
+    double vol[chunk];
+    // The products of one chunk's candles (a chunk of windows reads
+    // `chunk + w - 1` candles); the whole array would cost page faults.
+    std::vector<double> pv(chunk + w - 1);
+    for (std::size_t i0 = 0; i0 < windows; i0 += chunk) {
+      const std::size_t m = std::min(chunk, windows - i0);
+      for (std::size_t k = 0; k < m + w - 1; ++k) {
+        const std::size_t c = i0 + k;
+        pv[k] = ((m1_.high[c] + m1_.low[c] + m1_.close[c]) / 3) * vol_in[c];
       }
-      if (vol == 0) {
-        double sum = 0;
-        for (std::size_t k = i + 1 - w; k <= i; ++k)
-          sum += m1_.close[k];
-        (*out)[i] = sum / static_cast<double>(w);
-      } else {
-        (*out)[i] = num / vol;
+      for (std::size_t i = 0; i < m; ++i) {
+        num[i] = 0.0 + pv[i];
+        vol[i] = 0.0 + vol_in[i0 + i];
+      }
+      for (std::size_t j = 1; j < w; ++j) {
+        const double* pj = pv.data() + j;
+        const double* vj = vol_in + i0 + j;
+        for (std::size_t i = 0; i < m; ++i) {
+          num[i] += pj[i];
+          vol[i] += vj[i];
+        }
+      }
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::size_t end = i0 + i + w - 1; // the window's last candle
+        if (vol[i] == 0) {
+          double sum = 0;
+          for (std::size_t k = i0 + i; k <= end; ++k)
+            sum += m1_.close[k];
+          (*out)[end] = sum / static_cast<double>(w);
+        } else {
+          (*out)[end] = num[i] / vol[i];
+        }
       }
     }
   }
   slot = std::move(out);
   return slot;
+}
+
+struct series::cached_indicator {
+  interval iv;
+  std::size_t period; // a moving average's, or 0 for a keyed indicator
+  std::string key;
+  std::shared_ptr<const indicator_values> values;
+  detail::indicator_charge charge;
+
+  bool is(interval i, std::size_t p, const std::string& k) const {
+    return iv == i && period == p && (p != 0 || key == k);
+  }
+};
+
+std::shared_ptr<const indicator_values>
+series::indicator(interval iv, const std::string& key,
+                  const indicator_fill& fill) const {
+  return cached_indicator_of(iv, 0, key, fill);
+}
+
+std::shared_ptr<const indicator_values> series::sma(interval iv,
+                                                    std::size_t period) const {
+  static const std::string none;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    for (const auto& c : indicators_)
+      if (c->is(iv, period, none))
+        return c->values;
+  }
+  return cached_indicator_of(iv, period, "sma:" + std::to_string(period),
+                             sma_fill(period));
+}
+
+std::shared_ptr<const indicator_values>
+series::cached_indicator_of(interval iv, std::size_t period,
+                            const std::string& key,
+                            const indicator_fill& fill) const {
+  // The bars first: `bars` takes the same lock.
+  const bar_series* bars = &m1_;
+  if (iv != interval::m1)
+    bars = this->bars(iv).get();
+  std::lock_guard<std::mutex> guard{mtx_};
+  for (const auto& c : indicators_)
+    if (c->is(iv, period, key))
+      return c->values;
+  auto made = std::make_shared<const indicator_values>(*bars, fill);
+  drop_indicators(made->full_bytes());
+  detail::indicator_charge charge{made->full_bytes()};
+  if (charge.held())
+    indicators_.push_back(std::make_shared<cached_indicator>(
+        cached_indicator{iv, period, key, made, std::move(charge)}));
+  return made;
+}
+
+std::size_t series::indicator_bytes() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  std::size_t n = 0;
+  for (const auto& c : indicators_)
+    n += c->charge.bytes();
+  return n;
+}
+
+void series::drop_indicators(std::size_t room) const {
+  // Oldest first; runs holding them keep them.
+  std::size_t drop = 0;
+  while (drop < indicators_.size() &&
+         indicator_cache_bytes() + room > indicator_cache_budget())
+    indicators_[drop++].reset(); // gives its bytes back
+  indicators_.erase(indicators_.begin(),
+                    indicators_.begin() + static_cast<std::ptrdiff_t>(drop));
 }
 
 } // namespace btk

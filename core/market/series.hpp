@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,6 +55,16 @@ struct bar_window {
   }
 };
 
+/// Computes an indicator's values for bars `[from, to)` of `bars` into
+/// `out[0 .. to - from)`. Value `k` may read bars `0 ..= k` only (a later
+/// bar would be look-ahead) and must not depend on where the range starts,
+/// so that values computed in any order have the same bits. See
+/// `indicator_values` (core/market/indicator.hpp).
+using indicator_fill = std::function<void(
+    const bar_series& bars, std::size_t from, std::size_t to, double* out)>;
+
+class indicator_values;
+
 /// The immutable market data of one symbol: contiguous 1-minute candles plus
 /// caches derived from them (higher-interval bars, VWAP windows). Shared
 /// read-only (`std::shared_ptr<const series>`) by every strategy that trades
@@ -95,14 +106,46 @@ public:
   /// with fewer than `n` candles are NaN.
   std::shared_ptr<const std::vector<double>> vwap(int n) const;
 
+  /// The indicator named `key` over the bars of `iv`, created on first use
+  /// with `fill` and shared by every run on this series (a sweep's jobs
+  /// compute each value once). `key` must name the indicator and every
+  /// parameter it depends on (`sma:20`): the same key is the same values.
+  /// Values are computed block by block as runs read them.
+  std::shared_ptr<const indicator_values>
+  indicator(interval iv, const std::string& key,
+            const indicator_fill& fill) const;
+
+  /// The simple moving average of `period` closes of `iv` (`sma_fill`),
+  /// cached apart from the keyed indicators and found without building a
+  /// key: a live tick asks for it anew every minute.
+  std::shared_ptr<const indicator_values> sma(interval iv,
+                                              std::size_t period) const;
+
+  /// Bytes this series' indicator cache holds (its share of the
+  /// process-wide budget, `set_indicator_cache_budget`).
+  std::size_t indicator_bytes() const;
+
 private:
   series() = default;
+
+  /// The cached indicator of `iv` with `period` (moving averages) or, for
+  /// `period` 0, `key`; made with `fill` when not cached.
+  std::shared_ptr<const indicator_values>
+  cached_indicator_of(interval iv, std::size_t period, const std::string& key,
+                      const indicator_fill& fill) const;
+
+  /// Drops this series' oldest cached indicators until `room` more bytes
+  /// fit in the process-wide budget. Called with `mtx_` held.
+  void drop_indicators(std::size_t room) const;
 
   std::string symbol_;
   bar_series m1_;
   mutable std::mutex mtx_;
   mutable std::array<std::shared_ptr<const bar_series>, interval_count> bars_;
   mutable std::map<int, std::shared_ptr<const std::vector<double>>> vwap_;
+  struct cached_indicator; // series.cpp
+  /// Oldest first.
+  mutable std::vector<std::shared_ptr<cached_indicator>> indicators_;
 };
 
 /// VWAP of candles `[from, to]` (inclusive) of `m`, in the reference's order

@@ -229,10 +229,10 @@ TEST_CASE("a sweep state folder that holds something else is refused and "
 TEST_CASE("a sweep state in use by another process is named as such") {
   scratch_dir dir{"hostile_locked"};
   write_csv(dir / "HOSTUSDT-1m.csv", 3 * 1440);
-  // A sweep that takes minutes (29,700 points), holding its state; the
+  // A sweep that takes minutes (79,600 points), holding its state; the
   // test kills it. A smaller one once finished before the second started
   // on a fast machine, which then resumed the finished state.
-  const std::string grid = "sma-cross:fast=2..100:1,slow=101..400:1";
+  const std::string grid = "sma-cross:fast=2..200:1,slow=201..600:1";
   const auto pid = start_btk(walker(
       dir, {"--grid", grid, "--state", dir / "state", "--workers", "1"}));
   for (int i = 0;

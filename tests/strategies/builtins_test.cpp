@@ -2,12 +2,14 @@
 // values computed by hand from the definitions in shared/parity/README.md,
 // and a user-written strategy run through strategy::backtest.
 
+#include "core/market/indicator.hpp"
 #include "strategies/builtins.hpp"
 #include "strategies/spec.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -411,6 +413,36 @@ TEST_CASE("Wilder's RSI is 100 without losses, 0 without gains and 50 when "
   CHECK(rsi_reversion::rsi(up, 5, 2) == 100);
   CHECK(rsi_reversion::rsi(down, 5, 2) == 0);
   CHECK(rsi_reversion::rsi(flat, 5, 2) == 50);
+}
+
+TEST_CASE("the shared RSI at every bar is the RSI of the window ending "
+          "there, to the bit") {
+  std::vector<candle> cs;
+  double p = 100;
+  for (int i = 0; i < 2000; ++i) {
+    const double o = p;
+    p += std::sin(i * 0.37) * 0.731 + std::cos(i * 0.11) * 0.29;
+    cs.push_back(
+        {at_minute(i), o, std::max(o, p) + 0.01, std::min(o, p) - 0.01, p, 1});
+  }
+  const auto s = make_series(cs);
+  const auto& m = s->minutes();
+  for (const std::int64_t period : {2, 14, 70}) {
+    const indicator_values v{m, rsi_reversion::rsi_fill(period)};
+    const auto n = static_cast<std::size_t>(period) * 4 + 1;
+    for (std::size_t k = 0; k < v.size(); ++k) {
+      if (k + 1 < n) {
+        CHECK(std::isnan(v.at(k)));
+        continue;
+      }
+      const double want =
+          rsi_reversion::rsi(m.close.data() + (k + 1 - n), n, period);
+      const double got = v.at(k);
+      if (std::memcmp(&want, &got, sizeof got) != 0)
+        FAIL("period " << period << " bar " << k << ": " << got
+                       << " != " << want);
+    }
+  }
 }
 
 TEST_CASE("rsi-reversion goes long when the RSI climbs back over oversold") {

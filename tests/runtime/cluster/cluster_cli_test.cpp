@@ -189,9 +189,10 @@ void check_same(const scratch_dir& dir, const reference& want,
 
 // 314 jobs, a fraction of a second.
 const char* grid_text = "sma-cross:fast=3..30:1,slow=20..120:20,interval=5m";
-// 1184 jobs, about a second on two workers: long enough to kill something
-// part way.
-const char* long_grid = "sma-cross:fast=3..30:1,slow=20..120:10,interval=1m|5m";
+// About 2,200 jobs, a second or two on two workers since the jobs share
+// their moving averages: long enough to kill something part way, or for a
+// late node to join while jobs remain.
+const char* long_grid = "sma-cross:fast=3..60:1,slow=20..220:10,interval=1m|5m";
 
 } // namespace
 
