@@ -58,21 +58,57 @@ struct run_handle::state {
   }
 };
 
-void run_handle::wait_all(std::vector<run_handle>& handles) {
+namespace {
+
+// The batch every one of `handles` belongs to, or null.
+std::shared_ptr<run_batch>
+common_batch(const std::vector<run_handle::state*>& states) {
   std::shared_ptr<run_batch> batch;
-  for (auto& h : handles) {
-    if (!h.state_ || !h.state_->batch || (batch && h.state_->batch != batch)) {
-      batch = nullptr;
-      break;
-    }
-    batch = h.state_->batch;
+  for (const auto* st : states) {
+    if (st == nullptr || !st->batch || (batch && st->batch != batch))
+      return nullptr;
+    batch = st->batch;
   }
-  if (batch) {
+  return batch;
+}
+
+} // namespace
+
+std::vector<run_handle::state*>
+run_handle::states_of(std::vector<run_handle>& handles) {
+  std::vector<state*> out;
+  for (auto& h : handles)
+    out.push_back(h.state_.get());
+  return out;
+}
+
+void run_handle::wait_all(std::vector<run_handle>& handles) {
+  if (auto batch = common_batch(states_of(handles))) {
     std::unique_lock<std::mutex> lock{batch->mtx};
     batch->cv.wait(lock, [&] { return batch->left == 0; });
   }
   for (auto& h : handles)
     h.wait();
+}
+
+bool run_handle::wait_all_for(std::vector<run_handle>& handles,
+                              std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  if (auto batch = common_batch(states_of(handles))) {
+    std::unique_lock<std::mutex> lock{batch->mtx};
+    return batch->cv.wait_until(lock, deadline,
+                                [&] { return batch->left == 0; });
+  }
+  for (auto& h : handles) {
+    if (!h.state_)
+      continue;
+    std::unique_lock<std::mutex> lock{h.state_->mtx};
+    h.state_->waiting = true;
+    if (!h.state_->cv.wait_until(lock, deadline,
+                                 [&] { return h.state_->done; }))
+      return false;
+  }
+  return true;
 }
 
 void run_handle::cancel() {

@@ -6,6 +6,7 @@
 // events one at a time, in order. No CAF, RocksDB or Cap'n Proto header is
 // included here.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -180,11 +181,18 @@ public:
   /// run) when they were started together by `background(vector)`.
   static void wait_all(std::vector<run_handle>& handles);
 
+  /// Like `wait_all`, but gives up after `timeout`; true when every run
+  /// ended. Wakes as the last run ends, so a caller that also watches a
+  /// stop flag loses no time to polling.
+  static bool wait_all_for(std::vector<run_handle>& handles,
+                           std::chrono::milliseconds timeout);
+
   /// Implementation detail (defined in engine.cpp).
   struct state;
 
 private:
   friend class backtest_facade;
+  static std::vector<state*> states_of(std::vector<run_handle>& handles);
   std::shared_ptr<state> state_;
 };
 

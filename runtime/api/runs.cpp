@@ -119,10 +119,10 @@ void wait_or_stop(std::vector<run_handle>& handles,
         h.cancel();
       break;
     }
-    if (std::all_of(handles.begin(), handles.end(),
-                    [](const run_handle& h) { return h.done(); }))
+    // Wakes as the runs end: a sleep here would round every short run up
+    // to the next 10 ms.
+    if (run_handle::wait_all_for(handles, std::chrono::milliseconds(10)))
       break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   run_handle::wait_all(handles);
 }

@@ -92,6 +92,31 @@ TEST_CASE("background runs end with counters and get_data equals the core "
   }
 }
 
+TEST_CASE("wait_all_for wakes as the runs end and says whether all did",
+          "[api]") {
+  auto e = make_engine({"every-n:n=90", "sma-cross:fast=5,slow=20"});
+  // No runs: nothing to wait for.
+  std::vector<run_handle> none;
+  CHECK(run_handle::wait_all_for(none, std::chrono::milliseconds(0)));
+  // A batch, and handles started one by one.
+  auto batch = e->backtest().background(
+      std::vector<std::pair<std::string, backtest_context>>{
+          {"BTCUSDT", ctx1}, {"ETHUSDT", {"sma-cross#2", "synth", "f"}}});
+  std::vector<run_handle> singles{
+      e->backtest().background("ETHUSDT", ctx1),
+      e->backtest().background("BTCUSDT", {"sma-cross#2", "synth", "f"})};
+  for (auto* hs : {&batch, &singles}) {
+    while (!run_handle::wait_all_for(*hs, std::chrono::milliseconds(5))) {
+    }
+    for (auto& h : *hs) {
+      CHECK(h.done());
+      CHECK(h.wait().error.empty());
+    }
+    // Once they are done, it needs no time at all.
+    CHECK(run_handle::wait_all_for(*hs, std::chrono::milliseconds(0)));
+  }
+}
+
 TEST_CASE("dump writes the report to the strategy's file and list shows "
           "every memoized instance",
           "[api]") {
