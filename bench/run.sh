@@ -82,6 +82,10 @@ echo "(every instance under one risk profile)"
 LB_RISK=book:max_positions=3000,max_per_symbol=4 "$build/bench/live_bench" 500 1440 "$tmp/live-state"
 
 echo
+echo "## Speed where users feel it: cold runs, loading, sweeps that share indicators"
+bench/speed_bench.sh "$build"
+
+echo
 echo "## btk serve under load: 10,000 live instances, 200 WebSocket clients"
 "$build/bench/server_load_bench" 500 1440 200 2 all
 "$build/bench/server_load_bench" 500 1440 200 6 symbol
