@@ -118,6 +118,7 @@ public:
     key_ = key;
     const auto t0 = clock_type::now();
     auto last_up = t0;
+    std::optional<clock_type::time_point> first_up;
     while (err_.empty() && !all_done()) {
       receive();
       const auto now = clock_type::now();
@@ -127,17 +128,21 @@ public:
         any = any || u;
         count += u ? 1 : 0;
       }
-      if (any)
+      if (any) {
         last_up = now;
-      else if (now - last_up > o_.cluster.give_up)
+        if (!first_up)
+          first_up = now;
+      } else if (now - last_up > o_.cluster.give_up)
         err_ = "no node has answered for " +
                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                   o_.cluster.give_up)
                                   .count()) +
                " s";
-      // Place once every node is up, or the timeout after the first.
+      // Place once every node is up, or the timeout after the first came
+      // up (not after the start: on nodes slow to answer, the first alone
+      // would get every instance).
       if (!placed_ && any &&
-          (count == up_.size() || now - t0 > o_.cluster.timeout)) {
+          (count == up_.size() || now - *first_up > o_.cluster.timeout)) {
         placed_ = true;
         for (std::size_t i = 0; i < inst_.size(); ++i)
           start(i);
