@@ -40,12 +40,7 @@ echo "|---|---:|---:|---:|"
 for w in 1 2 1 2; do
   "$btk" walker --store "$tmp/store" --symbol SYNUSDT --grid "$grid" --workers "$w" \
     --quiet --summary-out "$tmp/w.json" --results-out "$tmp/r$w.jsonl"
-  python3 - "$tmp/w.json" "$w" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1])); t = d["timing"]
-print(f"| {sys.argv[2]} worker(s) | {d['jobs']['total']} | {t['seconds']:.2f} | "
-      f"{t['candle_evaluations_per_second'] / 1e6:.1f} |")
-PY
+  python3 "$(dirname "$0")/sweep_row.py" "$tmp/w.json" "$w worker(s)"
 done
 cmp -s "$tmp/r1.jsonl" "$tmp/r2.jsonl" && echo "results of 1 and 2 workers: identical"
 

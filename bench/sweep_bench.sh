@@ -18,12 +18,7 @@ for w in 1 2; do
   /usr/bin/time -f "%M" -o "$tmp/rss" "$btk" walker --store "$tmp/store" \
     --symbol SYNUSDT --grid "$year" --workers "$w" --quiet \
     --summary-out "$tmp/s$w.json" --results-out "$tmp/r$w.jsonl"
-  python3 - "$tmp/s$w.json" "$w" "$(cat "$tmp/rss")" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1])); t = d["timing"]
-print(f"| {sys.argv[2]} | {d['jobs']['total']} | {t['seconds']:.2f} | "
-      f"{t['candle_evaluations_per_second'] / 1e6:.1f} | {int(sys.argv[3]) / 1024:.1f} |")
-PY
+  python3 "$(dirname "$0")/sweep_row.py" "$tmp/s$w.json" "$w" "$(cat "$tmp/rss")"
 done
 cmp -s "$tmp/r1.jsonl" "$tmp/r2.jsonl" && echo "results files of 1 and 2 workers: identical"
 
