@@ -1,5 +1,5 @@
-// Candle store against CSV: parse a file, import it into a fresh store,
-// reload it from the store.
+// Candle store against CSV: parse a file (on one thread, and on one per
+// core), import it into a fresh store, reload it from the store.
 //
 //   store_bench [SHARED_DIR]
 //
@@ -67,6 +67,12 @@ bool same_bits(const std::vector<btk::candle>& a,
 
 void bench(const char* label, const std::string& file, const fs::path& work) {
   std::vector<btk::candle> parsed;
+  btk::read_options one_thread;
+  one_thread.threads = 1;
+  const double parse_one_ms = best_of(5, [&] {
+    auto d = btk::read_candles(file, one_thread);
+    return bool(d);
+  });
   const double parse_ms = best_of(5, [&] {
     auto d = btk::read_candles(file);
     if (!d) {
@@ -120,10 +126,11 @@ void bench(const char* label, const std::string& file, const fs::path& work) {
     std::fprintf(stderr, "%s: reload failed or differs\n", label);
     return;
   }
-  std::printf("| %-40s | %7zu | %6.1f MB | %8.1f | %8.1f | %6.1f MB | %8.1f "
-              "| %6.1f | %5.1f %% (%.0fx) |\n",
+  std::printf("| %-40s | %7zu | %6.1f MB | %8.1f (%.1f M rows/s) | %8.1f | "
+              "%8.1f | %6.1f MB | %8.1f | %6.1f | %5.1f %% (%.0fx) |\n",
               label, parsed.size(),
-              static_cast<double>(fs::file_size(file)) / 1e6, parse_ms,
+              static_cast<double>(fs::file_size(file)) / 1e6, parse_one_ms,
+              static_cast<double>(parsed.size()) / parse_one_ms / 1e3, parse_ms,
               import_ms, static_cast<double>(dir_bytes(store_dir)) / 1e6,
               open_load_ms, load_ms, 100 * open_load_ms / parse_ms,
               parse_ms / open_load_ms);
@@ -153,9 +160,10 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::printf("| data | candles | file | parse CSV ms | import ms | store "
-              "| open + reload ms | reload ms | open + reload / parse |\n");
-  std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  std::printf("| data | candles | file | parse, 1 thread ms | parse ms "
+              "| import ms | store | open + reload ms | reload ms "
+              "| open + reload / parse |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   bench("synthetic 1 year, plain CSV", csv, work);
   bench("synthetic 1 year, gzip CSV", gz, work);
   const std::string fil = shared + "/data/binance-usdm/"

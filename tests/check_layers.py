@@ -29,7 +29,7 @@ UNITS = {
     "strategies": (["core"], []),
     "messages": (["core"], ["capnp", "caf"]),
     "actors": (["messages", "strategies", "core"], ["caf"]),
-    "runtime/data": (["core"], ["zlib", "posix"]),
+    "runtime/data": (["core"], ["zlib", "posix", "threads"]),
     "runtime/store": (["messages", "core"], ["rocksdb"]),
     "runtime/results": (["messages", "core"], ["fmt", "json"]),
     "runtime/cluster": (["runtime/live", "runtime/store", "actors", "messages", "strategies", "core"],

@@ -8,35 +8,75 @@
 
 namespace btk {
 
+namespace {
+
+// `candle_flaws(c) == 0` for a candle on the grid, inline and without
+// branches on the common path.
+bool fine_candle(const candle& c) noexcept {
+  constexpr double max = std::numeric_limits<double>::max();
+  const bool prices = (c.open > 0) & (c.high <= max) & (c.low > 0) &
+                      (c.close > 0) & (c.high >= c.low) & (c.open >= c.low) &
+                      (c.open <= c.high) & (c.close >= c.low) &
+                      (c.close <= c.high);
+  return prices & (c.volume >= 0) & (c.volume <= max);
+}
+
+// The first candle of `cs` that is not where it belongs or has a flaw, as
+// the error `series::make` gives.
+error first_bad_candle(const std::string& symbol,
+                       const std::vector<candle>& cs) {
+  const timestamp first = cs.front().ts;
+  for (std::size_t i = 0; i < cs.size(); ++i) {
+    const auto& c = cs[i];
+    const timestamp want = first + static_cast<timestamp>(i) * minute_ms;
+    if (c.ts != want)
+      return error{"series " + symbol + ": candle " + std::to_string(i) +
+                   " opens at " + to_iso(c.ts) + ", expected " + to_iso(want) +
+                   " (1-minute candles must be contiguous)"};
+    if (const auto flaws = candle_flaws(c))
+      return error{"series " + symbol + ": candle " + std::to_string(i) +
+                   " at " + to_iso(c.ts) + ": " +
+                   describe_candle_flaws(flaws, c)};
+  }
+  return error{"series " + symbol + ": a candle is invalid"};
+}
+
+} // namespace
+
 expected<std::shared_ptr<const series>>
 series::make(std::string symbol, const std::vector<candle>& cs) {
   if (cs.empty())
     return error{"series " + symbol + ": no candles"};
+  // One pass copies and checks; the rare bad input is looked at again for
+  // its message.
+  const std::size_t n = cs.size();
+  const timestamp first = cs.front().ts;
+  bool fine = candle_flaws(cs.front()) == 0;
   std::shared_ptr<series> s{new series};
-  s->symbol_ = std::move(symbol);
   auto& m = s->m1_;
   m.iv = interval::m1;
   m.step = minute_ms;
-  m.first = cs.front().ts;
+  m.first = first;
   for (auto* v : {&m.open, &m.high, &m.low, &m.close, &m.volume})
-    v->reserve(cs.size());
-  for (std::size_t i = 0; i < cs.size(); ++i) {
-    const auto& c = cs[i];
-    const timestamp want = m.first + static_cast<timestamp>(i) * minute_ms;
-    if (c.ts != want)
-      return error{"series " + s->symbol_ + ": candle " + std::to_string(i) +
-                   " opens at " + to_iso(c.ts) + ", expected " + to_iso(want) +
-                   " (1-minute candles must be contiguous)"};
-    if (const auto flaws = candle_flaws(c))
-      return error{"series " + s->symbol_ + ": candle " + std::to_string(i) +
-                   " at " + to_iso(c.ts) + ": " +
-                   describe_candle_flaws(flaws, c)};
-    m.open.push_back(c.open);
-    m.high.push_back(c.high);
-    m.low.push_back(c.low);
-    m.close.push_back(c.close);
-    m.volume.push_back(c.volume);
+    v->resize(n);
+  double* o = m.open.data();
+  double* h = m.high.data();
+  double* l = m.low.data();
+  double* c = m.close.data();
+  double* vol = m.volume.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& k = cs[i];
+    fine &= (k.ts == first + static_cast<timestamp>(i) * minute_ms) &
+            fine_candle(k);
+    o[i] = k.open;
+    h[i] = k.high;
+    l[i] = k.low;
+    c[i] = k.close;
+    vol[i] = k.volume;
   }
+  if (!fine)
+    return first_bad_candle(symbol, cs);
+  s->symbol_ = std::move(symbol);
   return std::shared_ptr<const series>{std::move(s)};
 }
 

@@ -3,54 +3,58 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
-#include <vector>
 
 namespace btk {
+
+namespace {
+
+// Adds one unit in the last place of the decimal digits in `s` (a point may
+// sit among them), carrying through nines into a new leading digit.
+void increment_last_digit(std::string& s) {
+  for (std::size_t i = s.size(); i-- > 0;) {
+    if (s[i] == '.')
+      continue;
+    if (s[i] != '9') {
+      ++s[i];
+      return;
+    }
+    s[i] = '0';
+  }
+  s.insert(s.begin(), '1');
+}
+
+} // namespace
 
 std::string to_fixed(double x, int digits) {
   if (!std::isfinite(x) || std::fabs(x) >= 1e21)
     return js_number(x);
   // JavaScript accepts 0..100 digits (and throws otherwise).
   digits = std::clamp(digits, 0, 100);
-  // The exact decimal expansion of |x|: a double has at most 1074 fractional
-  // digits and glibc prints them exactly, so the rounding below sees the true
-  // binary value, ties included.
-  std::vector<char> buf(1200);
-  const int len =
-      std::snprintf(buf.data(), buf.size(), "%.1100f", std::fabs(x));
-  std::string exact(buf.data(), static_cast<std::size_t>(len));
-  const std::size_t dot = exact.find('.');
-  std::string int_part = exact.substr(0, dot);
-  std::string frac = exact.substr(dot + 1);
-  const auto keep = static_cast<std::size_t>(digits);
-  const bool round_up = frac[keep] >= '5';
-  // Digits kept, as one string without the point, so a carry can run through.
-  std::string kept = int_part + frac.substr(0, keep);
-  if (round_up) {
-    std::size_t i = kept.size();
-    while (i > 0) {
-      --i;
-      if (kept[i] == '9') {
-        kept[i] = '0';
-      } else {
-        ++kept[i];
-        break;
-      }
-      if (i == 0)
-        kept.insert(kept.begin(), '1');
+  const double a = std::fabs(x);
+  // to_chars rounds the exact binary value correctly, so it agrees with
+  // JavaScript except on an exact tie, which it breaks to even where
+  // JavaScript rounds away from zero. A tie needs the expansion of |x| to
+  // end at digit digits + 1 with a 5; the expansion of m * 2^-k has k
+  // fractional digits, so only a value that 2^(digits + 1) makes whole can
+  // tie, and printing it with digits + 1 decimals is then exact.
+  // 22 integer digits, a point and 101 decimals fit.
+  char buf[160];
+  const double scaled = std::ldexp(a, digits + 1);
+  std::string out = x < 0 ? "-" : "";
+  if (scaled == std::floor(scaled)) {
+    const auto r = std::to_chars(buf, buf + sizeof buf, a,
+                                 std::chars_format::fixed, digits + 1);
+    if (r.ptr[-1] == '5') {
+      // Drop the 5 (and the point when no decimals are kept), round up.
+      std::string kept(buf, r.ptr - (digits == 0 ? 2 : 1));
+      increment_last_digit(kept);
+      return out + kept;
     }
   }
-  std::string out;
-  if (x < 0)
-    out += '-';
-  const std::size_t int_len = kept.size() - keep;
-  out.append(kept, 0, int_len);
-  if (keep > 0) {
-    out += '.';
-    out.append(kept, int_len, keep);
-  }
+  const auto r =
+      std::to_chars(buf, buf + sizeof buf, a, std::chars_format::fixed, digits);
+  out.append(buf, r.ptr);
   return out;
 }
 

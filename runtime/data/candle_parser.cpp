@@ -3,12 +3,17 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <system_error>
+#include <thread>
 
 #include "core/market/time.hpp"
 
 namespace btk::detail {
 
 namespace {
+
+/// Smallest piece of a file parsed on a thread of its own.
+constexpr std::size_t min_piece_bytes = std::size_t{4} << 20;
 
 bool is_space(char c) noexcept {
   return c == ' ' || c == '\t' || c == '\r';
@@ -189,17 +194,40 @@ void candle_parser::feed(std::string_view text) {
     if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0)
       text.remove_prefix(3);
   }
-  // Room for this piece's rows, growing geometrically across pieces.
+  reserve_rows(text);
+  const std::size_t pieces = pieces_for(text.size());
+  if (pieces < 2)
+    feed_lines(text);
+  else
+    feed_pieces(text, pieces);
+}
+
+std::size_t candle_parser::pieces_for(std::uint64_t bytes) const noexcept {
+  const unsigned threads =
+      opt_.threads != 0
+          ? opt_.threads
+          : std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
+  return static_cast<std::size_t>(
+      std::min<std::uint64_t>(threads, bytes / min_piece_bytes));
+}
+
+// Room for the rows of `text`, growing geometrically across pieces. The
+// rows are not counted (that is a pass over the text): a row of a real
+// file takes 40 bytes or more, and a file of shorter ones grows the vector
+// as it goes. Room never touched costs address space only.
+void candle_parser::reserve_rows(std::string_view text) {
+  expect_bytes(text.size());
+}
+
+void candle_parser::expect_bytes(std::uint64_t bytes) {
   auto& cs = out_.candles;
-  const std::size_t lines =
-      static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
-  // A row takes at least 12 bytes ("0,1,1,1,1,0\n"): blank lines reserve
-  // nothing.
-  const std::size_t rows = std::min(lines, text.size() / 12 + 1);
-  const std::size_t want = std::min(cs.size() + rows, opt_.max_candles);
+  const std::size_t want = static_cast<std::size_t>(
+      std::min<std::uint64_t>(cs.size() + bytes / 40 + 1, opt_.max_candles));
   if (want > cs.capacity())
     cs.reserve(std::max(want, std::min(cs.capacity() * 2, opt_.max_candles)));
+}
 
+void candle_parser::feed_lines(std::string_view text) {
   const char* p = text.data();
   const char* const end = p + text.size();
   while (p < end && !stopped_) {
@@ -208,6 +236,8 @@ void candle_parser::feed(std::string_view text) {
       ++line_no_;
       continue;
     }
+    if (fast_row(p, end))
+      continue;
     const auto* nl = static_cast<const char*>(
         std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
     const char* le = nl ? nl : end;
@@ -215,6 +245,86 @@ void candle_parser::feed(std::string_view text) {
     parse_line(std::string_view(p, static_cast<std::size_t>(le - p)));
     p = nl ? nl + 1 : end;
   }
+}
+
+// A row of the common kind, a minute after the previous one in a file
+// without problems so far, read in one pass (and `p` moved past it); false
+// leaves everything to `parse_line`.
+bool candle_parser::fast_row(const char*& p, const char* end) {
+  if (ncols_ == 0 || !have_prev_ || problems_.count() != 0)
+    return false;
+  candle c;
+  const char* next =
+      scan_row(p, end, row_shape{ncols_, opt_.max_line_bytes}, c);
+  if (next == nullptr || c.ts != prev_ts_ + minute_ms)
+    return false;
+  ++line_no_;
+  ++out_.rows;
+  out_.candles.push_back(c);
+  prev_ts_ = c.ts;
+  prev_line_ = line_no_;
+  p = next;
+  return true;
+}
+
+// Parses the first piece here while threads scan the others; a scanned
+// piece is taken when it continues the rows before it, else everything
+// from it on is parsed here, in order.
+void candle_parser::feed_pieces(std::string_view text, std::size_t pieces) {
+  std::vector<std::size_t> cuts{0};
+  for (std::size_t k = 1; k < pieces; ++k) {
+    const std::size_t from = std::max(cuts.back(), k * text.size() / pieces);
+    const auto* nl = static_cast<const char*>(
+        std::memchr(text.data() + from, '\n', text.size() - from));
+    if (nl == nullptr || nl + 1 == text.data() + text.size())
+      break;
+    cuts.push_back(static_cast<std::size_t>(nl + 1 - text.data()));
+  }
+  cuts.push_back(text.size());
+  const auto piece = [&](std::size_t k) {
+    return text.substr(cuts[k], cuts[k + 1] - cuts[k]);
+  };
+  std::vector<row_run> runs(cuts.size() - 2);
+  std::vector<std::thread> threads;
+  try {
+    for (std::size_t k = 0; k < runs.size(); ++k)
+      threads.emplace_back([&, k] {
+        try {
+          runs[k] = scan_rows(piece(k + 1), opt_.max_line_bytes);
+        } catch (...) { // out of memory: read it again in order
+          runs[k].clean = false;
+        }
+      });
+  } catch (const std::system_error&) { // no thread: the others fall back
+    for (std::size_t k = threads.size(); k < runs.size(); ++k)
+      runs[k].clean = false;
+  }
+  feed_lines(piece(0));
+  for (auto& t : threads)
+    t.join();
+  for (std::size_t k = 0; k < runs.size(); ++k)
+    if (!adopt(runs[k])) {
+      feed_lines(text.substr(cuts[k + 1]));
+      return;
+    }
+}
+
+// Takes a scanned piece's rows when they go on from the rows so far.
+bool candle_parser::adopt(const row_run& run) {
+  if (!run.clean || stopped_ || problems_.count() != 0 || ncols_ == 0)
+    return false;
+  if (!run.candles.empty()) {
+    if (run.columns != ncols_ || !have_prev_ ||
+        run.candles.front().ts != prev_ts_ + minute_ms)
+      return false;
+    out_.candles.insert(out_.candles.end(), run.candles.begin(),
+                        run.candles.end());
+    out_.rows += run.candles.size();
+    prev_ts_ = run.candles.back().ts;
+    prev_line_ = line_no_ + run.last_row_line;
+  }
+  line_no_ += run.lines;
+  return true;
 }
 
 void candle_parser::long_line() {

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/market/gaps.hpp"
 #include "runtime/data/candle_reader.hpp"
+#include "runtime/data/row_scan.hpp"
 
 namespace btk::detail {
 
@@ -60,8 +61,22 @@ public:
   /// `name` stands for the file in messages; it must outlive the parser.
   candle_parser(std::string_view name, const read_options& options);
 
-  /// Parses whole lines.
+  /// Parses whole lines; a large piece is parsed on several threads (see
+  /// `read_options::threads`).
   void feed(std::string_view lines);
+
+  /// Makes room for the rows of `bytes` more text at once, so that a file
+  /// fed in chunks is not copied as its rows grow.
+  void expect_bytes(std::uint64_t bytes);
+
+  /// Pieces a text of `bytes` is parsed in: one per thread of
+  /// `read_options::threads`, each of at least 4 MiB (1: parse in order).
+  std::size_t pieces_for(std::uint64_t bytes) const noexcept;
+
+  /// Takes the rows of a piece scanned apart (by `row_scanner`) when they go
+  /// on from the rows so far, in a file clean so far; false when the piece
+  /// must be parsed again, in order, with `feed`.
+  bool adopt(const row_run& run);
 
   /// Counts one line that was longer than `read_options::max_line_bytes`
   /// and was skipped without being kept (the streaming readers do this).
@@ -71,6 +86,10 @@ public:
   expected<candle_data> finish();
 
 private:
+  void reserve_rows(std::string_view text);
+  void feed_lines(std::string_view text);
+  void feed_pieces(std::string_view text, std::size_t pieces);
+  bool fast_row(const char*& p, const char* end);
   void parse_line(std::string_view line);
   void report_long_line();
   bool detect_format(std::size_t columns);

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include <fcntl.h>
@@ -17,6 +19,7 @@
 #include <zlib.h>
 
 #include "runtime/data/candle_parser.hpp"
+#include "runtime/data/file_pieces.hpp"
 
 namespace btk {
 
@@ -230,29 +233,6 @@ private:
   std::string head_;         // the first bytes after a member's end
 };
 
-// The rest of a regular file of `size` bytes after `first`; the file may
-// have grown since its size was taken, so reading goes on to its end.
-expected<std::string> read_rest(int fd, const std::string& path,
-                                std::string first, std::size_t size) {
-  std::string buf = std::move(first);
-  const std::size_t head = buf.size();
-  buf.resize(std::max(size, head) + 1);
-  auto n = read_some(fd, buf.data() + head, buf.size() - head, path);
-  if (!n)
-    return n.err();
-  bool more = head + *n == buf.size();
-  buf.resize(head + *n);
-  while (more) {
-    std::string chunk(chunk_bytes, '\0');
-    auto got = read_some(fd, chunk.data(), chunk.size(), path);
-    if (!got)
-      return got.err();
-    buf.append(chunk.data(), *got);
-    more = *got > 0;
-  }
-  return buf;
-}
-
 // Feeds `parser` the byte chunks `next` gives (it fills its argument and
 // returns false at the end, or an error), through an inflater when `gzip`
 // and a line splitter: the one path of gzip data and pipes.
@@ -304,6 +284,83 @@ std::optional<error> stream_into(int fd, const std::string& path,
                        chunk = buf;
                        return !buf.empty();
                      });
+}
+
+// The bytes of a regular file from `from` to its end (it may have grown),
+// or to `to`, through the one path of `feed_chunks`.
+std::optional<error> feed_range(int fd, const std::string& path,
+                                std::uint64_t from,
+                                std::optional<std::uint64_t> to,
+                                detail::candle_parser& parser,
+                                const read_options& opt) {
+  std::unique_ptr<char[]> buf(new char[chunk_bytes]);
+  std::uint64_t off = from;
+  return feed_chunks(
+      path, false, parser, opt, [&](std::string_view& chunk) -> expected<bool> {
+        const auto want = static_cast<std::size_t>(
+            to ? std::min<std::uint64_t>(chunk_bytes, *to - off) : chunk_bytes);
+        if (want == 0)
+          return false;
+        auto n = detail::pread_some(fd, buf.get(), want, off, path);
+        if (!n)
+          return n.err();
+        off += *n;
+        chunk = std::string_view(buf.get(), *n);
+        return *n > 0;
+      });
+}
+
+// A plain regular file of `size` bytes: the first piece parsed here while
+// threads scan the others through small buffers (see `read_options::
+// threads`); the first piece that does not go on from the rows before it,
+// and anything the file grew by, is parsed here in order.
+std::optional<error> read_plain_file(int fd, const std::string& path,
+                                     std::uint64_t size,
+                                     detail::candle_parser& parser,
+                                     const read_options& opt) {
+  parser.expect_bytes(size);
+  const std::size_t pieces = parser.pieces_for(size);
+  if (pieces < 2)
+    return feed_range(fd, path, 0, std::nullopt, parser, opt);
+  const auto cuts = detail::piece_cuts(fd, size, pieces, opt.max_line_bytes);
+  std::vector<detail::piece_scan> scans(cuts.size() - 2);
+  std::vector<std::thread> threads;
+  try {
+    for (std::size_t k = 0; k < scans.size(); ++k)
+      threads.emplace_back([&, k] {
+        try {
+          scans[k] = detail::scan_file_piece(fd, cuts[k + 1], cuts[k + 2],
+                                             opt.max_line_bytes, chunk_bytes);
+        } catch (...) { // out of memory: read it again in order
+          scans[k].run.clean = false;
+        }
+      });
+  } catch (const std::system_error&) { // no thread: read those in order
+    for (std::size_t k = threads.size(); k < scans.size(); ++k)
+      scans[k].run.clean = false;
+  }
+  struct joiner {
+    std::vector<std::thread>& threads;
+    ~joiner() {
+      for (auto& t : threads)
+        t.join();
+    }
+  };
+  std::optional<error> first;
+  {
+    joiner join{threads};
+    first = feed_range(fd, path, 0, cuts[1], parser, opt);
+  }
+  if (first)
+    return first;
+  std::uint64_t rest = cuts[1];
+  for (std::size_t k = 0; k < scans.size(); ++k) {
+    const bool whole = scans[k].end == cuts[k + 2] || k + 1 == scans.size();
+    if (!whole || !parser.adopt(scans[k].run))
+      break;
+    rest = scans[k].end;
+  }
+  return feed_range(fd, path, rest, std::nullopt, parser, opt);
 }
 
 // Gzip bytes held in memory, a window at a time.
@@ -375,8 +432,8 @@ expected<candle_data> read_candles(const std::string& path,
   if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
     return error{path + ": is a device, not a candle file"};
 
-  // A plain regular file is read whole in one go (its size is known and
-  // bounded by the disk); gzip data and pipes stream through in chunks.
+  // Everything streams through buffers of `chunk_bytes`: gzip data and pipes
+  // in order, a large plain regular file in pieces on several threads.
   char magic[2];
   auto n = read_some(fd, magic, sizeof magic, path);
   if (!n)
@@ -389,11 +446,9 @@ expected<candle_data> read_candles(const std::string& path,
       return *e;
     return parser.finish();
   }
-  auto text = read_rest(fd, path, std::move(first),
-                        static_cast<std::size_t>(st.st_size));
-  if (!text)
-    return text.err();
-  parser.feed(*text);
+  if (auto e = read_plain_file(fd, path, static_cast<std::uint64_t>(st.st_size),
+                               parser, options))
+    return *e;
   return parser.finish();
 }
 

@@ -44,6 +44,15 @@ struct read_options {
   /// beyond it, so a file without line ends cannot exhaust memory.
   /// Default: 65,536
   std::size_t max_line_bytes = 65'536;
+
+  /// Threads that parse a large plain file (or text in memory) at once, in
+  /// pieces of at least 4 MiB; 0 means one per core, at most 8, and 1 parses
+  /// on the calling thread only. The pieces after the first are read
+  /// speculatively: any piece that is not made of valid rows one minute
+  /// apart is read again in order, so results and messages are those of
+  /// one thread. Compressed files and pipes are parsed on one thread.
+  /// Default: 0
+  unsigned threads = 0;
 };
 
 /// How a gap error says what to do, for every source (files, the store).

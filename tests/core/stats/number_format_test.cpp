@@ -3,7 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <limits>
+#include <random>
+#include <string>
 
 using namespace btk;
 
@@ -51,6 +56,66 @@ TEST_CASE("to_fixed falls back to number text from 1e21 and for non-finite") {
   CHECK(to_fixed(1e21, 2) == "1e+21");
   CHECK(to_fixed(std::numeric_limits<double>::quiet_NaN(), 2) == "NaN");
   CHECK(to_fixed(-std::numeric_limits<double>::infinity(), 2) == "-Infinity");
+}
+
+namespace {
+
+// toFixed from the full decimal expansion that glibc prints: slow and
+// plainly right, the reference for the fast path.
+std::string to_fixed_by_expansion(double x, int digits) {
+  char buf[1200];
+  std::snprintf(buf, sizeof buf, "%.1100f", std::fabs(x));
+  std::string exact(buf);
+  const std::size_t dot = exact.find('.');
+  std::string kept =
+      exact.substr(0, dot + 1 + static_cast<std::size_t>(digits));
+  if (exact[dot + 1 + static_cast<std::size_t>(digits)] >= '5') {
+    std::size_t i = kept.size();
+    for (;;) {
+      if (i == 0) {
+        kept.insert(kept.begin(), '1');
+        break;
+      }
+      --i;
+      if (kept[i] == '.')
+        continue;
+      if (kept[i] != '9') {
+        ++kept[i];
+        break;
+      }
+      kept[i] = '0';
+    }
+  }
+  if (digits == 0)
+    kept.pop_back(); // the point
+  return (x < 0 ? "-" : "") + kept;
+}
+
+} // namespace
+
+TEST_CASE("to_fixed agrees with rounding the full decimal expansion") {
+  std::mt19937_64 rng(20261207);
+  std::uniform_int_distribution<int> digits(0, 100);
+  std::uniform_int_distribution<int> exponent(-40, 69);
+  std::uniform_int_distribution<int> places(0, 9);
+  std::uniform_int_distribution<std::int64_t> mantissa(-99'999'999, 99'999'999);
+  for (int i = 0; i < 20'000; ++i) {
+    const int d = i % 3 == 0 ? digits(rng) : places(rng);
+    double x;
+    if (i % 4 == 0) { // any bits: mostly no tie at all
+      const std::uint64_t bits = rng();
+      std::memcpy(&x, &bits, sizeof x);
+      if (!std::isfinite(x) || std::fabs(x) >= 1e21)
+        continue;
+    } else if (i % 4 == 1) { // binary fractions: ties at every precision
+      x = std::ldexp(static_cast<double>(mantissa(rng)), -places(rng) - 1);
+    } else { // prices and amounts as reports print them
+      x = static_cast<double>(mantissa(rng)) * std::pow(10.0, -places(rng));
+      x = std::ldexp(x, exponent(rng) / 20);
+    }
+    INFO(std::to_string(i) + ": " + js_number(x) + " to " + std::to_string(d));
+    REQUIRE(to_fixed(x, d) == to_fixed_by_expansion(x, d));
+  }
 }
 
 TEST_CASE("js_number prints integers without a fraction") {
