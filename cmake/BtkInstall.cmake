@@ -47,6 +47,7 @@ write_basic_package_version_file(
 install(FILES "${PROJECT_BINARY_DIR}/btkConfig.cmake"
               "${PROJECT_BINARY_DIR}/btkConfigVersion.cmake"
               "${PROJECT_SOURCE_DIR}/cmake/FindCAF.cmake"
+              "${PROJECT_SOURCE_DIR}/cmake/Findlibdeflate.cmake"
         DESTINATION "${BTK_INSTALL_CMAKEDIR}")
 
 # -- cpack -G DEB ---------------------------------------------------------------
@@ -64,7 +65,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION "devel")
 # The binary needs the shared libraries; a host building against the
 # headers and static libraries needs the -dev packages of the same.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libcaf-core0.17, libcaf-io0.17, librocksdb7.8, libcapnp-0.9.2, libfmt9, zlib1g, libssl3, libtomlplusplus3")
+    "libcaf-core0.17, libcaf-io0.17, librocksdb7.8, libcapnp-0.9.2, libfmt9, zlib1g, libdeflate0, libssl3, libtomlplusplus3")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
-    "libcaf-dev, librocksdb-dev, libcapnp-dev, capnproto, libfmt-dev, nlohmann-json3-dev, zlib1g-dev, libboost1.74-dev, libssl-dev, libtomlplusplus-dev")
+    "libcaf-dev, librocksdb-dev, libcapnp-dev, capnproto, libfmt-dev, nlohmann-json3-dev, zlib1g-dev, libdeflate-dev, libboost1.74-dev, libssl-dev, libtomlplusplus-dev")
 include(CPack)

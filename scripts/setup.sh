@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ ccache pkg-config python3
-  libfmt-dev libcli11-dev nlohmann-json3-dev zlib1g-dev catch2
+  libfmt-dev libcli11-dev nlohmann-json3-dev zlib1g-dev libdeflate-dev catch2
   libcaf-dev capnproto libcapnp-dev librocksdb-dev libssl-dev
   libboost1.74-dev libtomlplusplus-dev openssl
   "$@"

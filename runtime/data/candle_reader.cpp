@@ -20,6 +20,7 @@
 
 #include "runtime/data/candle_parser.hpp"
 #include "runtime/data/file_pieces.hpp"
+#include "runtime/data/whole_gzip.hpp"
 
 namespace btk {
 
@@ -310,6 +311,27 @@ std::optional<error> feed_range(int fd, const std::string& path,
       });
 }
 
+// All of a regular file of `size` bytes when its size was taken (it may have
+// grown since: reading goes on to its end).
+expected<std::string> read_whole(int fd, const std::string& path,
+                                 std::uint64_t size) {
+  std::string out;
+  std::uint64_t off = 0;
+  std::size_t want = static_cast<std::size_t>(size) + 1;
+  for (;;) {
+    out.resize(static_cast<std::size_t>(off) + want);
+    auto n = detail::pread_some(fd, out.data() + off, want, off, path);
+    if (!n)
+      return n.err();
+    off += *n;
+    if (*n < want)
+      break;
+    want = chunk_bytes;
+  }
+  out.resize(static_cast<std::size_t>(off));
+  return out;
+}
+
 // A plain regular file of `size` bytes: the first piece parsed here while
 // threads scan the others through small buffers (see `read_options::
 // threads`); the first piece that does not go on from the rows before it,
@@ -363,10 +385,15 @@ std::optional<error> read_plain_file(int fd, const std::string& path,
   return feed_range(fd, path, rest, std::nullopt, parser, opt);
 }
 
-// Gzip bytes held in memory, a window at a time.
+// Gzip bytes held in memory: inflated at once when libdeflate can (and
+// parsed on several threads), else through zlib a window at a time.
 std::optional<error> gunzip_into(std::string_view bytes, std::string_view name,
                                  detail::candle_parser& parser,
                                  const read_options& opt) {
+  if (auto text = detail::inflate_whole_gzip(bytes)) {
+    parser.feed(text->view());
+    return std::nullopt;
+  }
   return feed_chunks(name, true, parser, opt,
                      [&](std::string_view& chunk) -> expected<bool> {
                        if (bytes.empty())
@@ -441,6 +468,16 @@ expected<candle_data> read_candles(const std::string& path,
   std::string first(magic, *n);
   const bool gzip = is_gzip(first);
   detail::candle_parser parser(path, options);
+  if (gzip && S_ISREG(st.st_mode)) {
+    // Compressed bytes are held whole (a fraction of the text), so that
+    // libdeflate can inflate them at once.
+    auto bytes = read_whole(fd, path, static_cast<std::uint64_t>(st.st_size));
+    if (!bytes)
+      return bytes.err();
+    if (auto e = gunzip_into(*bytes, path, parser, options))
+      return *e;
+    return parser.finish();
+  }
   if (gzip || !S_ISREG(st.st_mode)) {
     if (auto e = stream_into(fd, path, std::move(first), gzip, parser, options))
       return *e;
