@@ -220,7 +220,27 @@ private:
   // The best node that is up for `i`, other than `not_this`.
   std::optional<std::size_t> best(const instance_state& i,
                                   std::optional<std::size_t> not_this) const {
-    for (const auto k : rendezvous_rank(names_, i.key))
+    const auto ranked = rendezvous_rank(names_, i.key);
+    if (!not_this) {
+      // An owner: the first in the instance's own order that runs fewer
+      // than its share (rendezvous order with bounded loads), so that four
+      // instances never all land on one of three nodes by chance.
+      std::size_t up = 0, active = 0;
+      std::vector<std::size_t> owned(names_.size(), 0);
+      for (std::size_t k = 0; k < up_.size(); ++k)
+        up += up_[k] ? 1 : 0;
+      for (const auto& j : inst_)
+        if (!j.done) {
+          ++active;
+          if (j.owner && &j != &i)
+            ++owned[*j.owner];
+        }
+      const std::size_t share = up == 0 ? 0 : (active + up - 1) / up;
+      for (const auto k : ranked)
+        if (up_[k] && owned[k] < share)
+          return k;
+    }
+    for (const auto k : ranked)
       if (up_[k] && k != not_this)
         return k;
     return std::nullopt;
