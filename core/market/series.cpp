@@ -10,15 +10,13 @@ namespace btk {
 
 namespace {
 
-// `candle_flaws(c) == 0` for a candle on the grid, inline and without
-// branches on the common path.
-bool fine_candle(const candle& c) noexcept {
+// `candle_flaws == 0` for a candle on the grid, without branches so that
+// loops over many candles vectorise.
+inline bool fine_candle(double o, double h, double l, double c,
+                        double v) noexcept {
   constexpr double max = std::numeric_limits<double>::max();
-  const bool prices = (c.open > 0) & (c.high <= max) & (c.low > 0) &
-                      (c.close > 0) & (c.high >= c.low) & (c.open >= c.low) &
-                      (c.open <= c.high) & (c.close >= c.low) &
-                      (c.close <= c.high);
-  return prices & (c.volume >= 0) & (c.volume <= max);
+  return (o > 0) & (h <= max) & (l > 0) & (c > 0) & (h >= l) & (o >= l) &
+         (o <= h) & (c >= l) & (c <= h) & (v >= 0) & (v <= max);
 }
 
 // The first candle of `cs` that is not where it belongs or has a flaw, as
@@ -67,7 +65,7 @@ series::make(std::string symbol, const std::vector<candle>& cs) {
   for (std::size_t i = 0; i < n; ++i) {
     const auto& k = cs[i];
     fine &= (k.ts == first + static_cast<timestamp>(i) * minute_ms) &
-            fine_candle(k);
+            fine_candle(k.open, k.high, k.low, k.close, k.volume);
     o[i] = k.open;
     h[i] = k.high;
     l[i] = k.low;
@@ -77,6 +75,40 @@ series::make(std::string symbol, const std::vector<candle>& cs) {
   if (!fine)
     return first_bad_candle(symbol, cs);
   s->symbol_ = std::move(symbol);
+  return std::shared_ptr<const series>{std::move(s)};
+}
+
+expected<std::shared_ptr<const series>> series::from_minutes(std::string symbol,
+                                                             bar_series m) {
+  const std::size_t n = m.close.size();
+  if (n == 0)
+    return error{"series " + symbol + ": no candles"};
+  if (m.iv != interval::m1 || m.step != minute_ms ||
+      m.first - floor_div(m.first, minute_ms) * minute_ms != 0 ||
+      m.open.size() != n || m.high.size() != n || m.low.size() != n ||
+      m.volume.size() != n)
+    return error{"series " + symbol +
+                 ": the columns are not 1-minute bars of one length"};
+  bool fine = true;
+  const double* o = m.open.data();
+  const double* h = m.high.data();
+  const double* l = m.low.data();
+  const double* c = m.close.data();
+  const double* v = m.volume.data();
+  for (std::size_t i = 0; i < n; ++i)
+    fine &= fine_candle(o[i], h[i], l[i], c[i], v[i]);
+  if (!fine)
+    for (std::size_t i = 0; i < n; ++i) {
+      const candle c{m.open_time(i), m.open[i],  m.high[i],
+                     m.low[i],       m.close[i], m.volume[i]};
+      if (const auto flaws = candle_flaws(c))
+        return error{"series " + symbol + ": candle " + std::to_string(i) +
+                     " at " + to_iso(c.ts) + ": " +
+                     describe_candle_flaws(flaws, c)};
+    }
+  std::shared_ptr<series> s{new series};
+  s->symbol_ = std::move(symbol);
+  s->m1_ = std::move(m);
   return std::shared_ptr<const series>{std::move(s)};
 }
 

@@ -78,6 +78,14 @@ public:
   static expected<std::shared_ptr<const series>>
   make(std::string symbol, const std::vector<candle>& candles);
 
+  /// Like `make`, from 1-minute columns moved in without a copy (the
+  /// candle store reads them so). Fails when `minutes` is not of 1-minute
+  /// bars on the grid with columns of one non-zero length, or a candle
+  /// breaks the candle rules; the error is the one `make` gives for the
+  /// same candles.
+  static expected<std::shared_ptr<const series>>
+  from_minutes(std::string symbol, bar_series minutes);
+
   const std::string& symbol() const noexcept { return symbol_; }
 
   /// The 1-minute candles.

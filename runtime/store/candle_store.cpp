@@ -445,24 +445,29 @@ expected<symbol_info> candle_store::info(const std::string& symbol) const {
   return std::move(**got);
 }
 
-expected<std::vector<candle>>
-candle_store::load(const std::string& symbol, std::optional<timestamp> from,
-                   std::optional<timestamp> to) const {
-  const auto& m = *impl_;
-  auto inf = info(symbol);
-  if (!inf)
-    return inf.err();
-  const timestamp lo = std::max(from.value_or(inf->first), inf->first);
-  const timestamp hi = std::min(to.value_or(inf->last), inf->last);
-  if (lo > hi)
-    return m.fail(symbol + " has no candles in " +
-                  (from ? to_iso(*from) : std::string("the start")) + " .. " +
-                  (to ? to_iso(*to) : std::string("the end")) + " (stored: " +
-                  to_iso(inf->first) + " .. " + to_iso(inf->last) + ")");
+namespace {
 
-  std::vector<candle> out;
-  out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(
-      inf->count, static_cast<std::uint64_t>((hi - lo) / minute_ms + 1))));
+// The stored range of `symbol` within [from, to]; fails like `load`.
+expected<std::pair<timestamp, timestamp>>
+load_range(const symbol_info& inf, const std::string& symbol,
+           std::optional<timestamp> from, std::optional<timestamp> to) {
+  const timestamp lo = std::max(from.value_or(inf.first), inf.first);
+  const timestamp hi = std::min(to.value_or(inf.last), inf.last);
+  if (lo > hi)
+    return error{symbol + " has no candles in " +
+                 (from ? to_iso(*from) : std::string("the start")) + " .. " +
+                 (to ? to_iso(*to) : std::string("the end")) + " (stored: " +
+                 to_iso(inf.first) + " .. " + to_iso(inf.last) + ")"};
+  return std::pair{lo, hi};
+}
+
+} // namespace
+
+template <class Visit>
+expected<std::uint64_t> candle_store::visit_days(const std::string& symbol,
+                                                 timestamp lo, timestamp hi,
+                                                 Visit&& visit) const {
+  const auto& m = *impl_;
   rocksdb::ReadOptions ro;
   // The whole range is read once: keep it out of the block cache.
   ro.fill_cache = false;
@@ -470,12 +475,14 @@ candle_store::load(const std::string& symbol, std::optional<timestamp> from,
   rocksdb::Slice ub(upper);
   ro.iterate_upper_bound = &ub;
   std::unique_ptr<rocksdb::Iterator> it(m.db->NewIterator(ro));
-  bool first_day = true;
+  std::vector<candle> day; // one day at a time, reused
+  std::uint64_t count = 0;
+  timestamp prev = 0;
   for (it->Seek(candle_day_key(symbol, stored_iv, lo)); it->Valid();
        it->Next()) {
     const auto key = view(it->key());
-    const std::size_t before = out.size();
-    auto h = append_candle_batch(view(it->value()), out);
+    day.clear();
+    auto h = append_candle_batch(view(it->value()), day);
     const auto corrupt = [&](const std::string& why) {
       return m.fail("value " + std::string(key) + " is corrupt: " + why);
     };
@@ -486,34 +493,109 @@ candle_store::load(const std::string& symbol, std::optional<timestamp> from,
                      std::string(to_string(h->iv)));
     if (h->count == 0)
       return corrupt("no candles");
-    for (std::size_t k = before; k < out.size(); ++k)
-      if (k > 0 && out[k].ts <= out[k - 1].ts)
-        return corrupt("candle " + to_iso(out[k].ts) + " is out of order");
-    if (candle_day_key(symbol, stored_iv, out[before].ts) != key ||
-        candle_day_key(symbol, stored_iv, out.back().ts) != key)
+    for (std::size_t k = 0; k < day.size(); ++k)
+      if ((k > 0 || count > 0) && day[k].ts <= (k > 0 ? day[k - 1].ts : prev))
+        return corrupt("candle " + to_iso(day[k].ts) + " is out of order");
+    if (candle_day_key(symbol, stored_iv, day.front().ts) != key ||
+        candle_day_key(symbol, stored_iv, day.back().ts) != key)
       return corrupt("it holds candles of another day");
-    if (first_day) {
-      const auto cut = std::lower_bound(
-          out.begin(), out.end(), lo,
-          [](const candle& c, timestamp t) { return c.ts < t; });
-      out.erase(out.begin(), cut);
-      first_day = false;
-    }
+    count += day.size();
+    prev = day.back().ts;
+    // The first and last days are cut to [lo, hi].
+    const auto b =
+        std::lower_bound(day.begin(), day.end(), lo,
+                         [](const candle& c, timestamp t) { return c.ts < t; });
+    const auto e =
+        std::upper_bound(b, day.end(), hi,
+                         [](timestamp t, const candle& c) { return t < c.ts; });
+    if (b != e && !visit(&*b, static_cast<std::size_t>(e - b)))
+      break;
   }
   if (!it->status().ok())
     return m.fail("reading " + symbol +
                   " failed: " + describe_rocks_status(it->status(), m.dir));
-  while (!out.empty() && out.back().ts > hi)
-    out.pop_back();
+  return count;
+}
+
+expected<std::vector<candle>>
+candle_store::load(const std::string& symbol, std::optional<timestamp> from,
+                   std::optional<timestamp> to) const {
+  const auto& m = *impl_;
+  auto inf = info(symbol);
+  if (!inf)
+    return inf.err();
+  auto range = load_range(*inf, symbol, from, to);
+  if (!range)
+    return m.fail(range.err().message);
+  const auto [lo, hi] = *range;
+  std::vector<candle> out;
+  out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(
+      inf->count, static_cast<std::uint64_t>((hi - lo) / minute_ms + 1))));
+  auto read = visit_days(symbol, lo, hi, [&](const candle* c, std::size_t n) {
+    out.insert(out.end(), c, c + n);
+    return true;
+  });
+  if (!read)
+    return read.err();
   if (out.empty())
     return m.fail(symbol + " has no candles in " + to_iso(lo) + " .. " +
                   to_iso(hi) + " (stored: " + to_iso(inf->first) + " .. " +
                   to_iso(inf->last) + ")");
-  if (lo == inf->first && hi == inf->last && out.size() != inf->count)
-    return m.fail(
-        "the stored days of " + symbol + " hold " + std::to_string(out.size()) +
-        " candles but its info record says " + std::to_string(inf->count));
+  if (lo == inf->first && hi == inf->last && *read != inf->count)
+    return m.fail("the stored days of " + symbol + " hold " +
+                  std::to_string(*read) + " candles but its info record says " +
+                  std::to_string(inf->count));
   return out;
+}
+
+expected<std::optional<bar_series>>
+candle_store::load_minutes(const std::string& symbol,
+                           std::optional<timestamp> from,
+                           std::optional<timestamp> to) const {
+  const auto& m = *impl_;
+  auto inf = info(symbol);
+  if (!inf)
+    return inf.err();
+  auto range = load_range(*inf, symbol, from, to);
+  if (!range)
+    return m.fail(range.err().message);
+  const auto [lo, hi] = *range;
+  // Stored with gaps: the caller reads it with `load` and names them.
+  if (!inf->gaps.empty() &&
+      std::any_of(inf->gaps.begin(), inf->gaps.end(),
+                  [&](const auto& g) { return g.from <= hi && g.to >= lo; }))
+    return std::optional<bar_series>{};
+  bar_series out;
+  out.first = lo;
+  const auto n = static_cast<std::size_t>((hi - lo) / minute_ms + 1);
+  for (auto* v : {&out.open, &out.high, &out.low, &out.close, &out.volume})
+    v->resize(n);
+  std::size_t at = 0;
+  bool contiguous = true;
+  auto read = visit_days(symbol, lo, hi, [&](const candle* c, std::size_t k) {
+    for (std::size_t i = 0; i < k; ++i) {
+      contiguous = contiguous && at + i < n &&
+                   c[i].ts == lo + static_cast<timestamp>(at + i) * minute_ms;
+      if (!contiguous)
+        return false;
+      out.open[at + i] = c[i].open;
+      out.high[at + i] = c[i].high;
+      out.low[at + i] = c[i].low;
+      out.close[at + i] = c[i].close;
+      out.volume[at + i] = c[i].volume;
+    }
+    at += k;
+    return true;
+  });
+  if (!read)
+    return read.err();
+  if (!contiguous || at != n)
+    return std::optional<bar_series>{};
+  if (lo == inf->first && hi == inf->last && *read != inf->count)
+    return m.fail("the stored days of " + symbol + " hold " +
+                  std::to_string(*read) + " candles but its info record says " +
+                  std::to_string(inf->count));
+  return std::optional<bar_series>{std::move(out)};
 }
 
 expected<std::vector<symbol_info>> candle_store::list() const {

@@ -23,6 +23,7 @@
 #include "core/error.hpp"
 #include "core/market/candle.hpp"
 #include "core/market/interval.hpp"
+#include "core/market/series.hpp"
 #include "messages/candles_convert.hpp"
 
 namespace btk {
@@ -116,6 +117,16 @@ public:
                                      std::optional<timestamp> from = {},
                                      std::optional<timestamp> to = {}) const;
 
+  /// The stored 1-minute candles of `symbol` in `[from, to]` as the columns
+  /// of a `series`, read without an intermediate list: the fast path of
+  /// `btk backtest --store`. Gives nullopt when the range has a gap (the
+  /// caller reads it with `load` and names or fills the gaps); fails like
+  /// `load` otherwise. The candles are not checked against the candle rules
+  /// here (`series::from_minutes` does that).
+  expected<std::optional<bar_series>>
+  load_minutes(const std::string& symbol, std::optional<timestamp> from = {},
+               std::optional<timestamp> to = {}) const;
+
   /// What is stored for `symbol` (1-minute candles); fails like `load` for
   /// an unknown symbol.
   expected<symbol_info> info(const std::string& symbol) const;
@@ -135,6 +146,14 @@ public:
 
 private:
   struct impl;
+
+  // Reads the stored days of `symbol` overlapping [lo, hi] in order, each
+  // checked (its key, its candles' order) and cut to [lo, hi], and gives
+  // each to `visit(candles, n)`, which returns false to stop. Returns the
+  // number of candles the days held.
+  template <class Visit>
+  expected<std::uint64_t> visit_days(const std::string& symbol, timestamp lo,
+                                     timestamp hi, Visit&& visit) const;
 
   explicit candle_store(std::unique_ptr<impl> p);
 

@@ -388,3 +388,61 @@ TEST_CASE("Candles before 1970 are stored, listed and read back") {
   CHECK(same_bits(*back, in));
   CHECK(store.verify());
 }
+
+TEST_CASE("Minutes read as columns equal the loaded candles over any range "
+          "without gaps") {
+  temp_path dir;
+  auto store = open_new(dir);
+  const auto in = synth(t0 + 700 * minute_ms, 3 * 1440);
+  REQUIRE(store.put("SYM", in));
+  const auto check = [&](std::optional<btk::timestamp> from,
+                         std::optional<btk::timestamp> to) {
+    auto rows = store.load("SYM", from, to);
+    auto cols = store.load_minutes("SYM", from, to);
+    REQUIRE(rows);
+    REQUIRE(cols);
+    REQUIRE(cols->has_value());
+    const auto& m = **cols;
+    REQUIRE(m.size() == rows->size());
+    CHECK(m.first == rows->front().ts);
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      const auto& c = (*rows)[i];
+      REQUIRE(std::memcmp(&m.open[i], &c.open, sizeof(double)) == 0);
+      REQUIRE(m.high[i] == c.high);
+      REQUIRE(m.low[i] == c.low);
+      REQUIRE(m.close[i] == c.close);
+      REQUIRE(m.volume[i] == c.volume);
+    }
+  };
+  check(std::nullopt, std::nullopt);
+  check(t0 + 1000 * minute_ms, t0 + 3000 * minute_ms); // across midnights
+  check(t0 + 1500 * minute_ms, std::nullopt);
+  check(std::nullopt, t0 + 701 * minute_ms);
+  check(t0 - 5 * 1440 * minute_ms, t0 + 800 * minute_ms); // before the data
+  // A range outside the data fails as `load` does.
+  auto none = store.load_minutes("SYM", t0 + 9 * 1440 * minute_ms);
+  REQUIRE_FALSE(none);
+  CHECK(none.err().message ==
+        store.load("SYM", t0 + 9 * 1440 * minute_ms).err().message);
+  CHECK_FALSE(store.load_minutes("NOPE"));
+}
+
+TEST_CASE("Minutes read as columns over a gap are left to load") {
+  temp_path dir;
+  auto store = open_new(dir);
+  const auto all = synth(t0, 3000);
+  REQUIRE(
+      store.put("SYM", std::vector<candle>(all.begin(), all.begin() + 1000)));
+  REQUIRE(store.put("SYM", std::vector<candle>(all.begin() + 1200, all.end())));
+  auto whole = store.load_minutes("SYM");
+  REQUIRE(whole);
+  CHECK_FALSE(whole->has_value());
+  auto after = store.load_minutes("SYM", t0 + 1200 * minute_ms);
+  REQUIRE(after);
+  REQUIRE(after->has_value());
+  CHECK((*after)->size() == 1800);
+  auto before = store.load_minutes("SYM", std::nullopt, t0 + 999 * minute_ms);
+  REQUIRE(before);
+  REQUIRE(before->has_value());
+  CHECK((*before)->size() == 1000);
+}

@@ -355,3 +355,44 @@ TEST_CASE("signal_context::candles reports missing history with symbol, "
   CHECK(ok.candles(interval::m5, 4).size == 4);
   CHECK(ok.missing().empty());
 }
+
+TEST_CASE("series::from_minutes equals series::make, "
+          "errors included") {
+  auto cs = flat(0, 50);
+  cs[7] = {at(7), 101, 103, 99, 102, 4};
+  const auto columns = [](const std::vector<candle>& v) {
+    bar_series m;
+    m.first = v.front().ts;
+    for (const auto& c : v) {
+      m.open.push_back(c.open);
+      m.high.push_back(c.high);
+      m.low.push_back(c.low);
+      m.close.push_back(c.close);
+      m.volume.push_back(c.volume);
+    }
+    return m;
+  };
+  auto a = series::make("BTCUSDT", cs);
+  auto b = series::from_minutes("BTCUSDT", columns(cs));
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK((*b)->minutes().close == (*a)->minutes().close);
+  CHECK((*b)->minutes().high == (*a)->minutes().high);
+  CHECK((*b)->first() == (*a)->first());
+  CHECK((*b)->last() == (*a)->last());
+  cs[30].high = 90; // below its low
+  auto bad_rows = series::make("BTCUSDT", cs);
+  auto bad_cols = series::from_minutes("BTCUSDT", columns(cs));
+  REQUIRE_FALSE(bad_rows);
+  REQUIRE_FALSE(bad_cols);
+  CHECK(bad_cols.err().message == bad_rows.err().message);
+  auto ragged = columns(flat(0, 5));
+  ragged.volume.pop_back();
+  auto r = series::from_minutes("BTCUSDT", std::move(ragged));
+  REQUIRE_FALSE(r);
+  CHECK(contains(r.err().message, "not 1-minute bars of one length"));
+  auto off = columns(flat(0, 5));
+  off.first += 1;
+  CHECK_FALSE(series::from_minutes("BTCUSDT", std::move(off)));
+  CHECK_FALSE(series::from_minutes("BTCUSDT", bar_series{}));
+}
