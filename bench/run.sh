@@ -83,6 +83,7 @@ LB_RISK=book:max_positions=3000,max_per_symbol=4 "$build/bench/live_bench" 500 1
 
 echo
 echo "## Speed where users feel it: cold runs, loading, sweeps that share indicators"
+"$build/bench/memory_bench"
 bench/speed_bench.sh "$build"
 
 echo

@@ -58,4 +58,11 @@ for _ in range(5):
 w = statistics.median(walls)
 print(f"btk backtest on a 30-day CSV, end to end: median {w * 1000:.1f} ms of 5 "
       f"({5.5 / w:.0f}x backtest-kit's 5.5 s)")
+starts = []
+for _ in range(5):
+    t0 = time.perf_counter()
+    subprocess.run([btk, "--version"], check=True, capture_output=True)
+    starts.append(time.perf_counter() - t0)
+print(f"btk --version (the process's start and exit): median "
+      f"{statistics.median(starts) * 1000:.1f} ms of 5")
 PY
