@@ -445,23 +445,33 @@ expected<symbol_info> candle_store::info(const std::string& symbol) const {
   return std::move(**got);
 }
 
-namespace {
-
-// The stored range of `symbol` within [from, to]; fails like `load`.
-expected<std::pair<timestamp, timestamp>>
-load_range(const symbol_info& inf, const std::string& symbol,
-           std::optional<timestamp> from, std::optional<timestamp> to) {
-  const timestamp lo = std::max(from.value_or(inf.first), inf.first);
-  const timestamp hi = std::min(to.value_or(inf.last), inf.last);
+expected<candle_store::load_plan>
+candle_store::plan_load(const std::string& symbol,
+                        std::optional<timestamp> from,
+                        std::optional<timestamp> to) const {
+  auto inf = info(symbol);
+  if (!inf)
+    return inf.err();
+  const timestamp lo = std::max(from.value_or(inf->first), inf->first);
+  const timestamp hi = std::min(to.value_or(inf->last), inf->last);
   if (lo > hi)
-    return error{symbol + " has no candles in " +
-                 (from ? to_iso(*from) : std::string("the start")) + " .. " +
-                 (to ? to_iso(*to) : std::string("the end")) + " (stored: " +
-                 to_iso(inf.first) + " .. " + to_iso(inf.last) + ")"};
-  return std::pair{lo, hi};
+    return impl_->fail(symbol + " has no candles in " +
+                       (from ? to_iso(*from) : std::string("the start")) +
+                       " .. " + (to ? to_iso(*to) : std::string("the end")) +
+                       " (stored: " + to_iso(inf->first) + " .. " +
+                       to_iso(inf->last) + ")");
+  return load_plan{std::move(*inf), lo, hi};
 }
 
-} // namespace
+std::optional<error> candle_store::check_count(const load_plan& p,
+                                               std::uint64_t read) const {
+  if (p.lo == p.info.first && p.hi == p.info.last && read != p.info.count)
+    return impl_->fail("the stored days of " + p.info.symbol + " hold " +
+                       std::to_string(read) +
+                       " candles but its info record says " +
+                       std::to_string(p.info.count));
+  return std::nullopt;
+}
 
 template <class Visit>
 expected<std::uint64_t> candle_store::visit_days(const std::string& symbol,
@@ -520,17 +530,13 @@ expected<std::uint64_t> candle_store::visit_days(const std::string& symbol,
 expected<std::vector<candle>>
 candle_store::load(const std::string& symbol, std::optional<timestamp> from,
                    std::optional<timestamp> to) const {
-  const auto& m = *impl_;
-  auto inf = info(symbol);
-  if (!inf)
-    return inf.err();
-  auto range = load_range(*inf, symbol, from, to);
-  if (!range)
-    return m.fail(range.err().message);
-  const auto [lo, hi] = *range;
+  auto plan = plan_load(symbol, from, to);
+  if (!plan)
+    return plan.err();
+  const auto& [inf, lo, hi] = *plan;
   std::vector<candle> out;
   out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(
-      inf->count, static_cast<std::uint64_t>((hi - lo) / minute_ms + 1))));
+      inf.count, static_cast<std::uint64_t>((hi - lo) / minute_ms + 1))));
   auto read = visit_days(symbol, lo, hi, [&](const candle* c, std::size_t n) {
     out.insert(out.end(), c, c + n);
     return true;
@@ -538,13 +544,11 @@ candle_store::load(const std::string& symbol, std::optional<timestamp> from,
   if (!read)
     return read.err();
   if (out.empty())
-    return m.fail(symbol + " has no candles in " + to_iso(lo) + " .. " +
-                  to_iso(hi) + " (stored: " + to_iso(inf->first) + " .. " +
-                  to_iso(inf->last) + ")");
-  if (lo == inf->first && hi == inf->last && *read != inf->count)
-    return m.fail("the stored days of " + symbol + " hold " +
-                  std::to_string(*read) + " candles but its info record says " +
-                  std::to_string(inf->count));
+    return impl_->fail(symbol + " has no candles in " + to_iso(lo) + " .. " +
+                       to_iso(hi) + " (stored: " + to_iso(inf.first) + " .. " +
+                       to_iso(inf.last) + ")");
+  if (auto e = check_count(*plan, *read))
+    return *e;
   return out;
 }
 
@@ -552,17 +556,12 @@ expected<std::optional<bar_series>>
 candle_store::load_minutes(const std::string& symbol,
                            std::optional<timestamp> from,
                            std::optional<timestamp> to) const {
-  const auto& m = *impl_;
-  auto inf = info(symbol);
-  if (!inf)
-    return inf.err();
-  auto range = load_range(*inf, symbol, from, to);
-  if (!range)
-    return m.fail(range.err().message);
-  const auto [lo, hi] = *range;
+  auto plan = plan_load(symbol, from, to);
+  if (!plan)
+    return plan.err();
+  const auto& [inf, lo, hi] = *plan;
   // Stored with gaps: the caller reads it with `load` and names them.
-  if (!inf->gaps.empty() &&
-      std::any_of(inf->gaps.begin(), inf->gaps.end(),
+  if (std::any_of(inf.gaps.begin(), inf.gaps.end(),
                   [&](const auto& g) { return g.from <= hi && g.to >= lo; }))
     return std::optional<bar_series>{};
   bar_series out;
@@ -573,28 +572,23 @@ candle_store::load_minutes(const std::string& symbol,
   std::size_t at = 0;
   bool contiguous = true;
   auto read = visit_days(symbol, lo, hi, [&](const candle* c, std::size_t k) {
-    for (std::size_t i = 0; i < k; ++i) {
-      contiguous = contiguous && at + i < n &&
-                   c[i].ts == lo + static_cast<timestamp>(at + i) * minute_ms;
-      if (!contiguous)
-        return false;
-      out.open[at + i] = c[i].open;
-      out.high[at + i] = c[i].high;
-      out.low[at + i] = c[i].low;
-      out.close[at + i] = c[i].close;
-      out.volume[at + i] = c[i].volume;
+    for (std::size_t i = 0; i < k; ++i, ++at) {
+      if (at >= n || c[i].ts != lo + static_cast<timestamp>(at) * minute_ms)
+        return contiguous = false;
+      out.open[at] = c[i].open;
+      out.high[at] = c[i].high;
+      out.low[at] = c[i].low;
+      out.close[at] = c[i].close;
+      out.volume[at] = c[i].volume;
     }
-    at += k;
     return true;
   });
   if (!read)
     return read.err();
-  if (!contiguous || at != n)
+  if (!contiguous || at != n) // not contiguous after all: `load` tells
     return std::optional<bar_series>{};
-  if (lo == inf->first && hi == inf->last && *read != inf->count)
-    return m.fail("the stored days of " + symbol + " hold " +
-                  std::to_string(*read) + " candles but its info record says " +
-                  std::to_string(inf->count));
+  if (auto e = check_count(*plan, *read))
+    return *e;
   return std::optional<bar_series>{std::move(out)};
 }
 

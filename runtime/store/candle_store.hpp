@@ -147,6 +147,23 @@ public:
 private:
   struct impl;
 
+  // What a load reads: the symbol's info and the range [lo, hi] of it.
+  struct load_plan {
+    symbol_info info;
+    timestamp lo = 0;
+    timestamp hi = 0;
+  };
+
+  // The plan of loading [from, to] of `symbol`; fails like `load`.
+  expected<load_plan> plan_load(const std::string& symbol,
+                                std::optional<timestamp> from,
+                                std::optional<timestamp> to) const;
+
+  // The error of a whole-range load whose days held `read` candles when
+  // the info record says otherwise.
+  std::optional<error> check_count(const load_plan& p,
+                                   std::uint64_t read) const;
+
   // Reads the stored days of `symbol` overlapping [lo, hi] in order, each
   // checked (its key, its candles' order) and cut to [lo, hi], and gives
   // each to `visit(candles, n)`, which returns false to stop. Returns the

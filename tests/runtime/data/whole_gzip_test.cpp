@@ -6,9 +6,9 @@
 
 #include <string>
 
-#include <zlib.h>
-
 #include "runtime/data/candle_reader.hpp"
+
+#include "../gzip_text.hpp"
 
 using namespace btk;
 using namespace btk::detail;
@@ -16,19 +16,7 @@ using namespace btk::detail;
 namespace {
 
 std::string gzip(std::string_view text) {
-  z_stream zs{};
-  REQUIRE(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) ==
-          Z_OK);
-  std::string out(deflateBound(&zs, static_cast<uLong>(text.size())) + 64,
-                  '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  zs.avail_in = static_cast<uInt>(text.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
+  return btk::test::gzip_member(text, 6);
 }
 
 std::string rows(int n) {
