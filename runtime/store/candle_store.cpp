@@ -533,7 +533,10 @@ candle_store::load(const std::string& symbol, std::optional<timestamp> from,
   auto plan = plan_load(symbol, from, to);
   if (!plan)
     return plan.err();
-  const auto& [inf, lo, hi] = *plan;
+  // Plain names: C++17 lambdas may not capture structured bindings.
+  const symbol_info& inf = plan->info;
+  const timestamp lo = plan->lo;
+  const timestamp hi = plan->hi;
   std::vector<candle> out;
   out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(
       inf.count, static_cast<std::uint64_t>((hi - lo) / minute_ms + 1))));
@@ -559,7 +562,10 @@ candle_store::load_minutes(const std::string& symbol,
   auto plan = plan_load(symbol, from, to);
   if (!plan)
     return plan.err();
-  const auto& [inf, lo, hi] = *plan;
+  // Plain names: C++17 lambdas may not capture structured bindings.
+  const symbol_info& inf = plan->info;
+  const timestamp lo = plan->lo;
+  const timestamp hi = plan->hi;
   // Stored with gaps: the caller reads it with `load` and names them.
   if (std::any_of(inf.gaps.begin(), inf.gaps.end(),
                   [&](const auto& g) { return g.from <= hi && g.to >= lo; }))
