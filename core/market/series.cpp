@@ -19,6 +19,13 @@ inline bool fine_candle(double o, double h, double l, double c,
          (o <= h) & (c >= l) & (c <= h) & (v >= 0) & (v <= max);
 }
 
+// The error of candle `i` of a series, which breaks the rules `flaws`.
+error flawed_candle(const std::string& symbol, std::size_t i, const candle& c,
+                    std::uint16_t flaws) {
+  return error{"series " + symbol + ": candle " + std::to_string(i) + " at " +
+               to_iso(c.ts) + ": " + describe_candle_flaws(flaws, c)};
+}
+
 // The first candle of `cs` that is not where it belongs or has a flaw, as
 // the error `series::make` gives.
 error first_bad_candle(const std::string& symbol,
@@ -32,9 +39,7 @@ error first_bad_candle(const std::string& symbol,
                    " opens at " + to_iso(c.ts) + ", expected " + to_iso(want) +
                    " (1-minute candles must be contiguous)"};
     if (const auto flaws = candle_flaws(c))
-      return error{"series " + symbol + ": candle " + std::to_string(i) +
-                   " at " + to_iso(c.ts) + ": " +
-                   describe_candle_flaws(flaws, c)};
+      return flawed_candle(symbol, i, c, flaws);
   }
   return error{"series " + symbol + ": a candle is invalid"};
 }
@@ -102,9 +107,7 @@ expected<std::shared_ptr<const series>> series::from_minutes(std::string symbol,
       const candle c{m.open_time(i), m.open[i],  m.high[i],
                      m.low[i],       m.close[i], m.volume[i]};
       if (const auto flaws = candle_flaws(c))
-        return error{"series " + symbol + ": candle " + std::to_string(i) +
-                     " at " + to_iso(c.ts) + ": " +
-                     describe_candle_flaws(flaws, c)};
+        return flawed_candle(symbol, i, c, flaws);
     }
   std::shared_ptr<series> s{new series};
   s->symbol_ = std::move(symbol);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-#include <system_error>
 #include <thread>
 
 #include "core/market/time.hpp"
@@ -194,7 +193,7 @@ void candle_parser::feed(std::string_view text) {
     if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0)
       text.remove_prefix(3);
   }
-  reserve_rows(text);
+  expect_bytes(text.size());
   const std::size_t pieces = pieces_for(text.size());
   if (pieces < 2)
     feed_lines(text);
@@ -211,14 +210,10 @@ std::size_t candle_parser::pieces_for(std::uint64_t bytes) const noexcept {
       std::min<std::uint64_t>(threads, bytes / min_piece_bytes));
 }
 
-// Room for the rows of `text`, growing geometrically across pieces. The
-// rows are not counted (that is a pass over the text): a row of a real
-// file takes 40 bytes or more, and a file of shorter ones grows the vector
-// as it goes. Room never touched costs address space only.
-void candle_parser::reserve_rows(std::string_view text) {
-  expect_bytes(text.size());
-}
-
+// Room for the rows of `bytes` of text, growing geometrically across
+// pieces. The rows are not counted (that is a pass over the text): a row of
+// a real file takes 40 bytes or more, and a file of shorter ones grows the
+// vector as it goes. Room never touched costs address space only.
 void candle_parser::expect_bytes(std::uint64_t bytes) {
   auto& cs = out_.candles;
   const std::size_t want = static_cast<std::size_t>(
@@ -285,23 +280,13 @@ void candle_parser::feed_pieces(std::string_view text, std::size_t pieces) {
     return text.substr(cuts[k], cuts[k + 1] - cuts[k]);
   };
   std::vector<row_run> runs(cuts.size() - 2);
-  std::vector<std::thread> threads;
-  try {
-    for (std::size_t k = 0; k < runs.size(); ++k)
-      threads.emplace_back([&, k] {
-        try {
-          runs[k] = scan_rows(piece(k + 1), opt_.max_line_bytes);
-        } catch (...) { // out of memory: read it again in order
-          runs[k].clean = false;
-        }
-      });
-  } catch (const std::system_error&) { // no thread: the others fall back
-    for (std::size_t k = threads.size(); k < runs.size(); ++k)
-      runs[k].clean = false;
-  }
-  feed_lines(piece(0));
-  for (auto& t : threads)
-    t.join();
+  scan_beside(
+      runs.size(),
+      [&](std::size_t k) {
+        runs[k] = scan_rows(piece(k + 1), opt_.max_line_bytes);
+      },
+      [&](std::size_t k) { runs[k].clean = false; },
+      [&] { feed_lines(piece(0)); });
   for (std::size_t k = 0; k < runs.size(); ++k)
     if (!adopt(runs[k])) {
       feed_lines(text.substr(cuts[k + 1]));

@@ -86,7 +86,6 @@ public:
   expected<candle_data> finish();
 
 private:
-  void reserve_rows(std::string_view text);
   void feed_lines(std::string_view text);
   void feed_pieces(std::string_view text, std::size_t pieces);
   bool fast_row(const char*& p, const char* end);

@@ -9,8 +9,6 @@
 #include <cstring>
 #include <memory>
 #include <optional>
-#include <system_error>
-#include <thread>
 #include <vector>
 
 #include <fcntl.h>
@@ -346,33 +344,15 @@ std::optional<error> read_plain_file(int fd, const std::string& path,
     return feed_range(fd, path, 0, std::nullopt, parser, opt);
   const auto cuts = detail::piece_cuts(fd, size, pieces, opt.max_line_bytes);
   std::vector<detail::piece_scan> scans(cuts.size() - 2);
-  std::vector<std::thread> threads;
-  try {
-    for (std::size_t k = 0; k < scans.size(); ++k)
-      threads.emplace_back([&, k] {
-        try {
-          scans[k] = detail::scan_file_piece(fd, cuts[k + 1], cuts[k + 2],
-                                             opt.max_line_bytes, chunk_bytes);
-        } catch (...) { // out of memory: read it again in order
-          scans[k].run.clean = false;
-        }
-      });
-  } catch (const std::system_error&) { // no thread: read those in order
-    for (std::size_t k = threads.size(); k < scans.size(); ++k)
-      scans[k].run.clean = false;
-  }
-  struct joiner {
-    std::vector<std::thread>& threads;
-    ~joiner() {
-      for (auto& t : threads)
-        t.join();
-    }
-  };
   std::optional<error> first;
-  {
-    joiner join{threads};
-    first = feed_range(fd, path, 0, cuts[1], parser, opt);
-  }
+  detail::scan_beside(
+      scans.size(),
+      [&](std::size_t k) {
+        scans[k] = detail::scan_file_piece(fd, cuts[k + 1], cuts[k + 2],
+                                           opt.max_line_bytes, chunk_bytes);
+      },
+      [&](std::size_t k) { scans[k].run.clean = false; },
+      [&] { first = feed_range(fd, path, 0, cuts[1], parser, opt); });
   if (first)
     return first;
   std::uint64_t rest = cuts[1];

@@ -1,6 +1,8 @@
 #include "runtime/data/row_scan.hpp"
 
 #include <cstring>
+#include <system_error>
+#include <thread>
 
 namespace btk::detail {
 
@@ -146,6 +148,33 @@ bool row_scanner::feed(std::string_view text) {
     p = next;
   }
   return run.clean;
+}
+
+void scan_beside(std::size_t n, const std::function<void(std::size_t)>& scan,
+                 const std::function<void(std::size_t)>& failed,
+                 const std::function<void()>& here) {
+  std::vector<std::thread> threads;
+  struct joiner {
+    std::vector<std::thread>& threads;
+    ~joiner() {
+      for (auto& t : threads)
+        t.join();
+    }
+  } join{threads};
+  try {
+    for (std::size_t k = 0; k < n; ++k)
+      threads.emplace_back([&, k] {
+        try {
+          scan(k);
+        } catch (...) {
+          failed(k);
+        }
+      });
+  } catch (const std::system_error&) { // no more threads
+    for (std::size_t k = threads.size(); k < n; ++k)
+      failed(k);
+  }
+  here();
 }
 
 row_run scan_rows(std::string_view text, std::size_t max_line) {

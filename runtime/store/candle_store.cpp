@@ -533,24 +533,23 @@ candle_store::load(const std::string& symbol, std::optional<timestamp> from,
   auto plan = plan_load(symbol, from, to);
   if (!plan)
     return plan.err();
-  // Plain names: C++17 lambdas may not capture structured bindings.
-  const symbol_info& inf = plan->info;
-  const timestamp lo = plan->lo;
-  const timestamp hi = plan->hi;
+  const load_plan& p = *plan;
   std::vector<candle> out;
   out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(
-      inf.count, static_cast<std::uint64_t>((hi - lo) / minute_ms + 1))));
-  auto read = visit_days(symbol, lo, hi, [&](const candle* c, std::size_t n) {
-    out.insert(out.end(), c, c + n);
-    return true;
-  });
+      p.info.count,
+      static_cast<std::uint64_t>((p.hi - p.lo) / minute_ms + 1))));
+  auto read =
+      visit_days(symbol, p.lo, p.hi, [&](const candle* c, std::size_t n) {
+        out.insert(out.end(), c, c + n);
+        return true;
+      });
   if (!read)
     return read.err();
   if (out.empty())
-    return impl_->fail(symbol + " has no candles in " + to_iso(lo) + " .. " +
-                       to_iso(hi) + " (stored: " + to_iso(inf.first) + " .. " +
-                       to_iso(inf.last) + ")");
-  if (auto e = check_count(*plan, *read))
+    return impl_->fail(symbol + " has no candles in " + to_iso(p.lo) + " .. " +
+                       to_iso(p.hi) + " (stored: " + to_iso(p.info.first) +
+                       " .. " + to_iso(p.info.last) + ")");
+  if (auto e = check_count(p, *read))
     return *e;
   return out;
 }
@@ -562,38 +561,38 @@ candle_store::load_minutes(const std::string& symbol,
   auto plan = plan_load(symbol, from, to);
   if (!plan)
     return plan.err();
-  // Plain names: C++17 lambdas may not capture structured bindings.
-  const symbol_info& inf = plan->info;
-  const timestamp lo = plan->lo;
-  const timestamp hi = plan->hi;
+  const load_plan& p = *plan;
   // Stored with gaps: the caller reads it with `load` and names them.
-  if (std::any_of(inf.gaps.begin(), inf.gaps.end(),
-                  [&](const auto& g) { return g.from <= hi && g.to >= lo; }))
+  if (std::any_of(p.info.gaps.begin(), p.info.gaps.end(), [&](const auto& g) {
+        return g.from <= p.hi && g.to >= p.lo;
+      }))
     return std::optional<bar_series>{};
   bar_series out;
-  out.first = lo;
-  const auto n = static_cast<std::size_t>((hi - lo) / minute_ms + 1);
+  out.first = p.lo;
+  const auto n = static_cast<std::size_t>((p.hi - p.lo) / minute_ms + 1);
   for (auto* v : {&out.open, &out.high, &out.low, &out.close, &out.volume})
     v->resize(n);
   std::size_t at = 0;
   bool contiguous = true;
-  auto read = visit_days(symbol, lo, hi, [&](const candle* c, std::size_t k) {
-    for (std::size_t i = 0; i < k; ++i, ++at) {
-      if (at >= n || c[i].ts != lo + static_cast<timestamp>(at) * minute_ms)
-        return contiguous = false;
-      out.open[at] = c[i].open;
-      out.high[at] = c[i].high;
-      out.low[at] = c[i].low;
-      out.close[at] = c[i].close;
-      out.volume[at] = c[i].volume;
-    }
-    return true;
-  });
+  auto read =
+      visit_days(symbol, p.lo, p.hi, [&](const candle* c, std::size_t k) {
+        for (std::size_t i = 0; i < k; ++i, ++at) {
+          if (at >= n ||
+              c[i].ts != p.lo + static_cast<timestamp>(at) * minute_ms)
+            return contiguous = false;
+          out.open[at] = c[i].open;
+          out.high[at] = c[i].high;
+          out.low[at] = c[i].low;
+          out.close[at] = c[i].close;
+          out.volume[at] = c[i].volume;
+        }
+        return true;
+      });
   if (!read)
     return read.err();
   if (!contiguous || at != n) // not contiguous after all: `load` tells
     return std::optional<bar_series>{};
-  if (auto e = check_count(*plan, *read))
+  if (auto e = check_count(p, *read))
     return *e;
   return std::optional<bar_series>{std::move(out)};
 }
