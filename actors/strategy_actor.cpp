@@ -86,7 +86,7 @@ struct strategy_state {
   std::unique_ptr<backtest_run> run;
   caf::typed_response_promise<run_result> promise;
   run_result outcome;
-  std::shared_ptr<const std::vector<double>> avg;
+  std::shared_ptr<const column> avg;
   timestamp started_wall = 0;
   std::chrono::steady_clock::time_point started;
   // Signals dropped per validation rule, and the first example of each.

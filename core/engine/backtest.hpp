@@ -237,7 +237,7 @@ private:
   bool gated_;
   pnl_params pp_;
   signal_context ctx_;
-  std::shared_ptr<const std::vector<double>> avg_ptr_;
+  std::shared_ptr<const column> avg_ptr_;
   const double* avg_ = nullptr;
   timestamp step_ = minute_ms;
   timestamp throttle_ = minute_ms;

@@ -1,4 +1,5 @@
 #include "core/market/indicator.hpp"
+#include "core/market/vector_clones.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -89,32 +90,43 @@ indicator_charge::~indicator_charge() {
 
 } // namespace detail
 
+namespace {
+
+// Values `[from, to)` of the simple moving average of `period` closes `c`
+// into `out[0 .. to - from)` (`sma_fill`). sum[i] is the window ending at
+// bar k + i. Adding close j of every window in turn keeps each window's
+// additions in its own order (oldest first) while the loop over windows
+// vectorises.
+BTK_VECTOR_CLONES
+void fill_sma(const double* c, std::size_t period, std::size_t from,
+              std::size_t to, double* out) {
+  const auto p = static_cast<double>(period);
+  std::size_t k = from;
+  // Bars without `period` closes before them.
+  for (; k < to && k + 1 < period; ++k)
+    out[k - from] = std::numeric_limits<double>::quiet_NaN();
+  if (k >= to || period == 0)
+    return;
+  double sum[indicator_values::block];
+  const std::size_t m = to - k;
+  const double* first = c + (k + 1 - period);
+  for (std::size_t i = 0; i < m; ++i)
+    sum[i] = 0.0 + first[i];
+  for (std::size_t j = 1; j < period; ++j) {
+    const double* cj = first + j;
+    for (std::size_t i = 0; i < m; ++i)
+      sum[i] += cj[i];
+  }
+  for (std::size_t i = 0; i < m; ++i)
+    out[k - from + i] = sum[i] / p;
+}
+
+} // namespace
+
 indicator_fill sma_fill(std::size_t period) {
   return [period](const bar_series& bars, std::size_t from, std::size_t to,
                   double* out) {
-    const double* c = bars.close.data();
-    const auto p = static_cast<double>(period);
-    std::size_t k = from;
-    // Bars without `period` closes before them.
-    for (; k < to && k + 1 < period; ++k)
-      out[k - from] = std::numeric_limits<double>::quiet_NaN();
-    if (k >= to || period == 0)
-      return;
-    // sum[i] is the window ending at bar k + i. Adding close j of every
-    // window in turn keeps each window's additions in its own order (oldest
-    // first) while the loop over windows vectorises.
-    double sum[indicator_values::block];
-    const std::size_t m = to - k;
-    const double* first = c + (k + 1 - period);
-    for (std::size_t i = 0; i < m; ++i)
-      sum[i] = 0.0 + first[i];
-    for (std::size_t j = 1; j < period; ++j) {
-      const double* cj = first + j;
-      for (std::size_t i = 0; i < m; ++i)
-        sum[i] += cj[i];
-    }
-    for (std::size_t i = 0; i < m; ++i)
-      out[k - from + i] = sum[i] / p;
+    fill_sma(bars.close.data(), period, from, to, out);
   };
 }
 

@@ -1,6 +1,8 @@
 #include "core/market/series.hpp"
 
 #include "core/market/indicator.hpp"
+#include "core/market/parallel.hpp"
+#include "core/market/vector_clones.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -123,6 +125,90 @@ std::ptrdiff_t series::index_of(timestamp t) const noexcept {
   return i < static_cast<std::ptrdiff_t>(m1_.size()) ? i : -1;
 }
 
+namespace {
+
+// Bars `[from, to)` of `out` (buckets of `per` minutes, bar 0 starting at
+// minute `i0`) from the 1-minute candles `m`.
+void fill_bars(const bar_series& m, std::int64_t i0, std::int64_t per,
+               std::size_t from, std::size_t to, bar_series& out) noexcept {
+  const double* hs = m.high.data();
+  const double* ls = m.low.data();
+  const double* vs = m.volume.data();
+  for (std::size_t j = from; j < to; ++j) {
+    const std::int64_t i = i0 + static_cast<std::int64_t>(j) * per;
+    double hi = hs[i], lo = ls[i], vol = 0;
+    for (std::int64_t k = i; k < i + per; ++k) {
+      hi = hs[k] > hi ? hs[k] : hi;
+      lo = ls[k] < lo ? ls[k] : lo;
+      vol += vs[k];
+    }
+    out.open[j] = m.open[static_cast<std::size_t>(i)];
+    out.high[j] = hi;
+    out.low[j] = lo;
+    out.close[j] = m.close[static_cast<std::size_t>(i + per - 1)];
+    out.volume[j] = vol;
+  }
+}
+
+// Values `[from, to)` of the VWAP of `w` candles of `m` into `out`
+// (`series::vwap`). The typical-price products of a chunk's candles are
+// computed once; the window sums are recomputed per value so that every
+// value has the reference's bits. The sums of many windows are built
+// together, adding candle j of every window in turn: each window still
+// adds oldest to newest, and the loop over windows vectorises.
+BTK_VECTOR_CLONES
+void fill_vwap(const bar_series& m, std::size_t w, std::size_t from,
+               std::size_t to, double* out) {
+  for (; from < to && from + 1 < w; ++from)
+    out[from] = std::numeric_limits<double>::quiet_NaN();
+  const double* hs = m.high.data();
+  const double* ls = m.low.data();
+  const double* cs = m.close.data();
+  const double* vs = m.volume.data();
+  constexpr std::size_t chunk = 512;
+  double num[chunk];
+  double vol[chunk];
+  // The products of one chunk's candles (a chunk of values reads
+  // `chunk + w - 1` candles).
+  std::vector<double> pv(chunk + w - 1);
+  for (std::size_t e0 = from; e0 < to; e0 += chunk) {
+    const std::size_t n = std::min(chunk, to - e0);
+    const std::size_t s0 = e0 + 1 - w; // the first window's first candle
+    for (std::size_t k = 0; k < n + w - 1; ++k) {
+      const std::size_t c = s0 + k;
+      pv[k] = ((hs[c] + ls[c] + cs[c]) / 3) * vs[c];
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      num[i] = 0.0 + pv[i];
+      vol[i] = 0.0 + vs[s0 + i];
+    }
+    for (std::size_t j = 1; j < w; ++j) {
+      const double* pj = pv.data() + j;
+      const double* vj = vs + s0 + j;
+      for (std::size_t i = 0; i < n; ++i) {
+        num[i] += pj[i];
+        vol[i] += vj[i];
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (vol[i] == 0) {
+        double sum = 0;
+        for (std::size_t k = s0 + i; k < s0 + i + w; ++k)
+          sum += cs[k];
+        out[e0 + i] = sum / static_cast<double>(w);
+      } else {
+        out[e0 + i] = num[i] / vol[i];
+      }
+    }
+  }
+}
+
+// Values per part when a cache is built on several threads: a part costs
+// a thread's start (tens of microseconds), a value a few nanoseconds.
+constexpr std::size_t min_part = std::size_t{1} << 16;
+
+} // namespace
+
 std::shared_ptr<const bar_series> series::bars(interval iv) const {
   std::lock_guard<std::mutex> guard{mtx_};
   auto& slot = bars_[static_cast<std::size_t>(iv)];
@@ -143,24 +229,12 @@ std::shared_ptr<const bar_series> series::bars(interval iv) const {
   const std::int64_t count = i0 + per <= n ? (n - i0) / per : 0;
   for (auto* v : {&out->open, &out->high, &out->low, &out->close, &out->volume})
     v->resize(static_cast<std::size_t>(count));
-  const double* hs = m1_.high.data();
-  const double* ls = m1_.low.data();
-  const double* vs = m1_.volume.data();
-  for (std::int64_t j = 0; j < count; ++j) {
-    const std::int64_t i = i0 + j * per;
-    double hi = hs[i], lo = ls[i], vol = 0;
-    for (std::int64_t k = i; k < i + per; ++k) {
-      hi = hs[k] > hi ? hs[k] : hi;
-      lo = ls[k] < lo ? ls[k] : lo;
-      vol += vs[k];
-    }
-    const auto o = static_cast<std::size_t>(j);
-    out->open[o] = m1_.open[static_cast<std::size_t>(i)];
-    out->high[o] = hi;
-    out->low[o] = lo;
-    out->close[o] = m1_.close[static_cast<std::size_t>(i + per - 1)];
-    out->volume[o] = vol;
-  }
+  bar_series& bars = *out;
+  for_each_part(static_cast<std::size_t>(count),
+                min_part / static_cast<std::size_t>(per),
+                [&](std::size_t from, std::size_t to) {
+                  fill_bars(m1_, i0, per, from, to, bars);
+                });
   slot = std::move(out);
   return slot;
 }
@@ -182,58 +256,21 @@ double vwap_of(const bar_series& m, std::size_t from, std::size_t to) noexcept {
   return pv / vol;
 }
 
-std::shared_ptr<const std::vector<double>> series::vwap(int n) const {
+std::shared_ptr<const column> series::vwap(int n) const {
   std::lock_guard<std::mutex> guard{mtx_};
   auto& slot = vwap_[n];
   if (slot)
     return slot;
-  auto out = std::make_shared<std::vector<double>>(
-      m1_.size(), std::numeric_limits<double>::quiet_NaN());
-  if (n >= 1 && m1_.size() >= static_cast<std::size_t>(n)) {
-    // Typical-price products are computed once; the window sums are
-    // recomputed per candle so that every value has the reference's bits.
-    // The sums of many windows are built together, adding candle j of
-    // every window in turn: each window still adds oldest to newest, and
-    // the loop over windows vectorises.
+  const std::size_t size = m1_.size();
+  auto out = std::make_shared<column>(size);
+  double* values = out->data();
+  if (n >= 1 && size >= static_cast<std::size_t>(n)) {
     const auto w = static_cast<std::size_t>(n);
-    const std::size_t windows = m1_.size() - w + 1;
-    const double* vol_in = m1_.volume.data();
-    constexpr std::size_t chunk = 512;
-    double num[chunk];
-    double vol[chunk];
-    // The products of one chunk's candles (a chunk of windows reads
-    // `chunk + w - 1` candles); the whole array would cost page faults.
-    std::vector<double> pv(chunk + w - 1);
-    for (std::size_t i0 = 0; i0 < windows; i0 += chunk) {
-      const std::size_t m = std::min(chunk, windows - i0);
-      for (std::size_t k = 0; k < m + w - 1; ++k) {
-        const std::size_t c = i0 + k;
-        pv[k] = ((m1_.high[c] + m1_.low[c] + m1_.close[c]) / 3) * vol_in[c];
-      }
-      for (std::size_t i = 0; i < m; ++i) {
-        num[i] = 0.0 + pv[i];
-        vol[i] = 0.0 + vol_in[i0 + i];
-      }
-      for (std::size_t j = 1; j < w; ++j) {
-        const double* pj = pv.data() + j;
-        const double* vj = vol_in + i0 + j;
-        for (std::size_t i = 0; i < m; ++i) {
-          num[i] += pj[i];
-          vol[i] += vj[i];
-        }
-      }
-      for (std::size_t i = 0; i < m; ++i) {
-        const std::size_t end = i0 + i + w - 1; // the window's last candle
-        if (vol[i] == 0) {
-          double sum = 0;
-          for (std::size_t k = i0 + i; k <= end; ++k)
-            sum += m1_.close[k];
-          (*out)[end] = sum / static_cast<double>(w);
-        } else {
-          (*out)[end] = num[i] / vol[i];
-        }
-      }
-    }
+    for_each_part(size, min_part, [&](std::size_t from, std::size_t to) {
+      fill_vwap(m1_, w, from, to, values);
+    });
+  } else {
+    std::fill(values, values + size, std::numeric_limits<double>::quiet_NaN());
   }
   slot = std::move(out);
   return slot;

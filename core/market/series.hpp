@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/market/candle.hpp"
+#include "core/market/column.hpp"
 #include "core/market/interval.hpp"
 
 namespace btk {
@@ -24,7 +25,8 @@ struct bar_series {
   timestamp first = 0;
   /// Bar length in milliseconds.
   timestamp step = minute_ms;
-  std::vector<double> open, high, low, close, volume;
+  /// Set in full by whoever builds the bars (see `column`).
+  column open, high, low, close, volume;
 
   std::size_t size() const noexcept { return close.size(); }
   timestamp open_time(std::size_t k) const noexcept {
@@ -68,7 +70,9 @@ class indicator_values;
 /// The immutable market data of one symbol: contiguous 1-minute candles plus
 /// caches derived from them (higher-interval bars, VWAP windows). Shared
 /// read-only (`std::shared_ptr<const series>`) by every strategy that trades
-/// the symbol; the caches are filled once, under a lock, on first use.
+/// the symbol; the caches are filled once, under a lock, on first use, the
+/// VWAP array and the bars on several threads when the host installed a
+/// runner (`set_parallel_runner`, core/market/parallel.hpp).
 class series {
 public:
   /// Builds a series from 1-minute candles in ascending order. Fails when the
@@ -112,7 +116,7 @@ public:
   /// (h + l + c) / 3 times volume, summed oldest to newest, divided by the
   /// summed volume; the mean of the closes when that volume is 0). Entries
   /// with fewer than `n` candles are NaN.
-  std::shared_ptr<const std::vector<double>> vwap(int n) const;
+  std::shared_ptr<const column> vwap(int n) const;
 
   /// The indicator named `key` over the bars of `iv`, created on first use
   /// with `fill` and shared by every run on this series (a sweep's jobs
@@ -150,7 +154,7 @@ private:
   bar_series m1_;
   mutable std::mutex mtx_;
   mutable std::array<std::shared_ptr<const bar_series>, interval_count> bars_;
-  mutable std::map<int, std::shared_ptr<const std::vector<double>>> vwap_;
+  mutable std::map<int, std::shared_ptr<const column>> vwap_;
   struct cached_indicator; // series.cpp
   /// Oldest first.
   mutable std::vector<std::shared_ptr<cached_indicator>> indicators_;

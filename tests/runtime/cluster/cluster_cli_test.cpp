@@ -282,9 +282,11 @@ TEST_CASE("a node that stops answering is declared down, and its late "
   scratch_dir dir{"cluster_frozen_node"};
   const auto store = make_store(dir);
   const auto secret = write_secret(dir, "secret", secret_text);
-  // Long enough (about 3 s on one worker) to outlast the freeze.
+  // Long enough (about 3 s on one worker, 2026-12-08) to outlast the
+  // freeze and the woken node's late answers several times over: a sweep
+  // that ended first would leave nothing to ignore.
   const auto args =
-      sweep_args(store, "sma-cross:fast=3..30:1,slow=20..120:5,interval=1m|3m");
+      sweep_args(store, "sma-cross:fast=3..30:1,slow=20..120:1,interval=1m|3m");
   const auto want = run_local(dir, args);
   node_proc a{dir, "a", secret}, b{dir, "b", secret};
   const auto pid = start_btk(

@@ -58,6 +58,36 @@ TEST_CASE("a short decimal reads to the same double as from_chars") {
   }
 }
 
+TEST_CASE("a short decimal stops at the first byte that is not a digit, "
+          "whatever that byte is and whatever follows it") {
+  // Every byte value ends a run of digits of every length, with more
+  // digits after it that must not be read.
+  // At most 16 digits: below 2^53 with these, so always read.
+  const std::string digits = "1234567890123456789";
+  for (std::size_t len = 1; len <= 16; ++len)
+    for (int b = 0; b < 256; ++b) {
+      const auto stop = static_cast<char>(b);
+      if ((stop >= '0' && stop <= '9') || stop == '.')
+        continue;
+      for (const std::size_t frac : {std::size_t{0}, std::size_t{3}}) {
+        if (len + frac > 16)
+          continue;
+        std::string number = digits.substr(0, len);
+        if (frac > 0)
+          number += "." + digits.substr(len, frac);
+        const std::string text = number + stop + "12345678";
+        double want = 0;
+        std::from_chars(number.data(), number.data() + number.size(), want);
+        double got = 0;
+        const char* p =
+            scan_short_decimal(text.data(), text.data() + text.size(), got);
+        INFO("'" << number << "' then byte " << b);
+        REQUIRE(p == text.data() + number.size());
+        REQUIRE(bits(got) == bits(want));
+      }
+    }
+}
+
 TEST_CASE("a short decimal takes exactly the values an exact division gives") {
   CHECK(fast("9007199254740992") == 9007199254740992.0);
   CHECK_FALSE(fast("9007199254740993"));        // above 2^53: not exact

@@ -1,0 +1,55 @@
+#include "core/market/parallel.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+
+namespace btk {
+
+namespace {
+
+struct runner_slot {
+  std::mutex mtx;
+  std::shared_ptr<const parallel_runner> runner;
+  std::size_t threads = 1;
+};
+
+runner_slot& slot() {
+  static runner_slot s;
+  return s;
+}
+
+} // namespace
+
+void set_parallel_runner(parallel_runner runner, std::size_t threads) {
+  auto& s = slot();
+  std::lock_guard<std::mutex> guard{s.mtx};
+  s.runner = runner ? std::make_shared<const parallel_runner>(std::move(runner))
+                    : nullptr;
+  s.threads = std::max<std::size_t>(threads, 1);
+}
+
+void for_each_part(
+    std::size_t n, std::size_t min_part,
+    const std::function<void(std::size_t from, std::size_t to)>& body) {
+  std::shared_ptr<const parallel_runner> runner;
+  std::size_t threads = 1;
+  {
+    auto& s = slot();
+    std::lock_guard<std::mutex> guard{s.mtx};
+    runner = s.runner;
+    threads = s.threads;
+  }
+  const std::size_t most =
+      std::max<std::size_t>(n / std::max<std::size_t>(min_part, 1), 1);
+  const std::size_t parts = runner ? std::min(threads, most) : 1;
+  if (parts <= 1) {
+    if (n > 0)
+      body(0, n);
+    return;
+  }
+  (*runner)(parts,
+            [&](std::size_t k) { body(n * k / parts, n * (k + 1) / parts); });
+}
+
+} // namespace btk
