@@ -1,6 +1,7 @@
 #include "core/market/parallel.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <mutex>
 
@@ -40,16 +41,22 @@ void for_each_part(
     runner = s.runner;
     threads = s.threads;
   }
-  const std::size_t most =
-      std::max<std::size_t>(n / std::max<std::size_t>(min_part, 1), 1);
-  const std::size_t parts = runner ? std::min(threads, most) : 1;
+  // A few ranges per thread, taken in turn: a thread that starts late
+  // leaves its share to the others instead of holding up the end.
+  const std::size_t most = n / std::max<std::size_t>(min_part, 1);
+  const std::size_t ranges =
+      std::min(threads * 4, std::max<std::size_t>(most, 1));
+  const std::size_t parts = runner ? std::min(threads, ranges) : 1;
   if (parts <= 1) {
     if (n > 0)
       body(0, n);
     return;
   }
-  (*runner)(parts,
-            [&](std::size_t k) { body(n * k / parts, n * (k + 1) / parts); });
+  std::atomic<std::size_t> next{0};
+  (*runner)(parts, [&](std::size_t) {
+    for (std::size_t r; (r = next.fetch_add(1)) < ranges;)
+      body(n * r / ranges, n * (r + 1) / ranges);
+  });
 }
 
 } // namespace btk

@@ -19,11 +19,13 @@ using parallel_runner = std::function<void(
 /// run spends most of its time there. Default: none, 1 thread
 void set_parallel_runner(parallel_runner runner, std::size_t threads);
 
-/// Splits `[0, n)` into at most the runner's thread count of ranges of at
-/// least `min_part` elements each, and runs `body(from, to)` for each, as
-/// `parallel_runner` says. Every element is in exactly one range, so a
-/// body that computes each element on its own gives the same bits however
-/// the range is split.
+/// Splits `[0, n)` into ranges of at least `min_part` elements, up to four
+/// per thread of the runner, and runs `body(from, to)` for each, the
+/// runner's threads taking the next range as they finish one (so a thread
+/// that starts late holds up nobody). Without a runner, or when `n` is
+/// under two ranges, `body(0, n)` runs on the calling thread. Every element
+/// is in exactly one range, so a body that computes each element on its
+/// own gives the same bits however the range is split.
 void for_each_part(
     std::size_t n, std::size_t min_part,
     const std::function<void(std::size_t from, std::size_t to)>& body);

@@ -46,6 +46,12 @@ void backwards(std::size_t parts,
     body(k);
 }
 
+// Runs the parts in turn from part 0, which finds every range free.
+void in_order(std::size_t parts, const std::function<void(std::size_t)>& body) {
+  for (std::size_t k = 0; k < parts; ++k)
+    body(k);
+}
+
 using ranges = std::vector<std::pair<std::size_t, std::size_t>>;
 
 ranges parts_of(std::size_t n, std::size_t min_part) {
@@ -97,19 +103,22 @@ bool same_bars(const bar_series& a, const bar_series& b) {
 
 } // namespace
 
-TEST_CASE("for_each_part covers a range once, in at most the runner's thread "
-          "count of parts of at least the minimum size",
+TEST_CASE("for_each_part covers a range once, in ranges of at least the "
+          "minimum size, at most four per thread",
           "[parallel]") {
   SECTION("without a runner the whole range is one call") {
     CHECK(parts_of(1000, 10) == ranges{{0, 1000}});
   }
   SECTION("with a runner of 3 threads") {
     runner_guard g{on_threads, 3};
-    CHECK(parts_of(1000, 10) == ranges{{0, 333}, {333, 666}, {666, 1000}});
+    const auto many = parts_of(1200, 10);
+    REQUIRE(many.size() == 12);
+    for (std::size_t k = 0; k < many.size(); ++k)
+      CHECK(many[k] == std::make_pair(k * 100, k * 100 + 100));
     CHECK(parts_of(25, 10) == ranges{{0, 12}, {12, 25}});
     CHECK(parts_of(19, 10) == ranges{{0, 19}});
     CHECK(parts_of(0, 10).empty());
-    CHECK(parts_of(5, 0) == ranges{{0, 1}, {1, 3}, {3, 5}});
+    CHECK(parts_of(5, 0) == ranges{{0, 1}, {1, 2}, {2, 3}, {3, 4}, {4, 5}});
   }
   SECTION("a runner of 1 thread is not called") {
     bool called = false;
@@ -119,6 +128,15 @@ TEST_CASE("for_each_part covers a range once, in at most the runner's thread "
                    1};
     CHECK(parts_of(1000, 1) == ranges{{0, 1000}});
     CHECK_FALSE(called);
+  }
+  SECTION("one thread takes every range when the others are late") {
+    // The runner runs part 0 alone to its end before the others start.
+    runner_guard g{in_order, 2};
+    std::vector<std::size_t> who;
+    for_each_part(800, 100,
+                  [&](std::size_t from, std::size_t) { who.push_back(from); });
+    CHECK(who ==
+          std::vector<std::size_t>{0, 100, 200, 300, 400, 500, 600, 700});
   }
 }
 
