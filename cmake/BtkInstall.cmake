@@ -62,10 +62,16 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 # Debug info stays in the build tree; the package ships stripped files.
 set(CPACK_STRIP_FILES TRUE)
 set(CPACK_DEBIAN_PACKAGE_SECTION "devel")
-# The binary needs the shared libraries; a host building against the
-# headers and static libraries needs the -dev packages of the same.
+# The binary needs the shared libraries (RocksDB's own, or with
+# BTK_ROCKSDB_STATIC those RocksDB's static library uses); a host building
+# against the headers and static libraries needs the -dev packages.
+if(BTK_ROCKSDB STREQUAL "RocksDB::rocksdb")
+  set(_btk_rocksdb_debs "libsnappy1v5, liblz4-1, libzstd1, libbz2-1.0, libgflags2.2")
+else()
+  set(_btk_rocksdb_debs "librocksdb7.8")
+endif()
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libcaf-core0.17, libcaf-io0.17, librocksdb7.8, libcapnp-0.9.2, libfmt9, zlib1g, libdeflate0, libssl3, libtomlplusplus3")
+    "libcaf-core0.17, libcaf-io0.17, ${_btk_rocksdb_debs}, libcapnp-0.9.2, libfmt9, zlib1g, libdeflate0, libssl3, libtomlplusplus3")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
     "libcaf-dev, librocksdb-dev, libcapnp-dev, capnproto, libfmt-dev, nlohmann-json3-dev, zlib1g-dev, libdeflate-dev, libboost1.74-dev, libssl-dev, libtomlplusplus-dev")
 include(CPack)

@@ -55,7 +55,8 @@ UNITS = {
 LIBRARIES = {
     "caf": (("caf/",), ("CAF::core", "CAF::io", "CAF::openssl")),
     "capnp": (("capnp/", "kj/"), ("CapnProto::capnp",)),
-    "rocksdb": (("rocksdb/",), ("RocksDB::rocksdb-shared", "RocksDB::rocksdb")),
+    "rocksdb": (("rocksdb/",), ("RocksDB::rocksdb-shared", "RocksDB::rocksdb",
+                               "${BTK_ROCKSDB}")),
     "zlib": (("zlib.h",), ("ZLIB::ZLIB",)),
     "deflate": (("libdeflate.h",), ("libdeflate::libdeflate",)),
     "fmt": (("fmt/",), ("fmt::fmt",)),
