@@ -30,6 +30,12 @@ void set_parallel_runner(parallel_runner runner, std::size_t threads) {
   s.threads = std::max<std::size_t>(threads, 1);
 }
 
+bool has_parallel_runner() {
+  auto& s = slot();
+  std::lock_guard<std::mutex> guard{s.mtx};
+  return s.runner != nullptr;
+}
+
 void for_each_part(
     std::size_t n, std::size_t min_part,
     const std::function<void(std::size_t from, std::size_t to)>& body) {

@@ -19,6 +19,9 @@ using parallel_runner = std::function<void(
 /// run spends most of its time there. Default: none, 1 thread
 void set_parallel_runner(parallel_runner runner, std::size_t threads);
 
+/// Whether a runner is installed.
+bool has_parallel_runner();
+
 /// Splits `[0, n)` into ranges of at least `min_part` elements, up to four
 /// per thread of the runner, and runs `body(from, to)` for each, the
 /// runner's threads taking the next range as they finish one (so a thread

@@ -5,7 +5,9 @@
 #include <filesystem>
 
 #include "core/market/gaps.hpp"
+#include "core/market/parallel.hpp"
 #include "runtime/api/engine.hpp"
+#include "runtime/api/parallel_parts.hpp"
 #include "runtime/data/candle_reader.hpp"
 #include "runtime/store/candle_store.hpp"
 
@@ -165,6 +167,10 @@ std::vector<loaded_series> load_candles(const candle_source& src) {
   if (src.symbols.empty())
     throw api_error("store " + src.store + ": give the symbols to load (" +
                     stored_symbols(open()) + ")");
+  // A long range is read on every core (`candle_store::load_minutes`),
+  // also before an engine has installed its runner.
+  if (!has_parallel_runner())
+    install_parallel_runner(0);
   for (const auto& symbol : src.symbols) {
     if (auto fast = from_store_minutes(open(), src, symbol)) {
       out.push_back(std::move(*fast));

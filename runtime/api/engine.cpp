@@ -10,7 +10,6 @@
 #include <fstream>
 #include <mutex>
 #include <set>
-#include <system_error>
 #include <thread>
 
 #include <caf/actor_system.hpp>
@@ -21,10 +20,10 @@
 #include "actors/event_bus.hpp"
 #include "actors/scheduler.hpp"
 #include "actors/strategy_actor.hpp"
-#include "core/market/parallel.hpp"
 #include "core/stats/report.hpp"
 #include "messages/actor_messages.hpp"
 #include "runtime/api/engine_impl.hpp"
+#include "runtime/api/parallel_parts.hpp"
 #include "strategies/spec.hpp"
 
 namespace btk {
@@ -48,27 +47,6 @@ std::string join_names(const std::vector<std::string>& xs) {
   return out.empty() ? "none" : out;
 }
 
-// Runs the parts of a series' cache build (`set_parallel_runner`): part 0
-// on the calling thread, the others on threads of their own, which cost
-// tens of microseconds to start against milliseconds of work. When a thread
-// cannot start, its part runs here.
-void run_parts(std::size_t parts,
-               const std::function<void(std::size_t)>& body) {
-  std::vector<std::thread> threads;
-  threads.reserve(parts);
-  std::size_t k = 1;
-  try {
-    for (; k < parts; ++k)
-      threads.emplace_back([&body, k] { body(k); });
-  } catch (const std::system_error&) {
-    for (std::size_t rest = k; rest < parts; ++rest)
-      body(rest);
-  }
-  body(0);
-  for (auto& t : threads)
-    t.join();
-}
-
 template <class Map>
 std::string names_of(const Map& m) {
   std::vector<std::string> xs;
@@ -86,9 +64,7 @@ engine::impl::impl(const engine_options& opts)
     : options(opts) {
   add_message_types(sys_cfg);
   configure_scheduler(sys_cfg, opts.threads);
-  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  set_parallel_runner(
-      run_parts, opts.threads == 0 ? cores : std::min(opts.threads, cores));
+  install_parallel_runner(opts.threads);
   sys = std::make_unique<caf::actor_system>(sys_cfg);
   bus = spawn_event_bus(*sys);
   frames = spawn_frame_actor(*sys);

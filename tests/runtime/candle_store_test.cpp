@@ -11,8 +11,12 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include <rocksdb/db.h>
+
+#include "core/market/parallel.hpp"
 #include "core/market/time.hpp"
 #include "runtime/data/synth.hpp"
 #include "runtime/store/candle_store.hpp"
@@ -445,4 +449,76 @@ TEST_CASE("Minutes read as columns over a gap are left to load") {
   REQUIRE(before);
   REQUIRE(before->has_value());
   CHECK((*before)->size() == 1000);
+}
+
+TEST_CASE("Minutes read as columns on several threads equal the loaded "
+          "candles, and a damaged day in a later range fails as load does") {
+  // The runtime's runner: parts on threads of their own.
+  static std::atomic<int> builds{0};
+  btk::set_parallel_runner(
+      [](std::size_t parts, const std::function<void(std::size_t)>& body) {
+        ++builds;
+        std::vector<std::thread> ts;
+        for (std::size_t k = 0; k < parts; ++k)
+          ts.emplace_back([&body, k] { body(k); });
+        for (auto& t : ts)
+          t.join();
+      },
+      3);
+  struct reset {
+    ~reset() { btk::set_parallel_runner(nullptr, 1); }
+  } reset_runner;
+  temp_path dir;
+  // 200 days from mid-day: several ranges of whole days, cut at both ends.
+  const auto in = synth(t0 + 700 * minute_ms, 200 * 1440);
+  {
+    auto store = open_new(dir);
+    REQUIRE(store.put("SYM", in));
+    for (const auto& [from, to] :
+         std::vector<std::pair<std::optional<btk::timestamp>,
+                               std::optional<btk::timestamp>>>{
+             {std::nullopt, std::nullopt},
+             {t0 + 1000 * minute_ms, t0 + 150 * 1440 * minute_ms},
+             {t0 + 40 * 1440 * minute_ms, std::nullopt}}) {
+      auto rows = store.load("SYM", from, to);
+      auto cols = store.load_minutes("SYM", from, to);
+      REQUIRE(rows);
+      REQUIRE(cols);
+      REQUIRE(cols->has_value());
+      const auto& m = **cols;
+      REQUIRE(m.size() == rows->size());
+      CHECK(m.first == rows->front().ts);
+      std::size_t differ = 0;
+      for (std::size_t i = 0; i < m.size(); ++i) {
+        const auto& c = (*rows)[i];
+        differ += std::memcmp(&m.open[i], &c.open, sizeof(double)) != 0 ||
+                  std::memcmp(&m.high[i], &c.high, sizeof(double)) != 0 ||
+                  std::memcmp(&m.low[i], &c.low, sizeof(double)) != 0 ||
+                  std::memcmp(&m.close[i], &c.close, sizeof(double)) != 0 ||
+                  std::memcmp(&m.volume[i], &c.volume, sizeof(double)) != 0;
+      }
+      CHECK(differ == 0);
+    }
+    CHECK(builds == 3); // each load_minutes read on threads
+  }
+  {
+    // Day 170 is damaged behind the store's back.
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Options o;
+    REQUIRE(rocksdb::DB::Open(o, dir.str(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db{raw};
+    REQUIRE(db->Put(rocksdb::WriteOptions{},
+                    btk::candle_day_key("SYM", btk::interval::m1,
+                                        t0 + 170 * btk::day_ms),
+                    "not a candle batch")
+                .ok());
+  }
+  auto store = candle_store::open_read_only(dir.str());
+  REQUIRE(store);
+  auto rows = store->load("SYM");
+  auto cols = store->load_minutes("SYM");
+  REQUIRE_FALSE(rows);
+  REQUIRE_FALSE(cols);
+  CHECK(has(cols.err().message, "c/SYM/1m/20240619 is corrupt"));
+  CHECK(cols.err().message == rows.err().message);
 }

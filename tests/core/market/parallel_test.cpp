@@ -185,3 +185,36 @@ TEST_CASE("a series built in parts on several threads has the VWAP arrays and "
     check_runner(backwards, 3);
   }
 }
+
+TEST_CASE("a series checked in parts on several threads refuses a bad candle "
+          "in a later part with the one-thread message",
+          "[parallel][series]") {
+  auto candles = random_candles(300'000);
+  auto messages = [&](const std::vector<candle>& cs) {
+    bar_series m;
+    m.first = cs.front().ts;
+    for (const auto& c : cs) {
+      m.open.push_back(c.open);
+      m.high.push_back(c.high);
+      m.low.push_back(c.low);
+      m.close.push_back(c.close);
+      m.volume.push_back(c.volume);
+    }
+    auto made = series::make("X", cs);
+    auto taken = series::from_minutes("X", std::move(m));
+    return std::make_pair(made ? std::string{} : made.err().message,
+                          taken ? std::string{} : taken.err().message);
+  };
+  auto low_above_high = candles;
+  low_above_high[250'000].low = low_above_high[250'000].high * 1.01;
+  auto off_grid = candles;
+  off_grid[200'000].ts += 1;
+  for (const auto* cs : {&low_above_high, &off_grid}) {
+    const auto one = messages(*cs);
+    CHECK_FALSE(one.first.empty());
+    runner_guard g{on_threads, 4};
+    CHECK(messages(*cs) == one);
+  }
+  CHECK(messages(low_above_high).first ==
+        messages(low_above_high).second); // the same words either way
+}
