@@ -1,5 +1,5 @@
 #include "runtime/exchange/binance_feed.hpp"
-#include "runtime/exchange/tls.hpp"
+#include "runtime/net/tls.hpp"
 
 #include <algorithm>
 #include <chrono>

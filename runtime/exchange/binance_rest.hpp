@@ -13,7 +13,7 @@
 #include "core/error.hpp"
 #include "core/market/candle.hpp"
 #include "runtime/exchange/binance_json.hpp"
-#include "runtime/exchange/http_client.hpp"
+#include "runtime/net/http_client.hpp"
 
 namespace btk {
 

@@ -16,7 +16,7 @@
 
 #include "runtime/exchange/binance_json.hpp"
 #include "runtime/exchange/sim_impl.hpp"
-#include "runtime/exchange/tls.hpp"
+#include "runtime/net/tls.hpp"
 
 namespace btk {
 

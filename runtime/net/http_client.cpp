@@ -1,5 +1,5 @@
-#include "runtime/exchange/http_client.hpp"
-#include "runtime/exchange/tls.hpp"
+#include "runtime/net/http_client.hpp"
+#include "runtime/net/tls.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -63,13 +63,20 @@ expected<url_parts> parse_base_url(const std::string& url) {
 namespace {
 
 template <class Stream>
-void send_and_read(Stream& stream, const url_parts& u,
-                   const std::string& target, http_response& out,
-                   beast::error_code& failure, const char*& stage) {
-  auto req = std::make_shared<http::request<http::empty_body>>(
-      http::verb::get, u.prefix + target, 11);
+void send_and_read(Stream& stream, const url_parts& u, const http_request& r,
+                   http_response& out, beast::error_code& failure,
+                   const char*& stage) {
+  auto req = std::make_shared<http::request<http::string_body>>(
+      r.post ? http::verb::post : http::verb::get, u.prefix + r.target, 11);
   req->set(http::field::host, u.host);
   req->set(http::field::user_agent, "btk");
+  if (!r.bearer.empty())
+    req->set(http::field::authorization, "Bearer " + r.bearer);
+  if (r.post) {
+    req->set(http::field::content_type, r.content_type);
+    req->body() = r.body;
+    req->prepare_payload();
+  }
   auto buf = std::make_shared<beast::flat_buffer>();
   auto res = std::make_shared<http::response<http::string_body>>();
   stage = "send";
@@ -89,11 +96,12 @@ void send_and_read(Stream& stream, const url_parts& u,
                 failure = ec2;
                 return;
               }
-              out.status = static_cast<int>(res->result_int());
-              out.body = std::move(res->body());
-              if (auto it = res->find("Retry-After"); it != res->end())
+              auto& msg = *res;
+              out.status = static_cast<int>(msg.result_int());
+              out.body = std::move(msg.body());
+              if (auto it = msg.find("Retry-After"); it != msg.end())
                 out.retry_after = std::string{it->value()};
-              if (auto it = res->find("X-MBX-USED-WEIGHT-1M"); it != res->end())
+              if (auto it = msg.find("X-MBX-USED-WEIGHT-1M"); it != msg.end())
                 out.used_weight = std::string{it->value()};
             });
       });
@@ -103,6 +111,15 @@ void send_and_read(Stream& stream, const url_parts& u,
 
 expected<http_response> http_get(const url_parts& u, const std::string& target,
                                  std::chrono::milliseconds timeout) {
+  http_request r;
+  r.target = target;
+  return http_send(u, r, timeout);
+}
+
+expected<http_response> http_send(const url_parts& u, const http_request& r,
+                                  std::chrono::milliseconds timeout) {
+  const std::string what = std::string{r.post ? "POST " : "GET "} +
+                           u.origin(false) + u.prefix + r.target;
   net::io_context ioc;
   tcp::resolver resolver{ioc};
   http_response out;
@@ -113,8 +130,7 @@ expected<http_response> http_get(const url_parts& u, const std::string& target,
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
   if (u.tls) {
     if (auto ok = setup_client_tls(ctx, u); !ok)
-      return error{"GET " + u.origin(false) + u.prefix + target + ": " +
-                   ok.err().message};
+      return error{what + ": " + ok.err().message};
     secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc, ctx);
     SSL_set_tlsext_host_name(secure->native_handle(), u.host.c_str());
   } else {
@@ -138,7 +154,7 @@ expected<http_response> http_get(const url_parts& u, const std::string& target,
               }
               lowest.socket().set_option(tcp::no_delay(true));
               if (!u.tls) {
-                send_and_read(*plain, u, target, out, failure, stage);
+                send_and_read(*plain, u, r, out, failure, stage);
                 return;
               }
               stage = "TLS handshake";
@@ -148,15 +164,14 @@ expected<http_response> http_get(const url_parts& u, const std::string& target,
                       failure = ec3;
                       return;
                     }
-                    send_and_read(*secure, u, target, out, failure, stage);
+                    send_and_read(*secure, u, r, out, failure, stage);
                   });
             });
       });
   ioc.run_for(timeout + std::chrono::milliseconds(100));
   if (failure || out.status == 0)
-    return error{
-        "GET " + u.origin(false) + u.prefix + target + ": " + stage +
-        " failed: " + (failure ? failure.message() : std::string{"timed out"})};
+    return error{what + ": " + stage + " failed: " +
+                 (failure ? failure.message() : std::string{"timed out"})};
   return out;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 
-// A small HTTP/1.1 GET client over Boost.Beast, plain or TLS (OpenSSL),
-// with a deadline on the whole exchange. Beast stays in the .cpp.
+// A small HTTP/1.1 client over Boost.Beast, plain or TLS (OpenSSL), with a
+// deadline on the whole exchange: GET for the exchanges' REST APIs, POST
+// with a JSON body for the LLM servers. Beast stays in the .cpp.
 
 #include <chrono>
 #include <string>
@@ -39,9 +40,28 @@ struct http_response {
   std::string used_weight;
 };
 
-/// GETs `target` (path and query) from `u`; fails on a network error, a
-/// TLS error or when `timeout` passes, naming the host and the reason. An
-/// HTTP error status is a response, not a failure.
+/// One request: a GET, or a POST with a body.
+struct http_request {
+  /// Default: false (GET)
+  bool post = false;
+  /// Path and query, after the base URL's prefix.
+  std::string target;
+  /// The POST body. Default: empty
+  std::string body;
+  /// The body's type. Default: application/json
+  std::string content_type = "application/json";
+  /// Sent as `Authorization: Bearer <token>` when not empty. Default: empty
+  std::string bearer;
+};
+
+/// Sends `r` to `u` and reads the response; fails on a network error, a TLS
+/// error or when `timeout` passes, naming the method, the URL, the stage
+/// (resolve, connect, TLS handshake, send, read) and the reason. An HTTP
+/// error status is a response, not a failure.
+expected<http_response> http_send(const url_parts& u, const http_request& r,
+                                  std::chrono::milliseconds timeout);
+
+/// GETs `target` (path and query) from `u`, as `http_send`.
 expected<http_response> http_get(const url_parts& u, const std::string& target,
                                  std::chrono::milliseconds timeout);
 

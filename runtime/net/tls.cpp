@@ -1,4 +1,4 @@
-#include "runtime/exchange/tls.hpp"
+#include "runtime/net/tls.hpp"
 
 #include <boost/asio/ssl/host_name_verification.hpp>
 

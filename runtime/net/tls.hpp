@@ -1,14 +1,14 @@
 #pragma once
 
-// TLS set-up shared by btk's exchange clients and the simulator. Internal to
-// runtime/exchange (it includes Boost.Asio's OpenSSL layer).
+// TLS set-up shared by btk's HTTP clients (exchanges, LLMs) and the
+// exchange simulator. It includes Boost.Asio's OpenSSL layer.
 
 #include <string>
 
 #include <boost/asio/ssl/context.hpp>
 
 #include "core/error.hpp"
-#include "runtime/exchange/http_client.hpp"
+#include "runtime/net/http_client.hpp"
 
 namespace btk {
 
