@@ -84,6 +84,10 @@ LB_RISK=book:max_positions=3000,max_per_symbol=4 "$build/bench/live_bench" 500 1
 echo
 echo "## Speed where users feel it: cold runs, loading, sweeps that share indicators"
 "$build/bench/memory_bench"
+
+echo
+echo "## The llm strategy over a year: fake model server, then the warm answer cache"
+"$build/bench/llm_bench" 365
 bench/speed_bench.sh "$build"
 
 echo

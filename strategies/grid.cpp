@@ -53,6 +53,8 @@ bool valid_value(param_kind kind, std::string_view text, double& number) {
            std::floor(number) == number && number < 1e12;
   case param_kind::side_choice:
     return text == "long" || text == "short" || text == "alt";
+  case param_kind::text:
+    return true;
   default: {
     auto iv = parse_interval(text);
     return iv && is_signal_interval(*iv);

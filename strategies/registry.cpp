@@ -3,6 +3,8 @@
 
 #include "core/stats/number_format.hpp"
 
+#include <mutex>
+
 namespace btk {
 
 namespace {
@@ -119,9 +121,23 @@ strategy_registry make_builtins() {
 
 } // namespace
 
-const strategy_registry& builtin_strategies() {
-  static const strategy_registry reg = make_builtins();
+namespace {
+
+strategy_registry& process_registry() {
+  static strategy_registry reg = make_builtins();
   return reg;
+}
+
+} // namespace
+
+const strategy_registry& builtin_strategies() {
+  return process_registry();
+}
+
+expected<bool> add_strategy(strategy_info info) {
+  static std::mutex mtx;
+  std::lock_guard<std::mutex> guard{mtx};
+  return process_registry().add(std::move(info));
 }
 
 } // namespace btk

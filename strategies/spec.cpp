@@ -23,6 +23,8 @@ std::string describe(param_kind k) {
     return "a whole number >= 1";
   case param_kind::side_choice:
     return "long, short or alt";
+  case param_kind::text:
+    return "text";
   default:
     return "one of 1m 3m 5m 15m 30m 1h";
   }
@@ -146,6 +148,8 @@ strategy_registry::resolve(const strategy_spec& spec,
       ok = iv && is_signal_interval(*iv);
       break;
     }
+    case param_kind::text:
+      break;
     }
     if (!ok)
       return error{"strategy '" + info.name + "': parameter " + p.name +

@@ -23,6 +23,8 @@ enum class param_kind : std::uint8_t {
   side_choice,
   /// A signal interval: 1m 3m 5m 15m 30m 1h.
   signal_interval,
+  /// Any text without commas (a model name, a file, a URL); may be empty.
+  text,
 };
 
 /// What values a parameter of kind `k` takes, for error messages
@@ -100,8 +102,15 @@ private:
   std::vector<strategy_info> infos_;
 };
 
-/// The registry with every built-in strategy (every-n, sma-cross,
-/// scheduled, rsi-reversion, donchian-breakout).
+/// The process's strategies: every built-in (every-n, sma-cross,
+/// scheduled, rsi-reversion, donchian-breakout) and those the host added
+/// with `add_strategy` (the runtime adds `llm`).
 const strategy_registry& builtin_strategies();
+
+/// Adds a strategy to the process's registry, for strategies that need
+/// what strategies/ may not use (files, the network). Call it before any
+/// run starts: the registry is read without a lock. Fails on a duplicate
+/// name.
+expected<bool> add_strategy(strategy_info info);
 
 } // namespace btk

@@ -29,6 +29,7 @@ config effective_config(const batch_options& opts) {
 }
 
 std::vector<named_spec> name_specs(const std::vector<std::string>& specs) {
+  add_host_strategies();
   std::vector<named_spec> out;
   for (const auto& spec : specs) {
     auto made = builtin_strategies().make(spec);

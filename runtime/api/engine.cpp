@@ -65,6 +65,7 @@ engine::impl::impl(const engine_options& opts)
   add_message_types(sys_cfg);
   configure_scheduler(sys_cfg, opts.threads);
   install_parallel_runner(opts.threads);
+  add_host_strategies();
   sys = std::make_unique<caf::actor_system>(sys_cfg);
   bus = spawn_event_bus(*sys);
   frames = spawn_frame_actor(*sys);

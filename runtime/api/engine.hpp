@@ -408,6 +408,12 @@ private:
   engine& engine_;
 };
 
+/// Adds the strategies that need the runtime to the process's registry
+/// (`builtin_strategies`): `llm` (runtime/llm). Once per process; the
+/// engine, the batch runs and the command line call it, and a host that
+/// reads specs itself before making an engine calls it first.
+void add_host_strategies();
+
 /// Owns the actor system and everything registered on it.
 class engine {
 public:

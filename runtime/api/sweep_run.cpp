@@ -33,6 +33,7 @@ std::vector<frame_needs> grid_needs(const sweep_options& opts,
                                     const std::vector<std::string>& grids) {
   std::set<std::tuple<std::int64_t, std::int64_t, bool>> seen;
   for (const auto& text : grids) {
+    add_host_strategies();
     auto g = parse_grid(text, builtin_strategies());
     if (!g) // the grid's message names the grid and the item
       throw api_error(g.err().message);

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "runtime/api/engine.hpp"
 #include "runtime/api/runs.hpp"
 #include "runtime/api/version.hpp"
 #include "runtime/cli/commands.hpp"
@@ -90,6 +91,8 @@ int run_demo(const std::string& dir) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // `llm` and any other strategy of the runtime, for every command.
+  btk::add_host_strategies();
   CLI::App app{"btk — backtesting engine with backtest-kit semantics"};
   app.require_subcommand(1);
 
