@@ -46,7 +46,7 @@ UNITS = {
     "runtime/api": (["runtime/llm", "runtime/exchange", "runtime/live", "runtime/sweep", "runtime/cluster", "runtime/results", "runtime/store", "runtime/data",
                      "actors", "messages", "strategies", "core"],
                     ["caf", "fmt", "json", "toml", "threads"]),
-    "runtime/server": (["runtime/api", "runtime/live", "runtime/results", "runtime/store",
+    "runtime/server": (["runtime/api", "runtime/net", "runtime/live", "runtime/results", "runtime/store",
                         "messages", "strategies", "core"],
                        ["boost", "json", "fmt", "threads", "posix"]),
     "runtime/cli": (["runtime/server", "runtime/api", "runtime/results", "runtime/store", "runtime/data",

@@ -16,6 +16,7 @@
 
 #include "runtime/exchange/binance_json.hpp"
 #include "runtime/exchange/sim_impl.hpp"
+#include "runtime/net/listen.hpp"
 #include "runtime/net/tls.hpp"
 
 namespace btk {
@@ -301,13 +302,7 @@ exchange_sim::start(exchange_sim_options o) {
     return error{"exchange-sim: listen address '" + p->o.host +
                  "': " + ec.message()};
   const tcp::endpoint ep{addr, p->o.port};
-  p->acceptor.open(ep.protocol(), ec);
-  if (!ec)
-    p->acceptor.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec)
-    p->acceptor.bind(ep, ec);
-  if (!ec)
-    p->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  ec = open_listener(p->acceptor, ep);
   if (ec)
     return error{"exchange-sim: cannot listen on " + p->o.host + ":" +
                  std::to_string(p->o.port) + ": " + ec.message()};

@@ -13,6 +13,8 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "runtime/net/listen.hpp"
+
 namespace btk {
 
 namespace net = boost::asio;
@@ -288,13 +290,7 @@ fake_llm_server::start(fake_llm_options opts) {
     return error{"fake LLM server: address '" + p->opts.host +
                  "': " + ec.message()};
   const tcp::endpoint ep{addr, p->opts.port};
-  p->acceptor.open(ep.protocol(), ec);
-  if (!ec)
-    p->acceptor.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec)
-    p->acceptor.bind(ep, ec);
-  if (!ec)
-    p->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  ec = open_listener(p->acceptor, ep);
   if (ec)
     return error{"fake LLM server: cannot listen on " + where + ": " +
                  ec.message()};

@@ -13,6 +13,7 @@
 
 #include "runtime/api/engine.hpp"
 #include "runtime/api/version.hpp"
+#include "runtime/net/listen.hpp"
 
 namespace btk::serve {
 
@@ -398,14 +399,7 @@ listener::listener(core& c)
     throw api_error("--listen '" + addr + "': '" + host +
                     "' is not an IP address (use 127.0.0.1, ::1 or 0.0.0.0)");
   const tcp::endpoint ep{ip, static_cast<unsigned short>(port)};
-  auto& a = impl_->acceptor;
-  a.open(ep.protocol(), ec);
-  if (!ec)
-    a.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec)
-    a.bind(ep, ec);
-  if (!ec)
-    a.listen(net::socket_base::max_listen_connections, ec);
+  ec = open_listener(impl_->acceptor, ep);
   if (ec)
     throw api_error("--listen '" + addr + "': " + ec.message());
   impl_->accept();

@@ -76,6 +76,30 @@ bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+// `load_minutes` over [from, to] has the bits of `load` over it.
+void check_minutes_equal_load(const candle_store& store,
+                              std::optional<btk::timestamp> from,
+                              std::optional<btk::timestamp> to) {
+  auto rows = store.load("SYM", from, to);
+  auto cols = store.load_minutes("SYM", from, to);
+  REQUIRE(rows);
+  REQUIRE(cols);
+  REQUIRE(cols->has_value());
+  const auto& m = **cols;
+  REQUIRE(m.size() == rows->size());
+  CHECK(m.first == rows->front().ts);
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    const auto& c = (*rows)[i];
+    differ += std::memcmp(&m.open[i], &c.open, sizeof(double)) != 0 ||
+              std::memcmp(&m.high[i], &c.high, sizeof(double)) != 0 ||
+              std::memcmp(&m.low[i], &c.low, sizeof(double)) != 0 ||
+              std::memcmp(&m.close[i], &c.close, sizeof(double)) != 0 ||
+              std::memcmp(&m.volume[i], &c.volume, sizeof(double)) != 0;
+  }
+  CHECK(differ == 0);
+}
+
 candle_store open_new(const temp_path& dir) {
   auto s = candle_store::open(dir.str(), true);
   INFO((s ? std::string() : s.err().message));
@@ -401,22 +425,7 @@ TEST_CASE("Minutes read as columns equal the loaded candles over any range "
   REQUIRE(store.put("SYM", in));
   const auto check = [&](std::optional<btk::timestamp> from,
                          std::optional<btk::timestamp> to) {
-    auto rows = store.load("SYM", from, to);
-    auto cols = store.load_minutes("SYM", from, to);
-    REQUIRE(rows);
-    REQUIRE(cols);
-    REQUIRE(cols->has_value());
-    const auto& m = **cols;
-    REQUIRE(m.size() == rows->size());
-    CHECK(m.first == rows->front().ts);
-    for (std::size_t i = 0; i < m.size(); ++i) {
-      const auto& c = (*rows)[i];
-      REQUIRE(std::memcmp(&m.open[i], &c.open, sizeof(double)) == 0);
-      REQUIRE(m.high[i] == c.high);
-      REQUIRE(m.low[i] == c.low);
-      REQUIRE(m.close[i] == c.close);
-      REQUIRE(m.volume[i] == c.volume);
-    }
+    check_minutes_equal_load(store, from, to);
   };
   check(std::nullopt, std::nullopt);
   check(t0 + 1000 * minute_ms, t0 + 3000 * minute_ms); // across midnights
@@ -480,24 +489,7 @@ TEST_CASE("Minutes read as columns on several threads equal the loaded "
              {std::nullopt, std::nullopt},
              {t0 + 1000 * minute_ms, t0 + 150 * 1440 * minute_ms},
              {t0 + 40 * 1440 * minute_ms, std::nullopt}}) {
-      auto rows = store.load("SYM", from, to);
-      auto cols = store.load_minutes("SYM", from, to);
-      REQUIRE(rows);
-      REQUIRE(cols);
-      REQUIRE(cols->has_value());
-      const auto& m = **cols;
-      REQUIRE(m.size() == rows->size());
-      CHECK(m.first == rows->front().ts);
-      std::size_t differ = 0;
-      for (std::size_t i = 0; i < m.size(); ++i) {
-        const auto& c = (*rows)[i];
-        differ += std::memcmp(&m.open[i], &c.open, sizeof(double)) != 0 ||
-                  std::memcmp(&m.high[i], &c.high, sizeof(double)) != 0 ||
-                  std::memcmp(&m.low[i], &c.low, sizeof(double)) != 0 ||
-                  std::memcmp(&m.close[i], &c.close, sizeof(double)) != 0 ||
-                  std::memcmp(&m.volume[i], &c.volume, sizeof(double)) != 0;
-      }
-      CHECK(differ == 0);
+      check_minutes_equal_load(store, from, to);
     }
     CHECK(builds == 3); // each load_minutes read on threads
   }
