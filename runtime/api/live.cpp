@@ -1,4 +1,5 @@
 #include "runtime/api/live.hpp"
+#include "runtime/api/listen_address.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include <memory>
 
 #include <thread>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -364,17 +366,7 @@ exchange_sim_stats run_exchange_sim(const exchange_sim_run_options& opts,
   exchange_sim_options so;
   for (auto& l : load_candles(opts.source))
     so.data[l.info.symbol] = l.data;
-  const auto colon = opts.listen.rfind(':');
-  if (colon == std::string::npos)
-    throw api_error("--listen '" + opts.listen + "': expected HOST:PORT");
-  so.host = opts.listen.substr(0, colon);
-  const auto port = opts.listen.substr(colon + 1);
-  if (port.empty() || port.size() > 5 ||
-      port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoul(port) > 65535)
-    throw api_error("--listen '" + opts.listen + "': port '" + port +
-                    "' is not 0 .. 65535");
-  so.port = static_cast<std::uint16_t>(std::stoul(port));
+  std::tie(so.host, so.port) = detail::parse_listen(opts.listen);
   so.speed = opts.speed;
   so.from = opts.from.value_or(0);
   so.faults = checked(parse_sim_faults(opts.faults));

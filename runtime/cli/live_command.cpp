@@ -287,6 +287,36 @@ int run_and_print(live_flags& f, std::atomic<bool>& stop,
   }
 }
 
+CLI::App* add_fake_llm_command(CLI::App& app, fake_llm_run_options& o) {
+  auto* cmd = app.add_subcommand(
+      "fake-llm", "serve btk's fake model (Ollama's /api/chat and the "
+                  "OpenAI-compatible /v1/chat/completions, deterministic "
+                  "answers) for trying the llm strategy without a model");
+  cmd->add_option("--listen", o.listen, "HOST:PORT (port 0: any free one)")
+      ->capture_default_str();
+  cmd->add_option("--token", o.token, "require this bearer token");
+  cmd->add_option("--delay-ms", o.delay_ms, "milliseconds every answer takes")
+      ->capture_default_str();
+  return cmd;
+}
+
+int run_fake_llm_command(fake_llm_run_options& o) {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  o.on_listening = [](const std::string& url) {
+    std::printf("btk fake-llm: listening on %s\n", url.c_str());
+    std::fflush(stdout);
+  };
+  try {
+    const auto n = run_fake_llm(o, graceful);
+    std::printf("btk fake-llm: %llu requests answered\n",
+                static_cast<unsigned long long>(n));
+    return 0;
+  } catch (const api_error& e) {
+    return fail("fake-llm", e.what());
+  }
+}
+
 CLI::App* add_sim_command(CLI::App& app, sim_flags& f) {
   auto* cmd = app.add_subcommand(
       "exchange-sim", "serve recorded candles over Binance's REST and "

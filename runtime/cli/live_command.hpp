@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "runtime/api/live.hpp"
+#include "runtime/api/llm_tools.hpp"
 #include "runtime/cli/node_command.hpp"
 #include "runtime/cli/serve_command.hpp"
 
@@ -51,6 +52,12 @@ CLI::App* add_sim_command(CLI::App& app, sim_flags& f);
 
 /// Runs the parsed `btk exchange-sim` until SIGINT/SIGTERM.
 int run_sim_command(sim_flags& f);
+
+/// Declares `fake-llm` on `app`, bound to `o`.
+CLI::App* add_fake_llm_command(CLI::App& app, fake_llm_run_options& o);
+
+/// Runs the parsed `btk fake-llm` until SIGINT/SIGTERM.
+int run_fake_llm_command(fake_llm_run_options& o);
 
 /// Declares `live` (and its `status` subcommand) on `app`, bound to `f`.
 CLI::App* add_live_command(CLI::App& app, live_flags& f);

@@ -201,6 +201,8 @@ int main(int argc, char** argv) {
   auto* live = btk::add_live_command(app, lf);
   btk::sim_flags sf;
   auto* sim = btk::add_sim_command(app, sf);
+  btk::fake_llm_run_options fl;
+  auto* fake_llm = btk::add_fake_llm_command(app, fl);
 
   btk::serve_flags svf;
   auto* serve = btk::add_serve_command(app, svf);
@@ -252,6 +254,8 @@ int main(int argc, char** argv) {
     return btk::run_node_command(nf);
   if (sim->parsed())
     return btk::run_sim_command(sf);
+  if (fake_llm->parsed())
+    return btk::run_fake_llm_command(fl);
   if (synth->parsed())
     return btk::run_synth_command(so);
   if (check->parsed())

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern "C" char** environ;
@@ -183,6 +185,20 @@ inline pid_t start_btk(const std::vector<std::string>& args,
   std::vector<std::string> all{btk_bin()};
   all.insert(all.end(), args.begin(), args.end());
   return start_program(std::move(all), out, err);
+}
+
+/// Waits up to `limit` for the file `path` to contain `text` (a process's
+/// output saying it is ready); false when it never does.
+inline bool
+wait_for(const std::string& path, const std::string& text,
+         std::chrono::milliseconds limit = std::chrono::milliseconds{10000}) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (has(slurp(path), text))
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  return false;
 }
 
 /// Waits for `pid`; returns true when it was killed by SIGKILL.

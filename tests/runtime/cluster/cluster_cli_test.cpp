@@ -70,18 +70,6 @@ std::uint16_t free_port() {
   return ntohs(a.sin_port);
 }
 
-// Waits up to `limit` for `path` to contain `text`.
-bool wait_for(const std::string& path, const std::string& text,
-              std::chrono::milliseconds limit = 10s) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (has(slurp(path), text))
-      return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
-}
-
 // A `btk node` process, stopped (or reaped) when the test ends.
 class node_proc {
 public:
