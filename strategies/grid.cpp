@@ -367,7 +367,8 @@ expected<parameter_grid> parse_grid(std::string_view text,
       return item_fail("parameter '" + key + "' is given twice");
     if (value.empty())
       return item_fail("parameter " + key + " has no value");
-    if (value.find("..") != std::string_view::npos) {
+    if (p->kind != param_kind::text &&
+        value.find("..") != std::string_view::npos) {
       if (value.find('|') != std::string_view::npos)
         return item_fail("a range cannot be mixed with '|' alternatives");
       auto axis = parse_range(*p, value, item_fail);

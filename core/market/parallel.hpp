@@ -6,8 +6,9 @@
 namespace btk {
 
 /// Runs `body(0)`, ..., `body(parts - 1)`, possibly at once on several
-/// threads, and returns when every call has returned. The bodies must not
-/// throw. core/ starts no threads itself: the host installs a runner
+/// threads, and returns when every call has returned; when a body throws,
+/// the runner rethrows the first exception after all have returned. core/
+/// starts no threads itself: the host installs a runner
 /// (`set_parallel_runner`); without one, the parts run in turn on the
 /// calling thread.
 using parallel_runner = std::function<void(

@@ -12,9 +12,9 @@ namespace btk {
 
 std::uint64_t run_fake_llm(const fake_llm_run_options& opts,
                            const std::atomic<bool>& stop) {
-  if (opts.delay_ms < 0)
+  if (opts.delay_ms < 0 || opts.delay_ms > 3'600'000)
     throw api_error("--delay-ms " + std::to_string(opts.delay_ms) +
-                    ": must not be negative");
+                    ": 0 .. 3600000 (an hour)");
   fake_llm_options fo;
   std::tie(fo.host, fo.port) = detail::parse_listen(opts.listen);
   fo.token = opts.token;

@@ -137,7 +137,15 @@ public:
 private:
   void handle() {
     std::chrono::milliseconds hold{0};
-    res_ = srv_.respond(req_, hold);
+    try {
+      res_ = srv_.respond(req_, hold);
+    } catch (const std::exception& e) { // an answer function that threw
+      res_ = {http::status::internal_server_error, req_.version()};
+      res_.set(http::field::content_type, "application/json");
+      res_.body() = json{{"error", e.what()}}.dump(
+          -1, ' ', false, json::error_handler_t::replace);
+      res_.prepare_payload();
+    }
     if (hold.count() <= 0)
       return write();
     timer_.expires_after(hold);
@@ -187,9 +195,10 @@ http::response<http::string_body> reply(int status, std::string body,
 
 void fake_llm_server::impl::accept() {
   acceptor.async_accept([this](beast::error_code ec, tcp::socket s) {
-    if (ec)
+    if (ec == net::error::operation_aborted || !acceptor.is_open())
       return; // closed
-    std::make_shared<session>(*this, std::move(s))->read();
+    if (!ec)  // other errors (out of descriptors): keep accepting
+      std::make_shared<session>(*this, std::move(s))->read();
     accept();
   });
 }
@@ -224,8 +233,8 @@ fake_llm_server::impl::respond(const http::request<http::string_body>& req,
   hold = opts.delay;
   const bool ollama = path == "/api/chat";
   if (!ollama && path != "/v1/chat/completions")
-    return reply(404, R"({"error":"no such endpoint: )" + path + "\"}", version,
-                 keep);
+    return reply(404, json{{"error", "no such endpoint: " + path}}.dump(),
+                 version, keep);
   if (req.method() != http::verb::post)
     return reply(405, R"({"error":"POST only"})", version, keep);
   if (!opts.token.empty() && bearer != opts.token)

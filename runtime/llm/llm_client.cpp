@@ -121,24 +121,31 @@ llm_client::request_body(const std::vector<llm_message>& messages) const {
 }
 
 expected<http_response> llm_client::send(const std::string& body) {
-  {
-    std::unique_lock<std::mutex> lock{mtx_};
-    slot_free_.wait(lock, [&] { return in_flight_ < opts_.max_in_flight; });
-    ++in_flight_;
-    ++requests_;
-  }
+  // A slot of `max_in_flight`, given back however the request ends.
+  struct slot {
+    llm_client& c;
+    explicit slot(llm_client& owner)
+        : c(owner) {
+      std::unique_lock<std::mutex> lock{c.mtx_};
+      c.slot_free_.wait(lock,
+                        [&] { return c.in_flight_ < c.opts_.max_in_flight; });
+      ++c.in_flight_;
+      ++c.requests_;
+    }
+    ~slot() {
+      {
+        std::lock_guard<std::mutex> lock{c.mtx_};
+        --c.in_flight_;
+      }
+      c.slot_free_.notify_one();
+    }
+  } held{*this};
   http_request r;
   r.post = true;
   r.target = path_;
   r.body = body;
   r.bearer = opts_.api_key;
-  auto res = http_send(base_, r, opts_.timeout);
-  {
-    std::lock_guard<std::mutex> lock{mtx_};
-    --in_flight_;
-  }
-  slot_free_.notify_one();
-  return res;
+  return http_send(base_, r, opts_.timeout);
 }
 
 expected<std::string> llm_client::answer_of(const std::string& body) const {
@@ -187,15 +194,16 @@ llm_client::chat(const std::vector<llm_message>& messages) {
       if (res->status == 429 && !res->retry_after.empty()) {
         char* end = nullptr;
         const double s = std::strtod(res->retry_after.c_str(), &end);
-        if (end != res->retry_after.c_str() && std::isfinite(s) && s >= 0) {
-          pause = std::chrono::milliseconds{static_cast<long long>(s * 1000)};
-          if (pause > opts_.max_wait)
+        if (end != res->retry_after.c_str() && s >= 0) {
+          // Compared before converting: a huge value must not overflow.
+          if (!(s * 1000 <= static_cast<double>(opts_.max_wait.count())))
             return error{who() +
                          ": rate limited (HTTP 429), and the server "
                          "asks to wait " +
                          res->retry_after + " s, more than the " +
                          std::to_string(opts_.max_wait.count() / 1000) +
                          " s allowed"};
+          pause = std::chrono::milliseconds{static_cast<long long>(s * 1000)};
         }
       }
     }
@@ -211,7 +219,7 @@ llm_client::chat(const std::vector<llm_message>& messages) {
                  std::to_string(attempt + 1) + " of " +
                  std::to_string(opts_.attempts) + ")");
     std::this_thread::sleep_for(pause);
-    wait *= 2;
+    wait = std::min(wait * 2, opts_.max_wait);
   }
   return error{who() + ": failed after " + std::to_string(opts_.attempts) +
                (opts_.attempts == 1 ? " attempt" : " attempts") +

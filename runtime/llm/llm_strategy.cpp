@@ -132,8 +132,18 @@ expected<std::shared_ptr<llm_cache>> shared_cache(const std::string& dir) {
   auto made = llm_cache::open(dir);
   if (!made)
     return made.err();
-  p.caches[dir] = *made;
-  return *made;
+  // The database closes under the lock when the last strategy lets it go,
+  // so that another strategy cannot reopen the folder while RocksDB still
+  // holds its lock.
+  std::shared_ptr<llm_cache> inner = std::move(*made);
+  llm_cache* raw = inner.get();
+  std::shared_ptr<llm_cache> shared_one{
+      raw, [inner = std::move(inner)](llm_cache*) mutable {
+        std::lock_guard<std::mutex> g{shared().mtx};
+        inner.reset();
+      }};
+  p.caches[dir] = shared_one;
+  return shared_one;
 }
 
 expected<std::string> read_prompt(const std::string& file) {

@@ -68,7 +68,9 @@ void send_and_read(Stream& stream, const url_parts& u, const http_request& r,
                    const char*& stage) {
   auto req = std::make_shared<http::request<http::string_body>>(
       r.post ? http::verb::post : http::verb::get, u.prefix + r.target, 11);
-  req->set(http::field::host, u.host);
+  // RFC 7230 §5.4: the port too, unless it is the scheme's own.
+  const bool default_port = u.port == (u.tls ? "443" : "80");
+  req->set(http::field::host, default_port ? u.host : u.host + ":" + u.port);
   req->set(http::field::user_agent, "btk");
   if (!r.bearer.empty())
     req->set(http::field::authorization, "Bearer " + r.bearer);
@@ -152,7 +154,8 @@ expected<http_response> http_send(const url_parts& u, const http_request& r,
                 failure = ec2;
                 return;
               }
-              lowest.socket().set_option(tcp::no_delay(true));
+              beast::error_code ignored;
+              lowest.socket().set_option(tcp::no_delay(true), ignored);
               if (!u.tls) {
                 send_and_read(*plain, u, r, out, failure, stage);
                 return;

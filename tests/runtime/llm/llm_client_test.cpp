@@ -188,6 +188,18 @@ TEST_CASE("a 429 asking to wait longer than allowed fails at once", "[llm]") {
   CHECK(c->requests() == 1);
 }
 
+TEST_CASE("a Retry-After too large for any clock fails at once, without "
+          "overflowing",
+          "[llm]") {
+  auto srv = start_fake(
+      fake_with(&fake_llm_options::retry_after, std::string{"1e300"}));
+  auto c = client(fast_options(*srv, llm_api::ollama));
+  srv->push_faults({fake_llm_fault::status_429});
+  auto got = c->chat(question);
+  REQUIRE_FALSE(got);
+  CHECK(has(got.err().message, "asks to wait 1e300 s"));
+}
+
 TEST_CASE("a wrong token, a wrong path and answers that are not the "
           "protocol's JSON fail at once with what is wrong",
           "[llm]") {

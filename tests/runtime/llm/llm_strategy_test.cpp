@@ -14,11 +14,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/engine/config.hpp"
+#include "runtime/api/engine.hpp"
 #include "runtime/data/synth.hpp"
 #include "runtime/llm/fake_llm_server.hpp"
 #include "runtime/llm/llm_cache.hpp"
 #include "runtime/llm/llm_prompt.hpp"
 #include "runtime/llm/llm_strategy.hpp"
+#include "strategies/grid.hpp"
+#include "strategies/spec.hpp"
 
 using namespace btk;
 using json = nlohmann::json;
@@ -273,4 +276,21 @@ TEST_CASE("a backtest of the llm strategy against the fake server, run again "
   REQUIRE_FALSE(third.errors.empty());
   CHECK(has(third.errors.front(), "POST " + url + "/api/chat: connect failed"));
   CHECK(client->requests() == 2); // one chat, two attempts, then no more
+}
+
+TEST_CASE("an llm grid takes text values with dots and alternatives, as "
+          "prompt files in a folder above",
+          "[llm]") {
+  add_host_strategies();
+  auto g = parse_grid("llm:model=m,prompt=../a.txt|../b.txt,interval=5m|15m",
+                      builtin_strategies());
+  INFO((g ? std::string{} : g.err().message));
+  REQUIRE(g);
+  REQUIRE(g->size() == 4);
+  CHECK(has(g->spec_at(0), "prompt=../a.txt"));
+  CHECK(has(g->spec_at(3), "prompt=../b.txt"));
+  // An interval is still no range.
+  auto bad = parse_grid("llm:model=m,interval=1m..5m:1", builtin_strategies());
+  REQUIRE_FALSE(bad);
+  CHECK(has(bad.err().message, "cannot be a range"));
 }
