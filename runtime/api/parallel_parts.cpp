@@ -4,11 +4,10 @@
 #include <exception>
 #include <functional>
 #include <mutex>
-#include <system_error>
 #include <thread>
-#include <vector>
 
 #include "core/market/parallel.hpp"
+#include "runtime/data/row_scan.hpp"
 
 namespace btk {
 
@@ -30,27 +29,11 @@ void run_parts(std::size_t parts,
         first = std::current_exception();
     }
   };
-  std::vector<std::thread> threads;
-  struct joiner {
-    std::vector<std::thread>& threads;
-    ~joiner() {
-      for (auto& t : threads)
-        t.join();
-    }
-  } join{threads};
-  std::size_t k = 1;
-  try {
-    threads.reserve(parts);
-    for (; k < parts; ++k)
-      threads.emplace_back(guarded, k);
-  } catch (const std::system_error&) {
-    for (std::size_t rest = k; rest < parts; ++rest)
-      guarded(rest);
-  }
-  guarded(0);
-  for (auto& t : threads)
-    t.join();
-  threads.clear();
+  // Part 0 here, the others beside it (a part whose thread cannot start
+  // runs here too); every thread is joined before this returns.
+  detail::scan_beside(
+      parts - 1, [&](std::size_t k) { guarded(k + 1); },
+      [&](std::size_t k) { guarded(k + 1); }, [&] { guarded(0); });
   if (first)
     std::rethrow_exception(first);
 }

@@ -88,7 +88,8 @@ row_run scan_rows(std::string_view text, std::size_t max_line);
 /// Runs `scan(k)` for every k below `n`, each on a thread of its own, while
 /// `here()` runs on the calling thread, and joins them all (also when `here`
 /// throws). A scan that throws (out of memory) or gets no thread is passed
-/// to `failed(k)`, so that its piece is read again in order.
+/// to `failed(k)` (the candle parser reads the piece again in order; the
+/// runtime's parallel runner runs the part on the calling thread).
 void scan_beside(std::size_t n, const std::function<void(std::size_t)>& scan,
                  const std::function<void(std::size_t)>& failed,
                  const std::function<void()>& here);
