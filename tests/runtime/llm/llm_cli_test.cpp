@@ -19,6 +19,16 @@ TEST_CASE("btk fake-llm serves an llm backtest, and the rerun without it "
   const auto prompt = write_file(dir / "prompt.txt", "Buy dips, sell rips.\n");
   const auto pid = start_btk({"fake-llm", "--listen", "127.0.0.1:0"},
                              dir / "fake.out", dir / "fake.err");
+  // Killed when the test ends early; stopped by SIGTERM below otherwise.
+  struct stopper {
+    pid_t pid;
+    ~stopper() {
+      if (pid > 0) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+      }
+    }
+  } stop_server{pid};
   REQUIRE(wait_for(dir / "fake.out", "listening on http://"));
   auto out = slurp(dir / "fake.out");
   const auto at = out.find("http://");
@@ -34,6 +44,7 @@ TEST_CASE("btk fake-llm serves an llm backtest, and the rerun without it "
   ::kill(pid, SIGTERM);
   int status = 0;
   ::waitpid(pid, &status, 0);
+  stop_server.pid = 0;
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
   CHECK(has(slurp(dir / "fake.out"), "requests answered"));
